@@ -1,0 +1,61 @@
+//! report.yaml: the report's title, language, base URL and settings.
+
+use std::path::Path;
+
+use anyhow::Result;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The report's title, shown on every page.
+    pub title: String,
+    /// One or two sentences: what the survey asked and of whom (home page, meta description).
+    #[serde(default)]
+    pub description: String,
+    /// Where the numbers come from, shown in every page's footer.
+    #[serde(default)]
+    pub source: String,
+    /// The `lang` of the pages.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Where the site is published, e.g. `https://user.github.io/repo/`. Empty: links stay
+    /// relative and no absolute URLs (canonical, sitemap) are written.
+    #[serde(default)]
+    pub base_url: String,
+    #[serde(default)]
+    pub settings: Settings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Replace the static SVG charts by interactive ECharts when JavaScript is on.
+    pub interactive_charts: bool,
+    /// Let raw HTML in commentary through (editors are trusted).
+    pub allow_html: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            interactive_charts: true,
+            allow_html: true,
+        }
+    }
+}
+
+fn default_language() -> String {
+    "ja".into()
+}
+
+pub fn load(root: &Path) -> Result<Config> {
+    let path = root.join("report.yaml");
+    let text = super::load::read_text(&path, "report.yaml")?;
+    let config: Config = super::load::parse_yaml(&text, "report.yaml", 0)?;
+    if !config.base_url.is_empty() {
+        crate::url::validate_base_url(&config.base_url)
+            .map_err(|e| anyhow::anyhow!("report.yaml: base_url: {e}"))?;
+    }
+    Ok(config)
+}

@@ -1,0 +1,359 @@
+//! data/codebook.yaml → the survey's structure (regions, questions, options, bases, notes).
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use anyhow::Result;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use super::{did_you_mean, is_slug, located, parse_yaml, read_text};
+use crate::model::{
+    Base, BaseFrom, ChoiceOption, Data, Dimension, Group, Note, Question, QuestionKind, Region,
+    Survey,
+};
+
+pub const FILE: &str = "data/codebook.yaml";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCodebook {
+    #[serde(default)]
+    dimension: Option<RawDimension>,
+    regions: Vec<RawRegion>,
+    #[serde(default)]
+    bases: BTreeMap<String, RawBase>,
+    questions: Vec<RawQuestion>,
+    #[serde(default)]
+    notes: Vec<RawNote>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDimension {
+    id: Spanned<String>,
+    title: String,
+    groups: Vec<RawGroup>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    id: Spanned<String>,
+    label: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegion {
+    id: Spanned<String>,
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    total: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBase {
+    title: String,
+    #[serde(default)]
+    from: Option<RawBaseFrom>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBaseFrom {
+    question: Spanned<String>,
+    options: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum RawKind {
+    Single,
+    Multiple,
+    Text,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestion {
+    id: Spanned<String>,
+    title: String,
+    #[serde(default)]
+    short: Option<String>,
+    #[serde(rename = "type")]
+    kind: RawKind,
+    base: Spanned<String>,
+    #[serde(default)]
+    key_option: Option<Spanned<String>>,
+    #[serde(default)]
+    options: Vec<RawOption>,
+    #[serde(default)]
+    notes: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOption {
+    id: Spanned<String>,
+    label: String,
+    #[serde(default)]
+    other: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNote {
+    region: Spanned<String>,
+    question: Spanned<String>,
+    text: String,
+}
+
+fn at<T>(s: &Spanned<T>, message: impl std::fmt::Display) -> anyhow::Error {
+    located(
+        FILE,
+        s.referenced.line(),
+        Some(s.referenced.column()),
+        message,
+    )
+}
+
+/// Checks an id is a slug and not seen before in `seen`.
+fn new_id<'a>(id: &'a Spanned<String>, what: &str, seen: &mut HashSet<&'a str>) -> Result<()> {
+    if !is_slug(&id.value) {
+        return Err(at(
+            id,
+            format!(
+                "{what} id \"{}\" must be an ASCII slug (a-z, 0-9, -), as it is used in URLs",
+                id.value
+            ),
+        ));
+    }
+    if !seen.insert(id.value.as_str()) {
+        return Err(at(
+            id,
+            format!("{what} id \"{}\" is defined twice", id.value),
+        ));
+    }
+    Ok(())
+}
+
+pub fn load(root: &Path) -> Result<Survey> {
+    let text = read_text(&root.join(FILE), FILE)?;
+    let raw: RawCodebook = parse_yaml(&text, FILE, 0)?;
+    build(raw)
+}
+
+fn build(raw: RawCodebook) -> Result<Survey> {
+    let dimension = match raw.dimension {
+        None => None,
+        Some(d) => {
+            let mut seen = HashSet::new();
+            new_id(&d.id, "dimension", &mut HashSet::new())?;
+            for g in &d.groups {
+                new_id(&g.id, "group", &mut seen)?;
+            }
+            Some(Dimension {
+                id: d.id.value.clone(),
+                title: d.title,
+                groups: d
+                    .groups
+                    .into_iter()
+                    .map(|g| Group {
+                        id: g.id.value,
+                        label: g.label,
+                    })
+                    .collect(),
+            })
+        }
+    };
+
+    let mut seen = HashSet::new();
+    for r in &raw.regions {
+        new_id(&r.id, "region", &mut seen)?;
+    }
+    if raw.regions.is_empty() {
+        anyhow::bail!("{FILE}: `regions` is empty: a report needs at least one region");
+    }
+    let mut seen = HashSet::new();
+    for q in &raw.questions {
+        new_id(&q.id, "question", &mut seen)?;
+        let mut seen_options = HashSet::new();
+        for o in &q.options {
+            new_id(&o.id, "option", &mut seen_options)?;
+        }
+        match q.kind {
+            RawKind::Text if !q.options.is_empty() => {
+                return Err(at(
+                    &q.id,
+                    format!(
+                        "question \"{}\" is free text (type: text) but lists options",
+                        q.id.value
+                    ),
+                ));
+            }
+            RawKind::Single | RawKind::Multiple if q.options.is_empty() => {
+                return Err(at(
+                    &q.id,
+                    format!(
+                        "question \"{}\" is a choice question but has no options",
+                        q.id.value
+                    ),
+                ));
+            }
+            _ => {}
+        }
+        if !raw.bases.contains_key(&q.base.value) && q.base.value != "all" {
+            return Err(at(
+                &q.base,
+                format!(
+                    "base \"{}\" is not defined under `bases`{}",
+                    q.base.value,
+                    did_you_mean(&q.base.value, raw.bases.keys().map(String::as_str))
+                ),
+            ));
+        }
+        if let Some(key) = &q.key_option
+            && !q.options.iter().any(|o| o.id.value == key.value)
+        {
+            return Err(at(key, unknown_option(&key.value, &q.id.value, &q.options)));
+        }
+    }
+    if raw.questions.is_empty() {
+        anyhow::bail!("{FILE}: `questions` is empty: a report needs at least one question");
+    }
+
+    let question = |id: &Spanned<String>| {
+        raw.questions
+            .iter()
+            .find(|q| q.id.value == id.value)
+            .ok_or_else(|| {
+                at(
+                    id,
+                    format!(
+                        "question \"{}\" is not in the codebook{}",
+                        id.value,
+                        did_you_mean(&id.value, raw.questions.iter().map(|q| q.id.value.as_str()))
+                    ),
+                )
+            })
+    };
+
+    let mut bases = Vec::new();
+    if !raw.bases.contains_key("all") {
+        bases.push(Base {
+            id: "all".into(),
+            title: "全回答者".into(),
+            from: None,
+        });
+    }
+    for (id, b) in &raw.bases {
+        let from = match &b.from {
+            None => None,
+            Some(f) => {
+                let q = question(&f.question)?;
+                if !matches!(q.kind, RawKind::Single) {
+                    return Err(at(
+                        &f.question,
+                        format!(
+                            "base \"{id}\" must come from a single-choice question, and \"{}\" is not one",
+                            q.id.value
+                        ),
+                    ));
+                }
+                for o in &f.options {
+                    if !q.options.iter().any(|x| x.id.value == o.value) {
+                        return Err(at(o, unknown_option(&o.value, &q.id.value, &q.options)));
+                    }
+                }
+                Some(BaseFrom {
+                    question: f.question.value.clone(),
+                    options: f.options.iter().map(|o| o.value.clone()).collect(),
+                })
+            }
+        };
+        bases.push(Base {
+            id: id.clone(),
+            title: b.title.clone(),
+            from,
+        });
+    }
+
+    let mut notes = Vec::new();
+    for n in &raw.notes {
+        if !raw.regions.iter().any(|r| r.id.value == n.region.value) {
+            return Err(at(
+                &n.region,
+                format!(
+                    "region \"{}\" is not in the codebook{}",
+                    n.region.value,
+                    did_you_mean(
+                        &n.region.value,
+                        raw.regions.iter().map(|r| r.id.value.as_str())
+                    )
+                ),
+            ));
+        }
+        question(&n.question)?;
+        notes.push(Note {
+            region: n.region.value.clone(),
+            question: n.question.value.clone(),
+            text: n.text.clone(),
+        });
+    }
+
+    let questions = raw
+        .questions
+        .into_iter()
+        .map(|q| Question {
+            short: q.short.unwrap_or_else(|| q.title.clone()),
+            id: q.id.value,
+            title: q.title,
+            kind: match q.kind {
+                RawKind::Single => QuestionKind::Single,
+                RawKind::Multiple => QuestionKind::Multiple,
+                RawKind::Text => QuestionKind::Text,
+            },
+            base: q.base.value,
+            key_option: q.key_option.map(|k| k.value),
+            options: q
+                .options
+                .into_iter()
+                .map(|o| ChoiceOption {
+                    id: o.id.value,
+                    label: o.label,
+                    other: o.other,
+                })
+                .collect(),
+            notes: q.notes,
+        })
+        .collect();
+
+    Ok(Survey {
+        dimension,
+        regions: raw
+            .regions
+            .into_iter()
+            .map(|r| Region {
+                id: r.id.value,
+                title: r.title,
+                description: r.description,
+                total: r.total,
+            })
+            .collect(),
+        bases,
+        questions,
+        notes,
+        data: Data::default(),
+    })
+}
+
+fn unknown_option(wanted: &str, question: &str, options: &[RawOption]) -> String {
+    format!(
+        "option \"{wanted}\" is not an option of question \"{question}\"{}",
+        did_you_mean(wanted, options.iter().map(|o| o.id.value.as_str()))
+    )
+}

@@ -1,0 +1,490 @@
+//! The CSV tables in data/: respondents, counts, the cross-tab and free-text answers.
+//! Each row is checked against the codebook; every problem names `file:line`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::{did_you_mean, located, read_text};
+use crate::model::{Answer, Count, Question, QuestionKind, Survey};
+
+pub const RESPONDENTS: &str = "data/respondents.csv";
+pub const COUNTS: &str = "data/counts.csv";
+pub const CROSSTAB: &str = "data/crosstab.csv";
+pub const ANSWERS: &str = "data/answers.csv";
+
+/// One CSV file: its rows as column name → cell, each with its line number.
+struct Table {
+    file: &'static str,
+    rows: Vec<(u64, HashMap<String, String>)>,
+}
+
+impl Table {
+    /// `None` when the file does not exist (the optional tables).
+    fn read(root: &Path, file: &'static str, columns: &[&str]) -> Result<Option<Table>> {
+        let path = root.join(file);
+        if !path.exists() {
+            return Ok(None);
+        }
+        let text = read_text(&path, file)?;
+        let mut reader = csv::ReaderBuilder::new()
+            .comment(Some(b'#'))
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let headers = reader
+            .headers()
+            .map_err(|e| csv_error(file, &e))?
+            .iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>();
+        for want in columns {
+            if !headers.iter().any(|h| h == want) {
+                return Err(located(
+                    file,
+                    1,
+                    None,
+                    format!(
+                        "missing column \"{want}\" (expected the columns {})",
+                        columns.join(",")
+                    ),
+                ));
+            }
+        }
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| csv_error(file, &e))?;
+            let line = record.position().map_or(0, |p| p.line());
+            if record.iter().all(str::is_empty) {
+                continue;
+            }
+            let row = headers
+                .iter()
+                .zip(record.iter())
+                .map(|(h, v)| (h.clone(), v.to_string()))
+                .collect();
+            rows.push((line, row));
+        }
+        Ok(Some(Table { file, rows }))
+    }
+
+    fn required(root: &Path, file: &'static str, columns: &[&str]) -> Result<Table> {
+        Table::read(root, file, columns)?.ok_or_else(|| {
+            anyhow::anyhow!(
+                "{file}: file not found (expected the columns {})",
+                columns.join(",")
+            )
+        })
+    }
+}
+
+fn csv_error(file: &str, e: &csv::Error) -> anyhow::Error {
+    let line = e.position().map_or(1, |p| p.line());
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("this row has {len} fields, expected {expected_len} like the header")
+        }
+        _ => e.to_string(),
+    };
+    located(file, line, None, message)
+}
+
+fn cell<'a>(row: &'a HashMap<String, String>, column: &str) -> &'a str {
+    row.get(column).map_or("", String::as_str)
+}
+
+/// A count cell: a whole number, or `…` / `NR` for not reported.
+fn parse_count(text: &str) -> Option<Count> {
+    match text {
+        "…" | "..." | "NR" => Some(Count::NotReported),
+        _ => text.parse().ok().map(Count::Value),
+    }
+}
+
+pub fn load(root: &Path, survey: &mut Survey) -> Result<()> {
+    load_respondents(root, survey)?;
+    load_counts(root, survey)?;
+    load_crosstab(root, survey)?;
+    load_answers(root, survey)?;
+    check_bases(survey)?;
+    Ok(())
+}
+
+fn check_region(survey: &Survey, file: &str, line: u64, id: &str) -> Result<()> {
+    if survey.region(id).is_none() {
+        return Err(located(
+            file,
+            line,
+            None,
+            format!(
+                "region \"{id}\" is not in the codebook{}",
+                did_you_mean(id, survey.regions.iter().map(|r| r.id.as_str()))
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn find_question<'a>(survey: &'a Survey, file: &str, line: u64, id: &str) -> Result<&'a Question> {
+    survey.question(id).ok_or_else(|| {
+        located(
+            file,
+            line,
+            None,
+            format!(
+                "question \"{id}\" is not in the codebook{}",
+                did_you_mean(id, survey.questions.iter().map(|q| q.id.as_str()))
+            ),
+        )
+    })
+}
+
+fn check_option(question: &Question, file: &str, line: u64, id: &str) -> Result<()> {
+    if question.option(id).is_none() {
+        return Err(located(
+            file,
+            line,
+            None,
+            format!(
+                "option \"{id}\" is not an option of question \"{}\"{}",
+                question.id,
+                did_you_mean(id, question.options.iter().map(|o| o.id.as_str()))
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn count_cell(file: &str, line: u64, text: &str) -> Result<Count> {
+    parse_count(text).ok_or_else(|| {
+        located(
+            file,
+            line,
+            None,
+            format!("count \"{text}\" is not a whole number (write … for a value the source does not report)"),
+        )
+    })
+}
+
+fn load_respondents(root: &Path, survey: &mut Survey) -> Result<()> {
+    let table = Table::required(root, RESPONDENTS, &["region", "group", "respondents"])?;
+    let mut lines = BTreeMap::new();
+    for (line, row) in &table.rows {
+        let (region, group) = (cell(row, "region"), cell(row, "group"));
+        check_region(survey, table.file, *line, region)?;
+        let n = cell(row, "respondents");
+        let n: u64 = n.parse().map_err(|_| {
+            located(
+                table.file,
+                *line,
+                None,
+                format!("respondents \"{n}\" is not a whole number"),
+            )
+        })?;
+        if group.is_empty() {
+            if survey.data.respondents.insert(region.into(), n).is_some() {
+                return Err(located(
+                    table.file,
+                    *line,
+                    None,
+                    format!("region \"{region}\" has two totals"),
+                ));
+            }
+            lines.insert(region.to_string(), *line);
+        } else {
+            let dimension = survey.dimension.as_ref().ok_or_else(|| {
+                located(
+                    table.file,
+                    *line,
+                    None,
+                    "a group is given but the codebook has no `dimension`",
+                )
+            })?;
+            if !dimension.groups.iter().any(|g| g.id == group) {
+                return Err(located(
+                    table.file,
+                    *line,
+                    None,
+                    format!(
+                        "group \"{group}\" is not a group of the dimension \"{}\"{}",
+                        dimension.id,
+                        did_you_mean(group, dimension.groups.iter().map(|g| g.id.as_str()))
+                    ),
+                ));
+            }
+            survey
+                .data
+                .group_respondents
+                .insert((region.into(), group.into()), n);
+        }
+    }
+    for region in &survey.regions {
+        let Some(&total) = survey.data.respondents.get(&region.id) else {
+            anyhow::bail!(
+                "{RESPONDENTS}: region \"{}\" has no row with its number of respondents (a row with an empty group)",
+                region.id
+            );
+        };
+        if let Some(d) = &survey.dimension {
+            let given: Vec<u64> = d
+                .groups
+                .iter()
+                .filter_map(|g| {
+                    survey
+                        .data
+                        .group_respondents
+                        .get(&(region.id.clone(), g.id.clone()))
+                        .copied()
+                })
+                .collect();
+            let sum: u64 = given.iter().sum();
+            if given.len() == d.groups.len() && sum != total {
+                return Err(located(
+                    RESPONDENTS,
+                    lines[&region.id],
+                    None,
+                    format!(
+                        "region \"{}\" has {total} respondents, but its groups add up to {sum}",
+                        region.id
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn load_counts(root: &Path, survey: &mut Survey) -> Result<()> {
+    let table = Table::required(root, COUNTS, &["region", "question", "option", "count"])?;
+    let mut lines = HashMap::new();
+    for (line, row) in &table.rows {
+        let (region, question, option) = (
+            cell(row, "region"),
+            cell(row, "question"),
+            cell(row, "option"),
+        );
+        check_region(survey, table.file, *line, region)?;
+        let q = find_question(survey, table.file, *line, question)?;
+        if q.kind == QuestionKind::Text {
+            return Err(located(
+                table.file,
+                *line,
+                None,
+                format!(
+                    "question \"{question}\" is free text: its answers go in {ANSWERS}, not counts"
+                ),
+            ));
+        }
+        check_option(q, table.file, *line, option)?;
+        let count = count_cell(table.file, *line, cell(row, "count"))?;
+        let key = (region.to_string(), question.to_string(), option.to_string());
+        if let Some(first) = lines.insert(key.clone(), *line) {
+            return Err(located(
+                table.file,
+                *line,
+                None,
+                format!("{region} × {question} × {option} is given twice (first on line {first})"),
+            ));
+        }
+        survey.data.counts.insert(key, count);
+    }
+    // Every option in every region: a forgotten row must not pass for "not reported".
+    for region in &survey.regions {
+        for q in survey.questions.iter().filter(|q| q.kind.is_choice()) {
+            for o in &q.options {
+                if !survey.data.counts.contains_key(&(
+                    region.id.clone(),
+                    q.id.clone(),
+                    o.id.clone(),
+                )) {
+                    anyhow::bail!(
+                        "{COUNTS}: no row for region \"{}\", question \"{}\", option \"{}\" (write … as the count if the source does not report it)",
+                        region.id,
+                        q.id,
+                        o.id
+                    );
+                }
+            }
+        }
+    }
+    survey.data.count_lines = lines;
+    Ok(())
+}
+
+fn load_crosstab(root: &Path, survey: &mut Survey) -> Result<()> {
+    let Some(table) = Table::read(
+        root,
+        CROSSTAB,
+        &["region", "question", "group", "option", "count"],
+    )?
+    else {
+        return Ok(());
+    };
+    for (line, row) in &table.rows {
+        let (region, question, group, option) = (
+            cell(row, "region"),
+            cell(row, "question"),
+            cell(row, "group"),
+            cell(row, "option"),
+        );
+        check_region(survey, table.file, *line, region)?;
+        let q = find_question(survey, table.file, *line, question)?;
+        check_option(q, table.file, *line, option)?;
+        let dimension = survey.dimension.as_ref().ok_or_else(|| {
+            located(
+                table.file,
+                *line,
+                None,
+                "a cross-tab needs a `dimension` in the codebook",
+            )
+        })?;
+        if !dimension.groups.iter().any(|g| g.id == group) {
+            return Err(located(
+                table.file,
+                *line,
+                None,
+                format!(
+                    "group \"{group}\" is not a group of the dimension \"{}\"{}",
+                    dimension.id,
+                    did_you_mean(group, dimension.groups.iter().map(|g| g.id.as_str()))
+                ),
+            ));
+        }
+        let count = count_cell(table.file, *line, cell(row, "count"))?;
+        if let (Count::Value(c), Some(&n)) = (
+            count,
+            survey
+                .data
+                .group_respondents
+                .get(&(region.to_string(), group.to_string())),
+        ) && c > n
+        {
+            return Err(located(
+                table.file,
+                *line,
+                None,
+                format!("count {c} is larger than the group's {n} respondents ({RESPONDENTS})"),
+            ));
+        }
+        survey.data.crosstab.insert(
+            (region.into(), question.into(), group.into(), option.into()),
+            count,
+        );
+    }
+    Ok(())
+}
+
+fn load_answers(root: &Path, survey: &mut Survey) -> Result<()> {
+    let Some(table) = Table::read(root, ANSWERS, &["region", "question", "option", "answer"])?
+    else {
+        return Ok(());
+    };
+    for (line, row) in &table.rows {
+        let (region, question, option) = (
+            cell(row, "region"),
+            cell(row, "question"),
+            cell(row, "option"),
+        );
+        check_region(survey, table.file, *line, region)?;
+        let q = find_question(survey, table.file, *line, question)?;
+        let option = if option.is_empty() {
+            if q.kind != QuestionKind::Text {
+                return Err(located(
+                    table.file,
+                    *line,
+                    None,
+                    format!(
+                        "question \"{question}\" is a choice question: an answer needs the id of its その他 option (other: true)"
+                    ),
+                ));
+            }
+            None
+        } else {
+            check_option(q, table.file, *line, option)?;
+            if !q.option(option).is_some_and(|o| o.other) {
+                return Err(located(
+                    table.file,
+                    *line,
+                    None,
+                    format!(
+                        "option \"{option}\" of question \"{question}\" does not take text (mark it `other: true` in the codebook)"
+                    ),
+                ));
+            }
+            Some(option.to_string())
+        };
+        let text = cell(row, "answer");
+        if text.is_empty() {
+            return Err(located(table.file, *line, None, "the answer is empty"));
+        }
+        survey.data.answers.push(Answer {
+            region: region.into(),
+            question: question.into(),
+            option,
+            text: text.into(),
+        });
+    }
+    Ok(())
+}
+
+/// Counts cannot exceed the number of respondents they were asked of.
+fn check_bases(survey: &Survey) -> Result<()> {
+    for region in &survey.regions {
+        for q in survey.questions.iter().filter(|q| q.kind.is_choice()) {
+            let Count::Value(base) = survey.base_count(&region.id, q) else {
+                continue;
+            };
+            let mut sum = 0;
+            for o in &q.options {
+                let Count::Value(c) = survey.count(&region.id, &q.id, &o.id) else {
+                    continue;
+                };
+                sum += c;
+                let line =
+                    survey.data.count_lines[&(region.id.clone(), q.id.clone(), o.id.clone())];
+                if c > base {
+                    return Err(located(
+                        COUNTS,
+                        line,
+                        None,
+                        format!(
+                            "count {c} is larger than the base of question \"{}\" in region \"{}\" ({base}, {})",
+                            q.id,
+                            region.id,
+                            survey.base(&q.base).map_or("", |b| b.title.as_str())
+                        ),
+                    ));
+                }
+                if q.kind == QuestionKind::Single && sum > base {
+                    return Err(located(
+                        COUNTS,
+                        line,
+                        None,
+                        format!(
+                            "the options of single-choice question \"{}\" add up to {sum} in region \"{}\", more than its base of {base}",
+                            q.id, region.id
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_keep_zero_and_not_reported_apart() {
+        assert_eq!(parse_count("0"), Some(Count::Value(0)));
+        assert_eq!(parse_count("…"), Some(Count::NotReported));
+        assert_eq!(parse_count("NR"), Some(Count::NotReported));
+        assert_eq!(parse_count(""), None);
+        assert_eq!(parse_count("-1"), None);
+        assert_eq!(parse_count("3.5"), None);
+    }
+}

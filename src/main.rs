@@ -1,0 +1,31 @@
+//! surveysite: survey data + markdown commentary → a static report site.
+
+mod cli;
+mod cmd;
+mod config;
+mod load;
+mod model;
+mod output;
+mod render;
+mod url;
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let cli = cli::Cli::parse();
+    let result = match cli.command {
+        cli::Command::Build {
+            root,
+            output,
+            base_url,
+            force,
+        } => cmd::build::run(&root, output, base_url.as_deref(), force),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

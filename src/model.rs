@@ -1,0 +1,279 @@
+//! The survey as plain data: the codebook (regions, questions, options, bases) and the numbers
+//! loaded from data/. Everything here is validated by `load`; rendering only reads it.
+
+use std::collections::BTreeMap;
+
+/// One characteristic every respondent has (e.g. 病院としての主な機能), used for cross-tabs.
+#[derive(Debug, Clone)]
+pub struct Dimension {
+    pub id: String,
+    pub title: String,
+    pub groups: Vec<Group>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Region {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    /// The all-regions figures (e.g. 都全域), shown as the comparison.
+    pub total: bool,
+}
+
+/// Who a question was asked of.
+#[derive(Debug, Clone)]
+pub struct Base {
+    pub id: String,
+    pub title: String,
+    /// `None`: every respondent of the region. `Some`: the sum of these options' counts.
+    pub from: Option<BaseFrom>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BaseFrom {
+    pub question: String,
+    pub options: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuestionKind {
+    Single,
+    Multiple,
+    Text,
+}
+
+impl QuestionKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            QuestionKind::Single => "単一回答",
+            QuestionKind::Multiple => "複数回答",
+            QuestionKind::Text => "自由記述",
+        }
+    }
+
+    pub fn is_choice(self) -> bool {
+        self != QuestionKind::Text
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub id: String,
+    pub title: String,
+    pub short: String,
+    pub kind: QuestionKind,
+    pub base: String,
+    pub key_option: Option<String>,
+    pub options: Vec<ChoiceOption>,
+    pub notes: Vec<String>,
+}
+
+impl Question {
+    pub fn option(&self, id: &str) -> Option<&ChoiceOption> {
+        self.options.iter().find(|o| o.id == id)
+    }
+
+    /// The option whose figure stands for the question on region pages.
+    pub fn key_option(&self) -> Option<&ChoiceOption> {
+        match &self.key_option {
+            Some(id) => self.option(id),
+            None => self.options.first(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ChoiceOption {
+    pub id: String,
+    pub label: String,
+    /// Text typed into this option (その他) is listed with the free-text answers.
+    pub other: bool,
+}
+
+/// A count as the source gives it: a number, or nothing (not reported, shown `…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Count {
+    Value(u64),
+    NotReported,
+}
+
+impl Count {
+    pub fn value(self) -> Option<u64> {
+        match self {
+            Count::Value(v) => Some(v),
+            Count::NotReported => None,
+        }
+    }
+}
+
+/// A note on one region × question: why a value is not reported, where a number comes from.
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub region: String,
+    pub question: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub region: String,
+    pub question: String,
+    /// `None` for a free-text question; the その他 option's id for text typed into it.
+    pub option: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Data {
+    /// Respondents per region.
+    pub respondents: BTreeMap<String, u64>,
+    /// Respondents per region × dimension group.
+    pub group_respondents: BTreeMap<(String, String), u64>,
+    /// region, question, option → count
+    pub counts: BTreeMap<(String, String, String), Count>,
+    /// region, question, group, option → count
+    pub crosstab: BTreeMap<(String, String, String, String), Count>,
+    /// In file order.
+    pub answers: Vec<Answer>,
+    /// Where each count was read (data/counts.csv line), for error messages.
+    pub count_lines: std::collections::HashMap<(String, String, String), u64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Survey {
+    pub dimension: Option<Dimension>,
+    pub regions: Vec<Region>,
+    pub bases: Vec<Base>,
+    pub questions: Vec<Question>,
+    pub notes: Vec<Note>,
+    pub data: Data,
+}
+
+impl Survey {
+    pub fn region(&self, id: &str) -> Option<&Region> {
+        self.regions.iter().find(|r| r.id == id)
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    pub fn base(&self, id: &str) -> Option<&Base> {
+        self.bases.iter().find(|b| b.id == id)
+    }
+
+    pub fn count(&self, region: &str, question: &str, option: &str) -> Count {
+        self.data
+            .counts
+            .get(&(region.into(), question.into(), option.into()))
+            .copied()
+            .unwrap_or(Count::NotReported)
+    }
+
+    pub fn respondents(&self, region: &str) -> Count {
+        self.data
+            .respondents
+            .get(region)
+            .map_or(Count::NotReported, |&n| Count::Value(n))
+    }
+
+    /// The number of respondents a question was asked of in a region.
+    pub fn base_count(&self, region: &str, question: &Question) -> Count {
+        let Some(base) = self.base(&question.base) else {
+            return Count::NotReported;
+        };
+        match &base.from {
+            None => self.respondents(region),
+            Some(from) => {
+                let mut sum = 0;
+                for option in &from.options {
+                    match self.count(region, &from.question, option) {
+                        Count::Value(v) => sum += v,
+                        Count::NotReported => return Count::NotReported,
+                    }
+                }
+                Count::Value(sum)
+            }
+        }
+    }
+
+    pub fn notes_for(&self, region: &str, question: &str) -> impl Iterator<Item = &Note> {
+        self.notes
+            .iter()
+            .filter(move |n| n.region == region && n.question == question)
+    }
+
+    pub fn answers_for<'a>(
+        &'a self,
+        region: &'a str,
+        question: &'a str,
+    ) -> impl Iterator<Item = &'a Answer> {
+        self.data
+            .answers
+            .iter()
+            .filter(move |a| a.region == region && a.question == question)
+    }
+
+    /// Does the cross-tab data hold this question?
+    pub fn crosstab_options<'a>(&self, question: &'a Question) -> Vec<&'a ChoiceOption> {
+        question
+            .options
+            .iter()
+            .filter(|o| {
+                self.data
+                    .crosstab
+                    .keys()
+                    .any(|(_, q, _, opt)| q == &question.id && opt == &o.id)
+            })
+            .collect()
+    }
+}
+
+/// Percent of `base`, to one decimal, rounded half up, computed in integers so that the same
+/// numbers always print the same way. `None` when either side is not reported or the base is 0.
+pub fn percent(count: Count, base: Count) -> Option<String> {
+    let (Count::Value(c), Count::Value(b)) = (count, base) else {
+        return None;
+    };
+    if b == 0 {
+        return None;
+    }
+    let tenths = (c * 2000 + b) / (2 * b);
+    Some(format!("{}.{}%", tenths / 10, tenths % 10))
+}
+
+/// The share as a number from 0 to 100 (for bar widths), or `None` as `percent`.
+pub fn share(count: Count, base: Count) -> Option<f64> {
+    match (count, base) {
+        (Count::Value(c), Count::Value(b)) if b > 0 => Some(c as f64 * 100.0 / b as f64),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_rounds_half_up_to_one_decimal() {
+        assert_eq!(percent(Count::Value(4), Count::Value(16)).unwrap(), "25.0%");
+        assert_eq!(percent(Count::Value(1), Count::Value(3)).unwrap(), "33.3%");
+        assert_eq!(percent(Count::Value(2), Count::Value(3)).unwrap(), "66.7%");
+        assert_eq!(percent(Count::Value(1), Count::Value(8)).unwrap(), "12.5%");
+        assert_eq!(percent(Count::Value(1), Count::Value(16)).unwrap(), "6.3%");
+        assert_eq!(percent(Count::Value(0), Count::Value(16)).unwrap(), "0.0%");
+    }
+
+    #[test]
+    fn percent_of_not_reported_is_none() {
+        assert_eq!(percent(Count::NotReported, Count::Value(16)), None);
+        assert_eq!(percent(Count::Value(3), Count::NotReported), None);
+        assert_eq!(percent(Count::Value(0), Count::Value(0)), None);
+    }
+}

@@ -1,0 +1,571 @@
+//! The page list: which pages the site has, and what each shows (the template context).
+//! Numbers are formatted here, once, so every template shows them the same way.
+
+use serde_json::{Value, json};
+
+use crate::load::Project;
+use crate::load::content::Commentary;
+use crate::model::{Count, Question, QuestionKind, Region, Survey, percent, share};
+use crate::render::markdown;
+use crate::url::{Linker, absolute};
+
+/// The shown form of a value the source does not give.
+pub const NOT_REPORTED: &str = "…";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Home,
+    Region,
+    Question,
+    RegionQuestion,
+    NotFound,
+}
+
+impl Kind {
+    pub fn template(self) -> &'static str {
+        match self {
+            Kind::Home => "index.html",
+            Kind::Region => "region.html",
+            Kind::Question => "question.html",
+            Kind::RegionQuestion => "region_question.html",
+            Kind::NotFound => "404.html",
+        }
+    }
+}
+
+/// One page to render: where it goes and what its template sees.
+pub struct Page {
+    /// Site path of the page ("" home, "regions/x/"); the 404 page is "404.html".
+    pub path: String,
+    pub kind: Kind,
+    pub region: Option<String>,
+    pub question: Option<String>,
+    pub linker: Linker,
+}
+
+impl Page {
+    /// The file the page is written to.
+    pub fn output_file(&self) -> String {
+        if self.kind == Kind::NotFound {
+            self.path.clone()
+        } else {
+            format!("{}index.html", self.path)
+        }
+    }
+}
+
+pub fn region_path(region: &str) -> String {
+    format!("regions/{region}/")
+}
+
+pub fn question_path(question: &str) -> String {
+    format!("questions/{question}/")
+}
+
+pub fn region_question_path(region: &str, question: &str) -> String {
+    format!("regions/{region}/{question}/")
+}
+
+/// Every page of the site, in a stable order.
+pub fn list(project: &Project) -> Vec<Page> {
+    let survey = &project.survey;
+    let page = |path: String, kind, region: Option<&str>, question: Option<&str>| Page {
+        linker: Linker::for_page(&path),
+        path,
+        kind,
+        region: region.map(str::to_string),
+        question: question.map(str::to_string),
+    };
+    let mut pages = vec![page(String::new(), Kind::Home, None, None)];
+    for r in &survey.regions {
+        pages.push(page(region_path(&r.id), Kind::Region, Some(&r.id), None));
+        for q in &survey.questions {
+            pages.push(page(
+                region_question_path(&r.id, &q.id),
+                Kind::RegionQuestion,
+                Some(&r.id),
+                Some(&q.id),
+            ));
+        }
+    }
+    for q in &survey.questions {
+        pages.push(page(
+            question_path(&q.id),
+            Kind::Question,
+            None,
+            Some(&q.id),
+        ));
+    }
+    pages.push(Page {
+        path: "404.html".into(),
+        kind: Kind::NotFound,
+        region: None,
+        question: None,
+        linker: Linker::rooted(&project.config.base_url),
+    });
+    pages
+}
+
+/// "Q1", "Q2" …: how a question is named in headings and links.
+pub fn question_label(survey: &Survey, question: &Question) -> String {
+    let n = survey
+        .questions
+        .iter()
+        .position(|q| q.id == question.id)
+        .unwrap_or(0)
+        + 1;
+    format!("Q{n}")
+}
+
+pub fn format_count(count: Count) -> String {
+    match count {
+        Count::Value(v) => v.to_string(),
+        Count::NotReported => NOT_REPORTED.into(),
+    }
+}
+
+fn commentary_for<'a>(project: &'a Project, path: &str) -> Option<&'a Commentary> {
+    project
+        .commentary
+        .iter()
+        .find(|c| c.page == path && !c.front.draft)
+}
+
+fn commentary_value(project: &Project, path: &str) -> Value {
+    match commentary_for(project, path) {
+        None => Value::Null,
+        Some(c) => json!({
+            "title": c.front.title,
+            "summary": c.front.summary,
+            "html": markdown::to_html(&c.body, project.config.settings.allow_html),
+            "file": c.file,
+        }),
+    }
+}
+
+fn summary(project: &Project, path: &str) -> Value {
+    commentary_for(project, path)
+        .and_then(|c| c.front.summary.clone())
+        .map_or(Value::Null, Value::String)
+}
+
+/// Regions and questions are listed in codebook order unless front matter gives an `order`.
+fn ordered<'a, T>(project: &Project, items: &'a [T], path: impl Fn(&T) -> String) -> Vec<&'a T> {
+    let mut v: Vec<(i64, usize, &T)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let order = commentary_for(project, &path(t))
+                .and_then(|c| c.front.order)
+                .unwrap_or(i64::MAX);
+            (order, i, t)
+        })
+        .collect();
+    v.sort_by_key(|(o, i, _)| (*o, *i));
+    v.into_iter().map(|(_, _, t)| t).collect()
+}
+
+/// The template context of one page.
+pub fn context(project: &Project, page: &Page) -> Value {
+    let survey = &project.survey;
+    let config = &project.config;
+    let l = &page.linker;
+    let region = page.region.as_deref().and_then(|id| survey.region(id));
+    let question = page.question.as_deref().and_then(|id| survey.question(id));
+
+    let regions: Vec<Value> = ordered(project, &survey.regions, |r| region_path(&r.id))
+        .into_iter()
+        .map(|r| {
+            json!({
+                "id": r.id, "title": r.title, "description": r.description, "total": r.total,
+                "href": l.href(&region_path(&r.id)),
+                "current": region.is_some_and(|x| x.id == r.id),
+                "respondents": format_count(survey.respondents(&r.id)),
+                "summary": summary(project, &region_path(&r.id)),
+            })
+        })
+        .collect();
+    let questions: Vec<Value> = ordered(project, &survey.questions, |q| question_path(&q.id))
+        .into_iter()
+        .map(|q| {
+            json!({
+                "id": q.id, "label": question_label(survey, q), "title": q.title, "short": q.short,
+                "kind": q.kind.label(),
+                "base_title": survey.base(&q.base).map(|b| b.title.clone()),
+                "href": l.href(&question_path(&q.id)),
+                "current": question.is_some_and(|x| x.id == q.id),
+                "summary": summary(project, &question_path(&q.id)),
+            })
+        })
+        .collect();
+
+    let (heading, title) = match (page.kind, region, question) {
+        (Kind::Home, _, _) => (config.title.clone(), config.title.clone()),
+        (Kind::Region, Some(r), _) => (r.title.clone(), format!("{} | {}", r.title, config.title)),
+        (Kind::Question, _, Some(q)) => {
+            let label = question_label(survey, q);
+            (
+                format!("{label} {}", q.title),
+                format!("{label} {} | {}", q.title, config.title),
+            )
+        }
+        (Kind::RegionQuestion, Some(r), Some(q)) => {
+            let label = question_label(survey, q);
+            (
+                format!("{label} {}", q.title),
+                format!("{label} {}（{}） | {}", q.title, r.title, config.title),
+            )
+        }
+        _ => (
+            "ページが見つかりません".into(),
+            format!("ページが見つかりません | {}", config.title),
+        ),
+    };
+    let description = commentary_for(project, &page.path)
+        .and_then(|c| {
+            c.front
+                .description
+                .clone()
+                .or_else(|| c.front.summary.clone())
+        })
+        .unwrap_or_else(|| config.description.clone());
+
+    let mut breadcrumbs = vec![json!({"title": "ホーム", "href": l.href("")})];
+    if let Some(r) = region {
+        breadcrumbs.push(json!({"title": r.title, "href": l.href(&region_path(&r.id))}));
+    }
+
+    let mut ctx = json!({
+        "lang": config.language,
+        "site": {
+            "title": config.title,
+            "description": config.description,
+            "source": config.source,
+            "interactive_charts": config.settings.interactive_charts,
+        },
+        "page": {
+            "kind": format!("{:?}", page.kind).to_lowercase(),
+            "path": page.path,
+            "heading": heading,
+            "title": title,
+            "description": description,
+            "canonical": if page.kind == Kind::NotFound { None } else { absolute(&config.base_url, &page.path) },
+        },
+        "root": l.root(),
+        "home_href": l.href(""),
+        "css_href": l.href("assets/style.css"),
+        "regions": regions,
+        "questions": questions,
+        "breadcrumbs": breadcrumbs,
+        "commentary": commentary_value(project, &page.path),
+        "dimension": survey.dimension.as_ref().map(|d| json!({"id": d.id, "title": d.title})),
+    });
+    let extra = match (page.kind, region, question) {
+        (Kind::Home, _, _) => home(survey),
+        (Kind::Region, Some(r), _) => region_page(survey, r, l),
+        (Kind::Question, _, Some(q)) => question_page(survey, q, l),
+        (Kind::RegionQuestion, Some(r), Some(q)) => region_question_page(survey, r, q, l),
+        _ => json!({}),
+    };
+    if let (Value::Object(ctx), Value::Object(extra)) = (&mut ctx, extra) {
+        ctx.extend(extra);
+    }
+    ctx
+}
+
+fn home(survey: &Survey) -> Value {
+    // Respondents per region, split by the dimension where the data has it.
+    let groups = survey.dimension.as_ref().map(|d| {
+        d.groups
+            .iter()
+            .map(|g| {
+                json!({
+                    "label": g.label,
+                    "cells": survey.regions.iter().map(|r| {
+                        let n = survey.data.group_respondents.get(&(r.id.clone(), g.id.clone()))
+                            .map_or(Count::NotReported, |&n| Count::Value(n));
+                        json!({"count": format_count(n), "not_reported": n == Count::NotReported,
+                               "percent": percent(n, survey.respondents(&r.id))})
+                    }).collect::<Vec<_>>(),
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    json!({ "respondent_groups": groups })
+}
+
+fn base_title(survey: &Survey, q: &Question) -> String {
+    survey
+        .base(&q.base)
+        .map(|b| b.title.clone())
+        .unwrap_or_default()
+}
+
+/// One option's figures in one region.
+fn cell(survey: &Survey, region: &Region, q: &Question, option: &str) -> Value {
+    let count = survey.count(&region.id, &q.id, option);
+    let base = survey.base_count(&region.id, q);
+    json!({
+        "count": format_count(count),
+        "percent": percent(count, base),
+        "share": share(count, base),
+        "not_reported": count == Count::NotReported,
+    })
+}
+
+fn region_page(survey: &Survey, region: &Region, l: &Linker) -> Value {
+    let rows: Vec<Value> = survey
+        .questions
+        .iter()
+        .map(|q| {
+            let base = survey.base_count(&region.id, q);
+            let key = match q.kind {
+                QuestionKind::Text => Value::Null,
+                _ => key_figure(survey, region, q),
+            };
+            let answers = survey
+                .answers_for(&region.id, &q.id)
+                .filter(|a| a.option.is_none())
+                .count();
+            json!({
+                "label": question_label(survey, q), "title": q.title, "short": q.short,
+                "kind": q.kind.label(), "is_text": q.kind == QuestionKind::Text,
+                "href": l.href(&region_question_path(&region.id, &q.id)),
+                "base": format_count(base), "base_title": base_title(survey, q),
+                "key": key,
+                "answers": answers,
+                "has_note": survey.notes_for(&region.id, &q.id).next().is_some(),
+            })
+        })
+        .collect();
+    json!({
+        "region": {"id": region.id, "title": region.title, "description": region.description,
+                   "respondents": format_count(survey.respondents(&region.id)), "total": region.total},
+        "rows": rows,
+    })
+}
+
+/// The figure that stands for a choice question on a region page: the codebook's key option,
+/// or else the most chosen reported option.
+fn key_figure(survey: &Survey, region: &Region, q: &Question) -> Value {
+    let option = match &q.key_option {
+        Some(_) => q.key_option(),
+        None => q
+            .options
+            .iter()
+            .filter_map(|o| {
+                survey
+                    .count(&region.id, &q.id, &o.id)
+                    .value()
+                    .map(|c| (c, o))
+            })
+            .fold(
+                None,
+                |best: Option<(u64, &crate::model::ChoiceOption)>, (c, o)| match best {
+                    Some((bc, _)) if bc >= c => best,
+                    _ => Some((c, o)),
+                },
+            )
+            .map(|(_, o)| o),
+    };
+    match option {
+        None => {
+            json!({"label": null, "count": NOT_REPORTED, "percent": null, "not_reported": true, "most": false})
+        }
+        Some(o) => {
+            let mut v = cell(survey, region, q, &o.id);
+            v["label"] = json!(o.label);
+            v["most"] = json!(q.key_option.is_none());
+            v
+        }
+    }
+}
+
+fn notes(survey: &Survey, region: Option<&Region>, q: &Question) -> Vec<String> {
+    let mut notes: Vec<String> = q.notes.clone();
+    match region {
+        Some(r) => notes.extend(survey.notes_for(&r.id, &q.id).map(|n| n.text.clone())),
+        None => {
+            for r in &survey.regions {
+                notes.extend(
+                    survey
+                        .notes_for(&r.id, &q.id)
+                        .map(|n| format!("{}: {}", r.title, n.text)),
+                );
+            }
+        }
+    }
+    notes
+}
+
+fn question_value(survey: &Survey, q: &Question) -> Value {
+    json!({
+        "id": q.id, "label": question_label(survey, q), "title": q.title, "short": q.short,
+        "kind": q.kind.label(),
+        "is_text": q.kind == QuestionKind::Text,
+        "is_multiple": q.kind == QuestionKind::Multiple,
+        "base_title": base_title(survey, q),
+    })
+}
+
+fn question_page(survey: &Survey, q: &Question, l: &Linker) -> Value {
+    let columns: Vec<Value> = survey
+        .regions
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id, "title": r.title,
+                "href": l.href(&region_question_path(&r.id, &q.id)),
+                "base": format_count(survey.base_count(&r.id, q)),
+            })
+        })
+        .collect();
+    let rows: Vec<Value> = q
+        .options
+        .iter()
+        .map(|o| {
+            json!({
+                "id": o.id, "label": o.label,
+                "cells": survey.regions.iter().map(|r| cell(survey, r, q, &o.id)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let answers: Vec<Value> = survey
+        .regions
+        .iter()
+        .map(|r| {
+            json!({
+                "region": r.title,
+                "href": l.href(&region_question_path(&r.id, &q.id)),
+                "answers": answers(survey, r, q),
+            })
+        })
+        .collect();
+    json!({
+        "question": question_value(survey, q),
+        "columns": columns,
+        "rows": rows,
+        "answer_groups": answers,
+        "notes": notes(survey, None, q),
+    })
+}
+
+/// Free-text answers of a region × question: the question's own, then those typed into その他.
+fn answers(survey: &Survey, region: &Region, q: &Question) -> Vec<Value> {
+    survey
+        .answers_for(&region.id, &q.id)
+        .map(|a| {
+            json!({
+                "text": a.text,
+                "option": a.option.as_deref().and_then(|o| q.option(o)).map(|o| o.label.clone()),
+            })
+        })
+        .collect()
+}
+
+fn region_question_page(survey: &Survey, region: &Region, q: &Question, l: &Linker) -> Value {
+    let base = survey.base_count(&region.id, q);
+    let rows: Vec<Value> = q
+        .options
+        .iter()
+        .map(|o| {
+            let mut v = cell(survey, region, q, &o.id);
+            v["label"] = json!(o.label);
+            v["id"] = json!(o.id);
+            v
+        })
+        .collect();
+    // The number who chose any reported option of a single-choice question.
+    let answered: Option<u64> = match q.kind {
+        QuestionKind::Single => q
+            .options
+            .iter()
+            .map(|o| survey.count(&region.id, &q.id, &o.id).value())
+            .sum::<Option<u64>>(),
+        _ => None,
+    };
+
+    let position = survey
+        .questions
+        .iter()
+        .position(|x| x.id == q.id)
+        .unwrap_or(0);
+    let link = |q: &Question| {
+        json!({"label": question_label(survey, q), "title": q.title, "short": q.short,
+               "href": l.href(&region_question_path(&region.id, &q.id))})
+    };
+    let prev = position.checked_sub(1).map(|i| link(&survey.questions[i]));
+    let next = survey.questions.get(position + 1).map(link);
+    let other_regions: Vec<Value> = survey
+        .regions
+        .iter()
+        .filter(|r| r.id != region.id)
+        .map(|r| json!({"title": r.title, "href": l.href(&region_question_path(&r.id, &q.id))}))
+        .collect();
+
+    json!({
+        "region": {"id": region.id, "title": region.title, "description": region.description,
+                   "href": l.href(&region_path(&region.id)),
+                   "respondents": format_count(survey.respondents(&region.id))},
+        "question": question_value(survey, q),
+        "question_href": l.href(&question_path(&q.id)),
+        "base": format_count(base),
+        "answered": answered.map(|n| n.to_string()),
+        "rows": rows,
+        "crosstab": crosstab(survey, region, q),
+        "answers": answers(survey, region, q),
+        "notes": notes(survey, Some(region), q),
+        "prev": prev,
+        "next": next,
+        "other_regions": other_regions,
+    })
+}
+
+/// The question split by the dimension: group size, then count and % of each option present.
+fn crosstab(survey: &Survey, region: &Region, q: &Question) -> Value {
+    let Some(d) = &survey.dimension else {
+        return Value::Null;
+    };
+    let options = survey.crosstab_options(q);
+    if options.is_empty() {
+        return Value::Null;
+    }
+    let mut totals = vec![Some(0u64); options.len()];
+    let mut rows = Vec::new();
+    for g in &d.groups {
+        let n = survey
+            .data
+            .group_respondents
+            .get(&(region.id.clone(), g.id.clone()))
+            .map_or(Count::NotReported, |&n| Count::Value(n));
+        let cells: Vec<Value> = options
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let c = survey
+                    .data
+                    .crosstab
+                    .get(&(region.id.clone(), q.id.clone(), g.id.clone(), o.id.clone()))
+                    .copied()
+                    .unwrap_or(Count::NotReported);
+                totals[i] = totals[i].zip(c.value()).map(|(a, b)| a + b);
+                json!({"count": format_count(c), "percent": percent(c, n), "not_reported": c == Count::NotReported})
+            })
+            .collect();
+        rows.push(json!({"label": g.label, "n": format_count(n), "cells": cells}));
+    }
+    let n = survey.respondents(&region.id);
+    let total_cells: Vec<Value> = totals
+        .iter()
+        .map(|t| {
+            let c = t.map_or(Count::NotReported, Count::Value);
+            json!({"count": format_count(c), "percent": percent(c, n), "not_reported": c == Count::NotReported})
+        })
+        .collect();
+    json!({
+        "title": d.title,
+        "columns": options.iter().map(|o| o.label.clone()).collect::<Vec<_>>(),
+        "rows": rows,
+        "total": {"label": "計", "n": format_count(n), "cells": total_cells},
+    })
+}

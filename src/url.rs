@@ -1,0 +1,149 @@
+//! Every URL the site contains is made here.
+//!
+//! Links between pages are relative (`../../questions/q1/`), so the same files work at a domain
+//! root, under a GitHub Pages sub-path and on an intranet share. Absolute URLs (canonical,
+//! sitemap, OpenGraph) come from the base URL. The 404 page is served at any depth, so its links
+//! are rooted at the base URL's path instead.
+
+/// A site path: "" for home, "regions/tokyo/" for a page, "assets/style.css" for a file.
+pub type SitePath<'a> = &'a str;
+
+#[derive(Debug, Clone)]
+pub enum Linker {
+    /// Links relative to the page at this site path.
+    Relative { from: String },
+    /// Links rooted at the base path (e.g. "/repo/"): for pages served at any URL (404).
+    Rooted { base_path: String },
+}
+
+impl Linker {
+    pub fn for_page(page: SitePath) -> Linker {
+        Linker::Relative {
+            from: page.to_string(),
+        }
+    }
+
+    pub fn rooted(base_url: &str) -> Linker {
+        Linker::Rooted {
+            base_path: base_path(base_url),
+        }
+    }
+
+    /// The href from this page to `to`.
+    pub fn href(&self, to: SitePath) -> String {
+        match self {
+            Linker::Relative { from } => {
+                let depth = from.matches('/').count();
+                let href = format!("{}{}", "../".repeat(depth), to);
+                if href.is_empty() { "./".into() } else { href }
+            }
+            Linker::Rooted { base_path } => format!("{base_path}{to}"),
+        }
+    }
+
+    /// The prefix that leads to the site root ("../../", "./" or "/repo/").
+    pub fn root(&self) -> String {
+        self.href("")
+    }
+}
+
+/// The path of the base URL, starting and ending with `/`: "https://a.io/repo" → "/repo/".
+pub fn base_path(base_url: &str) -> String {
+    let rest = base_url.split_once("://").map_or(base_url, |(_, rest)| {
+        rest.split_once('/').map_or("", |(_, p)| p)
+    });
+    let trimmed = rest.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".into()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+/// The absolute URL of a site path, or `None` without a base URL.
+pub fn absolute(base_url: &str, to: SitePath) -> Option<String> {
+    if base_url.is_empty() {
+        return None;
+    }
+    Some(format!("{}/{}", base_url.trim_end_matches('/'), to))
+}
+
+pub fn validate_base_url(base_url: &str) -> Result<(), String> {
+    let Some((scheme, rest)) = base_url.split_once("://") else {
+        return Err(format!(
+            "\"{base_url}\" is not an absolute URL (expected e.g. https://user.github.io/repo/)"
+        ));
+    };
+    if !matches!(scheme, "http" | "https") || rest.is_empty() || rest.starts_with('/') {
+        return Err(format!(
+            "\"{base_url}\" is not an http(s) URL with a host (expected e.g. https://user.github.io/repo/)"
+        ));
+    }
+    if base_url.contains(['?', '#', ' ', '"', '<', '>']) {
+        return Err(format!(
+            "\"{base_url}\" must not hold a query, fragment, space or quote"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_links_climb_to_the_root() {
+        assert_eq!(
+            Linker::for_page("").href("regions/tokyo/"),
+            "regions/tokyo/"
+        );
+        assert_eq!(Linker::for_page("").href(""), "./");
+        assert_eq!(Linker::for_page("regions/tokyo/").href(""), "../../");
+        assert_eq!(
+            Linker::for_page("regions/tokyo/q1/").href("questions/q1/"),
+            "../../../questions/q1/"
+        );
+        assert_eq!(
+            Linker::for_page("questions/q1/").href("assets/style.css"),
+            "../../assets/style.css"
+        );
+    }
+
+    #[test]
+    fn rooted_links_use_the_base_path() {
+        assert_eq!(
+            Linker::rooted("https://user.github.io/repo/").href("assets/style.css"),
+            "/repo/assets/style.css"
+        );
+        assert_eq!(
+            Linker::rooted("https://user.github.io/repo").href(""),
+            "/repo/"
+        );
+        assert_eq!(
+            Linker::rooted("https://example.org").href("regions/a/"),
+            "/regions/a/"
+        );
+        assert_eq!(Linker::rooted("").href(""), "/");
+    }
+
+    #[test]
+    fn absolute_urls_join_the_base_url() {
+        assert_eq!(
+            absolute("https://u.github.io/repo/", "regions/a/").unwrap(),
+            "https://u.github.io/repo/regions/a/"
+        );
+        assert_eq!(
+            absolute("https://u.github.io/repo", "").unwrap(),
+            "https://u.github.io/repo/"
+        );
+        assert_eq!(absolute("", "x"), None);
+    }
+
+    #[test]
+    fn base_urls_are_checked() {
+        assert!(validate_base_url("https://u.github.io/repo/").is_ok());
+        assert!(validate_base_url("u.github.io/repo").is_err());
+        assert!(validate_base_url("ftp://x/").is_err());
+        assert!(validate_base_url("https:///x").is_err());
+    }
+}
