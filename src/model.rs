@@ -147,6 +147,8 @@ pub struct Data {
 
 #[derive(Debug, Clone)]
 pub struct Survey {
+    /// What one respondent is called in counts: 「4病院」. Default 「件」.
+    pub unit: String,
     pub dimension: Option<Dimension>,
     pub regions: Vec<Region>,
     pub bases: Vec<Base>,

@@ -26,13 +26,19 @@ pub fn run(
 ) -> Result<()> {
     let start = Instant::now();
     let project = load_project(root, base_url)?;
-    let files = render::site(&project)?;
+    let site = render::site(&project)?;
     let output = output.unwrap_or_else(|| root.join("site"));
-    crate::output::write(&output, &files, force)?;
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    crate::output::write(&output, &site.files, force)?;
+    let pages = site
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .count();
     println!(
-        "built {pages} pages ({} files) into {} in {} ms",
-        files.len(),
+        "built {pages} pages ({} files, charts: {} rendered, {} cached) into {} in {} ms",
+        site.files.len(),
+        site.charts.rendered,
+        site.charts.cached,
         output.display(),
         start.elapsed().as_millis()
     );

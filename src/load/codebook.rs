@@ -19,6 +19,8 @@ pub const FILE: &str = "data/codebook.yaml";
 #[serde(deny_unknown_fields)]
 struct RawCodebook {
     #[serde(default)]
+    unit: Option<String>,
+    #[serde(default)]
     dimension: Option<RawDimension>,
     regions: Vec<RawRegion>,
     #[serde(default)]
@@ -333,6 +335,7 @@ fn build(raw: RawCodebook) -> Result<Survey> {
         .collect();
 
     Ok(Survey {
+        unit: raw.unit.unwrap_or_else(|| "件".into()),
         dimension,
         regions: raw
             .regions

@@ -1,8 +1,13 @@
 //! The project → the site's files, in memory: `(path, bytes)` for every file of the output.
 
+pub mod charts;
+pub mod echarts;
 pub mod markdown;
 pub mod pages;
 pub mod templates;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use anyhow::Result;
 
@@ -16,21 +21,64 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
-pub fn site(project: &Project) -> Result<Vec<OutputFile>> {
+/// The rendered site and what it took.
+pub struct Site {
+    pub files: Vec<OutputFile>,
+    pub charts: charts::RenderStats,
+}
+
+/// The charts of the site: their specs and rendered SVGs, by chart id.
+pub struct Charts {
+    pub specs: BTreeMap<String, charts::ChartSpec>,
+    pub svgs: BTreeMap<String, String>,
+}
+
+/// Where rendered chart SVGs are kept between builds (outside the output folder).
+pub fn cache_dir(project: &Project) -> PathBuf {
+    project.root.join(".surveysite-cache/charts")
+}
+
+pub fn site(project: &Project) -> Result<Site> {
     let tera = templates::load(&project.root)?;
+    let specs = charts::specs(&project.survey);
+    let (svgs, stats) = charts::render_all(&specs, Some(&cache_dir(project)))?;
+    let charts = Charts { specs, svgs };
+
     let mut files = Vec::new();
     for page in pages::list(project) {
-        let context = pages::context(project, &page);
+        let context = pages::context(project, &page, &charts);
         let html = templates::render(&tera, page.kind.template(), &context)?;
         files.push(OutputFile {
             path: page.output_file(),
             bytes: html.into_bytes(),
         });
+        for id in pages::chart_ids(&page) {
+            if let Some(spec) = charts.specs.get(&id) {
+                files.push(OutputFile {
+                    path: format!("{}{}", page.path, spec.csv_name()),
+                    bytes: spec.csv_bytes(),
+                });
+            }
+        }
     }
+    files.push(OutputFile {
+        path: pages::DATA_CSV.into(),
+        bytes: charts::csv_bytes(&pages::all_data_rows(&project.survey)),
+    });
     for (name, default) in templates::ASSETS {
         files.push(OutputFile {
             path: format!("assets/{name}"),
             bytes: templates::asset(&project.root, name, default)?,
+        });
+    }
+    if project.config.settings.interactive_charts {
+        files.push(OutputFile {
+            path: "assets/echarts.min.js".into(),
+            bytes: echarts::ECHARTS_JS.as_bytes().to_vec(),
+        });
+        files.push(OutputFile {
+            path: "assets/charts.js".into(),
+            bytes: templates::asset(&project.root, "charts.js", templates::CHARTS_JS)?,
         });
     }
     files.push(OutputFile {
@@ -38,5 +86,8 @@ pub fn site(project: &Project) -> Result<Vec<OutputFile>> {
         bytes: Vec::new(),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok(Site {
+        files,
+        charts: stats,
+    })
 }

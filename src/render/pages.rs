@@ -6,11 +6,15 @@ use serde_json::{Value, json};
 use crate::load::Project;
 use crate::load::content::Commentary;
 use crate::model::{Count, Question, QuestionKind, Region, Survey, percent, share};
-use crate::render::markdown;
+use crate::render::charts::{crosstab_id, question_id, region_question_id};
+use crate::render::{Charts, markdown};
 use crate::url::{Linker, absolute};
 
 /// The shown form of a value the source does not give.
 pub const NOT_REPORTED: &str = "…";
+
+/// The whole report's numbers, linked from the home page.
+pub const DATA_CSV: &str = "data.csv";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -166,7 +170,7 @@ fn ordered<'a, T>(project: &Project, items: &'a [T], path: impl Fn(&T) -> String
 }
 
 /// The template context of one page.
-pub fn context(project: &Project, page: &Page) -> Value {
+pub fn context(project: &Project, page: &Page, charts: &Charts) -> Value {
     let survey = &project.survey;
     let config = &project.config;
     let l = &page.linker;
@@ -259,7 +263,30 @@ pub fn context(project: &Project, page: &Page) -> Value {
         "breadcrumbs": breadcrumbs,
         "commentary": commentary_value(project, &page.path),
         "dimension": survey.dimension.as_ref().map(|d| json!({"id": d.id, "title": d.title})),
+        "data_csv_href": l.href(DATA_CSV),
+        "charts_js": config.settings.interactive_charts.then(|| json!({
+            "echarts": l.href("assets/echarts.min.js"),
+            "script": l.href("assets/charts.js"),
+        })),
     });
+    let ids = chart_ids(page);
+    let chart = |i: usize| {
+        ids.get(i).map_or(Value::Null, |id| {
+            chart_value(charts, id, config.settings.interactive_charts)
+        })
+    };
+    if let Value::Object(ctx) = &mut ctx {
+        match page.kind {
+            Kind::RegionQuestion => {
+                ctx.insert("chart".into(), chart(0));
+                ctx.insert("crosstab_chart".into(), chart(1));
+            }
+            Kind::Question => {
+                ctx.insert("chart".into(), chart(0));
+            }
+            _ => {}
+        }
+    }
     let extra = match (page.kind, region, question) {
         (Kind::Home, _, _) => home(survey),
         (Kind::Region, Some(r), _) => region_page(survey, r, l),
@@ -568,4 +595,74 @@ fn crosstab(survey: &Survey, region: &Region, q: &Question) -> Value {
         "rows": rows,
         "total": {"label": "計", "n": format_count(n), "cells": total_cells},
     })
+}
+
+/// The charts a page shows, main chart first (ids that have no chart are skipped by callers).
+pub fn chart_ids(page: &Page) -> Vec<String> {
+    match (page.kind, &page.region, &page.question) {
+        (Kind::RegionQuestion, Some(r), Some(q)) => {
+            vec![region_question_id(r, q), crosstab_id(r, q)]
+        }
+        (Kind::Question, _, Some(q)) => vec![question_id(q)],
+        _ => Vec::new(),
+    }
+}
+
+fn chart_value(charts: &Charts, id: &str, interactive: bool) -> Value {
+    let (Some(spec), Some(svg)) = (charts.specs.get(id), charts.svgs.get(id)) else {
+        return Value::Null;
+    };
+    json!({
+        "id": spec.id,
+        "svg": svg,
+        "caption": spec.caption,
+        "aria": spec.aria,
+        "csv_href": spec.csv_name(),
+        "omitted": spec.omitted,
+        "width": spec.width,
+        "height": spec.height,
+        // Inside <script type="application/json">: no "</script>" can end it early.
+        "option_json": interactive.then(|| spec.option_json().replace('<', "\\u003c")),
+    })
+}
+
+/// Every number of the report, one row per region × question × option.
+pub fn all_data_rows(survey: &Survey) -> Vec<Vec<String>> {
+    let mut rows = vec![
+        [
+            "地域",
+            "設問番号",
+            "設問",
+            "種類",
+            "選択肢",
+            "件数",
+            "割合(%)",
+            "対象",
+            "対象(n)",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for r in &survey.regions {
+        for q in survey.questions.iter().filter(|q| q.kind.is_choice()) {
+            let base = survey.base_count(&r.id, q);
+            for o in &q.options {
+                let c = survey.count(&r.id, &q.id, &o.id);
+                rows.push(vec![
+                    r.title.clone(),
+                    question_label(survey, q),
+                    q.title.clone(),
+                    q.kind.label().into(),
+                    o.label.clone(),
+                    format_count(c),
+                    percent(c, base)
+                        .map(|p| p.trim_end_matches('%').to_string())
+                        .unwrap_or_default(),
+                    base_title(survey, q),
+                    format_count(base),
+                ]);
+            }
+        }
+    }
+    rows
 }

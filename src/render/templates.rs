@@ -18,6 +18,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         include_str!("../../templates/region_question.html"),
     ),
     ("404.html", include_str!("../../templates/404.html")),
+    ("chart.html", include_str!("../../templates/chart.html")),
 ];
 
 /// Static files copied into site/assets/, overridable by templates/assets/<name>.
@@ -25,6 +26,9 @@ pub const ASSETS: &[(&str, &str)] = &[(
     "style.css",
     include_str!("../../templates/assets/style.css"),
 )];
+
+/// The progressive enhancement that swaps static SVG charts for interactive ones.
+pub const CHARTS_JS: &str = include_str!("../../templates/assets/charts.js");
 
 /// A template's source and where it came from (for error messages).
 struct Source {

@@ -1,0 +1,904 @@
+//! Charts: ECharts options built with charming, rendered at build time to inline SVG.
+//!
+//! Each chart comes with what a reader without the picture needs: an aria-label that says the
+//! numbers, the CSV of exactly the plotted numbers, and the names of options left out because the
+//! source does not report them. Rendering runs in parallel (one engine per worker) and is cached
+//! by the hash of option, size and ECharts version, outside site/.
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::{Context, Result};
+use charming::Chart;
+use charming::component::{Axis, Grid, Legend};
+use charming::datatype::{CompositeValue, DataPoint};
+use charming::element::{
+    AxisLabel, AxisType, Color, ItemStyle, Label, LabelPosition, Orient, SplitLine, TextStyle,
+};
+use charming::series::Bar;
+
+use super::echarts::{ECHARTS_VERSION, Engine};
+use super::pages::{NOT_REPORTED, format_count, question_label};
+use crate::model::{ChoiceOption, Count, Question, QuestionKind, Region, Survey, percent, share};
+
+/// Okabe–Ito: distinguishable with the common colour-vision deficiencies (yellow left out: too
+/// little contrast on white).
+pub const PALETTE: &[&str] = &[
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#6E6E6E",
+];
+const FONT: &str = "Hiragino Sans, Hiragino Kaku Gothic ProN, Yu Gothic, YuGothic, Meiryo, Noto Sans JP, Noto Sans CJK JP, sans-serif";
+const TEXT: &str = "#1f2328";
+const WIDTH: u32 = 720;
+/// Bump when the SVG post-processing changes, so cached SVGs are made again.
+const RENDER_VERSION: u32 = 1;
+
+/// One chart: its option and everything shown around it.
+#[derive(Debug, Clone)]
+pub struct ChartSpec {
+    /// Stable and unique in the site: `rq-tokyo-q1`, `q-q1`, `x-tokyo-q1`.
+    pub id: String,
+    pub option: Chart,
+    pub width: u32,
+    pub height: u32,
+    pub caption: String,
+    /// One sentence with the numbers, for screen readers.
+    pub aria: String,
+    /// The plotted numbers as CSV rows (header first).
+    pub csv_rows: Vec<Vec<String>>,
+    /// Labels of options left out because the source does not report them.
+    pub omitted: Vec<String>,
+}
+
+impl ChartSpec {
+    pub fn option_json(&self) -> String {
+        serde_json::to_string(&self.option).unwrap_or_else(|_| "{}".into())
+    }
+
+    pub fn csv_name(&self) -> String {
+        format!("{}.csv", self.id)
+    }
+
+    /// UTF-8 with a BOM, so Excel in Japan opens it as UTF-8; CRLF line ends.
+    pub fn csv_bytes(&self) -> Vec<u8> {
+        csv_bytes(&self.csv_rows)
+    }
+}
+
+pub fn csv_bytes(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(&mut out);
+    for row in rows {
+        // Writing to a Vec cannot fail.
+        let _ = w.write_record(row);
+    }
+    drop(w);
+    out
+}
+
+/// Every chart of the site, keyed by id.
+pub fn specs(survey: &Survey) -> BTreeMap<String, ChartSpec> {
+    let mut out = BTreeMap::new();
+    for q in survey.questions.iter().filter(|q| q.kind.is_choice()) {
+        for r in &survey.regions {
+            let spec = region_question(survey, r, q);
+            out.insert(spec.id.clone(), spec);
+            if let Some(spec) = crosstab(survey, r, q) {
+                out.insert(spec.id.clone(), spec);
+            }
+        }
+        let spec = question_chart(survey, q);
+        out.insert(spec.id.clone(), spec);
+    }
+    out
+}
+
+pub fn region_question_id(region: &str, question: &str) -> String {
+    format!("rq-{region}-{question}")
+}
+
+pub fn question_id(question: &str) -> String {
+    format!("q-{question}")
+}
+
+pub fn crosstab_id(region: &str, question: &str) -> String {
+    format!("x-{region}-{question}")
+}
+
+/// `4病院 (25.0%)` or `…` for the aria text and labels.
+fn count_text(survey: &Survey, count: Count, base: Count) -> String {
+    match (count, percent(count, base)) {
+        (Count::Value(c), Some(p)) => format!("{c}{} ({p})", survey.unit),
+        (Count::Value(c), None) => format!("{c}{}", survey.unit),
+        (Count::NotReported, _) => format!("{NOT_REPORTED}（記載なし）"),
+    }
+}
+
+/// Wraps a label into lines of at most `width` characters (full-width characters are 1 em in
+/// the SSR renderer, so counting characters is measuring).
+fn wrap(label: &str, width: usize) -> String {
+    let chars: Vec<char> = label.chars().collect();
+    chars
+        .chunks(width)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn text_style() -> TextStyle {
+    TextStyle::new().font_family(FONT).color(TEXT)
+}
+
+/// White text on the dark colours of the palette, dark text on the light ones.
+fn label_colour(background: &str) -> &'static str {
+    let hex = background.trim_start_matches('#');
+    let c = |i: usize| {
+        u8::from_str_radix(hex.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0) as f64 / 255.0
+    };
+    let lin = |v: f64| {
+        if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let l = 0.2126 * lin(c(0)) + 0.7152 * lin(c(2)) + 0.0722 * lin(c(4));
+    if l > 0.3 { TEXT } else { "#ffffff" }
+}
+
+/// A bar's data point: x value, y category index, and the label text shown for it.
+fn point(x: f64, y: usize, label: &str) -> DataPoint {
+    DataPoint::Value(CompositeValue::Array(vec![
+        CompositeValue::from((x * 10.0).round() / 10.0),
+        CompositeValue::from(y as i64),
+        CompositeValue::from(label),
+    ]))
+}
+
+fn category_axis(labels: Vec<String>) -> Axis {
+    Axis::new()
+        .type_(AxisType::Category)
+        .inverse(true)
+        .data(labels)
+        .axis_label(AxisLabel::new().font_family(FONT).color(TEXT).font_size(12))
+}
+
+fn percent_axis(max: f64) -> Axis {
+    Axis::new()
+        .type_(AxisType::Value)
+        .max(max)
+        .axis_label(
+            AxisLabel::new()
+                .formatter("{value}%")
+                .font_family(FONT)
+                .color("#57606a"),
+        )
+        .split_line(SplitLine::new())
+}
+
+fn base_chart(rows: usize, legend: bool) -> Chart {
+    let mut chart = Chart::new()
+        .color(PALETTE.iter().map(|c| Color::from(*c)).collect())
+        .grid(
+            Grid::new()
+                .left(8)
+                .right(if legend { 48 } else { 110 })
+                .top(if legend { 40 } else { 12 })
+                .bottom(28)
+                .contain_label(true),
+        );
+    if legend {
+        chart = chart.legend(Legend::new().top(0).left(8).text_style(text_style()));
+    }
+    let _ = rows;
+    chart
+}
+
+/// A legend listing one entry per line above the plot (option labels are long).
+fn legend_list() -> Legend {
+    Legend::new()
+        .top(0)
+        .left(8)
+        .orient(Orient::Vertical)
+        .item_gap(6)
+        .text_style(text_style())
+}
+
+fn legend_height(entries: usize) -> i64 {
+    20 * entries as i64
+}
+
+/// One region × question: horizontal bars of % of base (multiple choice), or one 100% bar
+/// (single choice); both labelled with count and %.
+fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec {
+    let base = survey.base_count(&region.id, q);
+    let label = question_label(survey, q);
+    let base_text = format_count(base);
+    let mut csv_rows = vec![csv_header()];
+    let mut omitted = Vec::new();
+    let mut aria_parts = Vec::new();
+    let reported: Vec<(&ChoiceOption, Count)> = q
+        .options
+        .iter()
+        .map(|o| (o, survey.count(&region.id, &q.id, &o.id)))
+        .collect();
+    for (o, c) in &reported {
+        aria_parts.push(format!("{} {}", o.label, count_text(survey, *c, base)));
+        if *c == Count::NotReported {
+            omitted.push(o.label.clone());
+        } else {
+            csv_rows.push(csv_row(region, q, &label, o, *c, base));
+        }
+    }
+    let shown: Vec<&(&ChoiceOption, Count)> = reported
+        .iter()
+        .filter(|(_, c)| *c != Count::NotReported)
+        .collect();
+
+    let (option, height) = if q.kind == QuestionKind::Single {
+        // One 100% bar: a segment per option, the legend names each with its numbers.
+        let mut chart = base_chart(1, false)
+            .legend(legend_list())
+            .grid(
+                Grid::new()
+                    .left(8)
+                    .right(24)
+                    .top(legend_height(shown.len()) + 8)
+                    .height(44)
+                    .contain_label(false),
+            )
+            .x_axis(percent_axis(100.0))
+            .y_axis(
+                Axis::new()
+                    .type_(AxisType::Category)
+                    .show(false)
+                    .data(vec![region.title.clone()]),
+            );
+        for (i, (o, c)) in shown.iter().enumerate() {
+            let pct = share(*c, base).unwrap_or(0.0);
+            let colour = PALETTE[i % PALETTE.len()];
+            let inside = if pct >= 9.0 {
+                percent(*c, base).unwrap_or_default()
+            } else {
+                String::new()
+            };
+            chart = chart.series(
+                Bar::new()
+                    .name(format!("{}：{}", o.label, count_text(survey, *c, base)))
+                    .stack("total")
+                    .bar_width(40)
+                    .item_style(
+                        ItemStyle::new()
+                            .color(colour)
+                            .border_color("#ffffff")
+                            .border_width(1),
+                    )
+                    .label(
+                        Label::new()
+                            .show(true)
+                            .position(LabelPosition::Inside)
+                            .formatter("{@[2]}")
+                            .color(label_colour(colour))
+                            .font_family(FONT),
+                    )
+                    .data(vec![point(pct, 0, &inside)]),
+            );
+        }
+        let height = legend_height(shown.len()) as u32 + 8 + 44 + 30;
+        (chart, height)
+    } else {
+        let labels: Vec<String> = shown.iter().map(|(o, _)| wrap(&o.label, 16)).collect();
+        let data: Vec<DataPoint> = shown
+            .iter()
+            .enumerate()
+            .map(|(i, (_, c))| {
+                point(
+                    share(*c, base).unwrap_or(0.0),
+                    i,
+                    &format!(
+                        "{}{}（{}）",
+                        c.value().unwrap_or(0),
+                        survey.unit,
+                        percent(*c, base).unwrap_or_default()
+                    ),
+                )
+            })
+            .collect();
+        let lines: u32 = labels.iter().map(|l| l.lines().count().max(1) as u32).sum();
+        let chart = base_chart(shown.len(), false)
+            .x_axis(percent_axis(100.0))
+            .y_axis(category_axis(labels))
+            .series(
+                Bar::new()
+                    .name(region.title.clone())
+                    .bar_width(18)
+                    .item_style(ItemStyle::new().color(PALETTE[0]))
+                    .label(
+                        Label::new()
+                            .show(true)
+                            .position(LabelPosition::Right)
+                            .formatter("{@[2]}")
+                            .color(TEXT)
+                            .font_family(FONT),
+                    )
+                    .data(data),
+            );
+        (chart, 48 + 18 * lines + 14 * shown.len() as u32)
+    };
+    ChartSpec {
+        id: region_question_id(&region.id, &q.id),
+        option,
+        width: WIDTH,
+        height,
+        caption: format!(
+            "{}: {label} {}（対象 {} n={base_text}）",
+            region.title,
+            q.short,
+            base_title(survey, q)
+        ),
+        aria: format!("{}: {}", region.title, aria_parts.join("、")),
+        csv_rows,
+        omitted,
+    }
+}
+
+fn base_title(survey: &Survey, q: &Question) -> String {
+    survey
+        .base(&q.base)
+        .map(|b| b.title.clone())
+        .unwrap_or_default()
+}
+
+fn csv_header() -> Vec<String> {
+    ["地域", "設問", "選択肢", "件数", "割合(%)", "対象(n)"]
+        .map(String::from)
+        .to_vec()
+}
+
+fn csv_row(
+    region: &Region,
+    q: &Question,
+    label: &str,
+    o: &ChoiceOption,
+    c: Count,
+    base: Count,
+) -> Vec<String> {
+    vec![
+        region.title.clone(),
+        format!("{label} {}", q.title),
+        o.label.clone(),
+        format_count(c),
+        percent(c, base)
+            .map(|p| p.trim_end_matches('%').to_string())
+            .unwrap_or_default(),
+        format_count(base),
+    ]
+}
+
+/// Every region side by side: grouped bars (multiple choice) or one 100% bar per region.
+fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
+    let label = question_label(survey, q);
+    let mut csv_rows = vec![csv_header()];
+    let mut omitted = Vec::new();
+    let mut aria_regions = Vec::new();
+    for r in &survey.regions {
+        let base = survey.base_count(&r.id, q);
+        let mut parts = Vec::new();
+        for o in &q.options {
+            let c = survey.count(&r.id, &q.id, &o.id);
+            parts.push(format!("{} {}", o.label, count_text(survey, c, base)));
+            if c == Count::NotReported {
+                omitted.push(format!("{}の「{}」", r.title, o.label));
+            } else {
+                csv_rows.push(csv_row(r, q, &label, o, c, base));
+            }
+        }
+        aria_regions.push(format!(
+            "{}（n={}）: {}",
+            r.title,
+            format_count(base),
+            parts.join("、")
+        ));
+    }
+
+    let (option, height) = if q.kind == QuestionKind::Single {
+        let regions: Vec<String> = survey
+            .regions
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}\nn={}",
+                    r.title,
+                    format_count(survey.base_count(&r.id, q))
+                )
+            })
+            .collect();
+        let mut chart = base_chart(regions.len(), false)
+            .legend(legend_list())
+            .grid(
+                Grid::new()
+                    .left(8)
+                    .right(24)
+                    .top(legend_height(q.options.len()) + 8)
+                    .height(52 * survey.regions.len() as i64)
+                    .contain_label(true),
+            )
+            .x_axis(percent_axis(100.0))
+            .y_axis(category_axis(regions));
+        for (i, o) in q.options.iter().enumerate() {
+            let colour = PALETTE[i % PALETTE.len()];
+            let data: Vec<DataPoint> = survey
+                .regions
+                .iter()
+                .enumerate()
+                .filter_map(|(ri, r)| {
+                    let base = survey.base_count(&r.id, q);
+                    let c = survey.count(&r.id, &q.id, &o.id);
+                    let pct = share(c, base)?;
+                    let text = if pct >= 9.0 {
+                        percent(c, base).unwrap_or_default()
+                    } else {
+                        String::new()
+                    };
+                    Some(point(pct, ri, &text))
+                })
+                .collect();
+            chart = chart.series(
+                Bar::new()
+                    .name(o.label.clone())
+                    .stack("total")
+                    .bar_width(32)
+                    .item_style(
+                        ItemStyle::new()
+                            .color(colour)
+                            .border_color("#ffffff")
+                            .border_width(1),
+                    )
+                    .label(
+                        Label::new()
+                            .show(true)
+                            .position(LabelPosition::Inside)
+                            .formatter("{@[2]}")
+                            .color(label_colour(colour))
+                            .font_family(FONT),
+                    )
+                    .data(data),
+            );
+        }
+        (
+            chart,
+            legend_height(q.options.len()) as u32 + 8 + 52 * survey.regions.len() as u32 + 34,
+        )
+    } else {
+        let labels: Vec<String> = q.options.iter().map(|o| wrap(&o.label, 16)).collect();
+        let lines: u32 = labels.iter().map(|l| l.lines().count().max(1) as u32).sum();
+        let mut chart = base_chart(q.options.len(), true)
+            .x_axis(percent_axis(100.0))
+            .y_axis(category_axis(labels));
+        for (ri, r) in survey.regions.iter().enumerate() {
+            let base = survey.base_count(&r.id, q);
+            let data: Vec<DataPoint> = q
+                .options
+                .iter()
+                .enumerate()
+                .filter_map(|(i, o)| {
+                    let c = survey.count(&r.id, &q.id, &o.id);
+                    Some(point(share(c, base)?, i, &percent(c, base)?))
+                })
+                .collect();
+            chart = chart.series(
+                Bar::new()
+                    .name(format!("{}（n={}）", r.title, format_count(base)))
+                    .bar_width(12)
+                    .item_style(ItemStyle::new().color(PALETTE[ri % PALETTE.len()]))
+                    .label(
+                        Label::new()
+                            .show(true)
+                            .position(LabelPosition::Right)
+                            .formatter("{@[2]}")
+                            .color(TEXT)
+                            .font_family(FONT)
+                            .font_size(11),
+                    )
+                    .data(data),
+            );
+        }
+        let per_option = 14 * survey.regions.len() as u32 + 12;
+        (
+            chart,
+            76 + (18 * lines).max(per_option * q.options.len() as u32),
+        )
+    };
+    ChartSpec {
+        id: question_id(&q.id),
+        option,
+        width: WIDTH,
+        height,
+        caption: format!(
+            "{label} {}（地域別、対象 {} に対する%）",
+            q.short,
+            base_title(survey, q)
+        ),
+        aria: aria_regions.join("。"),
+        csv_rows,
+        omitted,
+    }
+}
+
+/// The question by the dimension: a stacked bar per group, the options the cross-tab gives and
+/// the rest of the group.
+fn crosstab(survey: &Survey, region: &Region, q: &Question) -> Option<ChartSpec> {
+    let d = survey.dimension.as_ref()?;
+    let options = survey.crosstab_options(q);
+    if options.is_empty() {
+        return None;
+    }
+    let groups: Vec<(String, Count)> = d
+        .groups
+        .iter()
+        .map(|g| {
+            let n = survey
+                .data
+                .group_respondents
+                .get(&(region.id.clone(), g.id.clone()))
+                .map_or(Count::NotReported, |&n| Count::Value(n));
+            (g.id.clone(), n)
+        })
+        .collect();
+    let get = |group: &str, option: &str| {
+        survey
+            .data
+            .crosstab
+            .get(&(
+                region.id.clone(),
+                q.id.clone(),
+                group.to_string(),
+                option.to_string(),
+            ))
+            .copied()
+            .unwrap_or(Count::NotReported)
+    };
+    let max = groups
+        .iter()
+        .filter_map(|(_, n)| n.value())
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let small = max * 0.06;
+    let mut csv_rows = vec![vec![
+        "地域".to_string(),
+        d.title.clone(),
+        "病院数".into(),
+        "選択肢".into(),
+        "件数".into(),
+        "割合(%)".into(),
+    ]];
+    let mut aria = Vec::new();
+    let mut omitted = Vec::new();
+    let labels: Vec<String> = d
+        .groups
+        .iter()
+        .map(|g| {
+            format!(
+                "{}（{}）",
+                g.label,
+                format_count(
+                    groups
+                        .iter()
+                        .find(|(id, _)| id == &g.id)
+                        .map_or(Count::NotReported, |x| x.1)
+                )
+            )
+        })
+        .collect();
+    let mut chart = base_chart(d.groups.len(), true)
+        .x_axis(
+            Axis::new()
+                .type_(AxisType::Value)
+                .axis_label(AxisLabel::new().font_family(FONT).color("#57606a"))
+                .split_line(SplitLine::new()),
+        )
+        .y_axis(category_axis(labels.iter().map(|l| wrap(l, 18)).collect()));
+    let mut rest: Vec<Option<u64>> = groups.iter().map(|(_, n)| n.value()).collect();
+    for (oi, o) in options.iter().enumerate() {
+        let colour = PALETTE[oi % PALETTE.len()];
+        let mut data = Vec::new();
+        for (gi, (g, n)) in groups.iter().enumerate() {
+            let c = get(g, &o.id);
+            let group = &d.groups[gi];
+            aria.push(format!(
+                "{} {}{}のうち{} {}",
+                group.label,
+                format_count(*n),
+                survey.unit,
+                o.label,
+                count_text(survey, c, *n)
+            ));
+            rest[gi] = rest[gi].zip(c.value()).map(|(r, c)| r.saturating_sub(c));
+            match c {
+                Count::Value(v) => {
+                    let text = if v as f64 >= small {
+                        v.to_string()
+                    } else {
+                        String::new()
+                    };
+                    data.push(point(v as f64, gi, &text));
+                    csv_rows.push(vec![
+                        region.title.clone(),
+                        group.label.clone(),
+                        format_count(*n),
+                        o.label.clone(),
+                        v.to_string(),
+                        percent(c, *n)
+                            .map(|p| p.trim_end_matches('%').to_string())
+                            .unwrap_or_default(),
+                    ]);
+                }
+                Count::NotReported => omitted.push(format!("{}の「{}」", group.label, o.label)),
+            }
+        }
+        chart = chart.series(
+            Bar::new()
+                .name(o.label.clone())
+                .stack("group")
+                .bar_width(16)
+                .item_style(ItemStyle::new().color(colour))
+                .label(
+                    Label::new()
+                        .show(true)
+                        .position(LabelPosition::Inside)
+                        .formatter("{@[2]}")
+                        .color(label_colour(colour))
+                        .font_family(FONT),
+                )
+                .data(data),
+        );
+    }
+    let rest_colour = "#C9D1D9";
+    let data: Vec<DataPoint> = rest
+        .iter()
+        .enumerate()
+        .filter_map(|(gi, r)| {
+            r.map(|v| {
+                point(
+                    v as f64,
+                    gi,
+                    &if v as f64 >= small {
+                        v.to_string()
+                    } else {
+                        String::new()
+                    },
+                )
+            })
+        })
+        .collect();
+    chart = chart.series(
+        Bar::new()
+            .name("それ以外")
+            .stack("group")
+            .bar_width(16)
+            .item_style(ItemStyle::new().color(rest_colour))
+            .label(
+                Label::new()
+                    .show(true)
+                    .position(LabelPosition::Inside)
+                    .formatter("{@[2]}")
+                    .color(TEXT)
+                    .font_family(FONT),
+            )
+            .data(data),
+    );
+    let height = 40 + 28 * d.groups.len() as u32 + 30;
+    Some(ChartSpec {
+        id: crosstab_id(&region.id, &q.id),
+        option: chart,
+        width: WIDTH,
+        height,
+        caption: format!(
+            "{}: {}別の{}（{}数）",
+            region.title,
+            d.title,
+            options
+                .iter()
+                .map(|o| o.label.as_str())
+                .collect::<Vec<_>>()
+                .join("・"),
+            survey.unit
+        ),
+        aria: format!("{}: {}", region.title, aria.join("、")),
+        csv_rows,
+        omitted,
+    })
+}
+
+/// What a build did with its charts.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RenderStats {
+    pub rendered: usize,
+    pub cached: usize,
+}
+
+/// Renders every chart to SVG, in parallel, using and filling the cache folder (if any).
+pub fn render_all(
+    specs: &BTreeMap<String, ChartSpec>,
+    cache: Option<&Path>,
+) -> Result<(BTreeMap<String, String>, RenderStats)> {
+    let jobs: Vec<(&String, &ChartSpec, String, u64)> = specs
+        .iter()
+        .map(|(id, s)| {
+            let json = s.option_json();
+            let key = cache_key(&json, s.width, s.height);
+            (id, s, json, key)
+        })
+        .collect();
+    let mut out = BTreeMap::new();
+    let mut todo = Vec::new();
+    let mut stats = RenderStats::default();
+    for (id, spec, json, key) in &jobs {
+        match cache.and_then(|dir| std::fs::read_to_string(cache_file(dir, *key)).ok()) {
+            Some(svg) => {
+                out.insert((*id).clone(), finish_svg(&svg, spec));
+                stats.cached += 1;
+            }
+            None => todo.push((*id, *spec, json.as_str(), *key)),
+        }
+    }
+    stats.rendered = todo.len();
+    if todo.is_empty() {
+        return Ok((out, stats));
+    }
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(todo.len());
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(String, Result<String>)>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                let engine = match Engine::new() {
+                    Ok(e) => e,
+                    Err(e) => {
+                        results.lock().unwrap().push((String::new(), Err(e)));
+                        return;
+                    }
+                };
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((id, spec, json, key)) = todo.get(i) else {
+                        break;
+                    };
+                    let svg = engine
+                        .render_svg(json, spec.width, spec.height)
+                        .with_context(|| format!("chart {id}"));
+                    if let (Ok(svg), Some(dir)) = (&svg, cache) {
+                        // A cache that cannot be written only costs time on the next build.
+                        let _ = std::fs::create_dir_all(dir)
+                            .and_then(|()| std::fs::write(cache_file(dir, *key), svg));
+                    }
+                    results.lock().unwrap().push(((*id).clone(), svg));
+                }
+            });
+        }
+    });
+    for (id, svg) in results.into_inner().unwrap_or_default() {
+        let svg = svg?;
+        let spec = &specs[&id];
+        out.insert(id, finish_svg(&svg, spec));
+    }
+    Ok((out, stats))
+}
+
+fn cache_key(json: &str, width: u32, height: u32) -> u64 {
+    // SipHash with fixed keys: stable for a given toolchain, which is all a cache needs.
+    let mut h = std::hash::DefaultHasher::new();
+    (json, width, height, ECHARTS_VERSION, RENDER_VERSION).hash(&mut h);
+    h.finish()
+}
+
+fn cache_file(dir: &Path, key: u64) -> PathBuf {
+    dir.join(format!("{key:016x}.svg"))
+}
+
+/// Makes the engine's SVG fit to inline: class names made unique to the chart and independent
+/// of render order, sized by CSS, named for screen readers.
+fn finish_svg(svg: &str, spec: &ChartSpec) -> String {
+    let svg = renumber_classes(svg, &spec.id);
+    let aria = escape_attr(&spec.aria);
+    let rest = svg.strip_prefix("<svg ").unwrap_or(&svg);
+    // The outer size comes from CSS (width: 100%); the viewBox keeps the proportions.
+    let rest = rest.replacen(
+        &format!("width=\"{}\" height=\"{}\" ", spec.width, spec.height),
+        "",
+        1,
+    );
+    format!(
+        "<svg role=\"img\" aria-label=\"{aria}\" class=\"chart-svg\" id=\"{}-svg\" width=\"{}\" height=\"{}\" {rest}",
+        spec.id, spec.width, spec.height
+    )
+}
+
+/// `zr3-cls-12` → `<id>-c0`, numbered by first appearance in this SVG.
+fn renumber_classes(svg: &str, id: &str) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(start) = find_zr_class(rest) {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let len = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .unwrap_or(tail.len());
+        let name = &tail[..len];
+        let n = seen.iter().position(|s| *s == name).unwrap_or_else(|| {
+            seen.push(name);
+            seen.len() - 1
+        });
+        out.push_str(&format!("{id}-c{n}"));
+        rest = &tail[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn find_zr_class(s: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = s[from..].find("zr") {
+        let at = from + i;
+        let tail = &s[at + 2..];
+        let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && tail[digits..].starts_with("-cls-") {
+            return Some(at);
+        }
+        from = at + 2;
+    }
+    None
+}
+
+pub fn escape_attr(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_are_renumbered_per_chart() {
+        let svg = r#"<path class="zr7-cls-3"/><path class="zr7-cls-9"/><path class="zr7-cls-3"/>"#;
+        assert_eq!(
+            renumber_classes(svg, "rq-a-q1"),
+            r#"<path class="rq-a-q1-c0"/><path class="rq-a-q1-c1"/><path class="rq-a-q1-c0"/>"#
+        );
+    }
+
+    #[test]
+    fn labels_wrap_by_characters() {
+        assert_eq!(wrap("あいうえおかきくけこ", 4), "あいうえ\nおかきく\nけこ");
+    }
+
+    #[test]
+    fn label_text_contrasts_with_the_bar() {
+        assert_eq!(label_colour("#0072B2"), "#ffffff");
+        assert_eq!(label_colour("#E69F00"), TEXT);
+    }
+
+    #[test]
+    fn csv_has_a_bom_and_crlf() {
+        let bytes = csv_bytes(&[
+            vec!["地域".into(), "件数".into()],
+            vec!["区西南部".into(), "4".into()],
+        ]);
+        assert!(bytes.starts_with("\u{feff}".as_bytes()));
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "\u{feff}地域,件数\r\n区西南部,4\r\n"
+        );
+    }
+}

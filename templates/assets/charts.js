@@ -1,0 +1,30 @@
+// Progressive enhancement: with JavaScript on, replace each build-time SVG chart by an
+// interactive ECharts chart (tooltips, legend toggling, save as image). Without JavaScript the
+// SVG stays. Everything is loaded from this site: no CDN.
+(function () {
+  'use strict';
+  if (typeof echarts === 'undefined') return;
+  var boxes = document.querySelectorAll('[data-chart]');
+  Array.prototype.forEach.call(boxes, function (box) {
+    var data = document.getElementById(box.getAttribute('data-chart') + '-option');
+    if (!data) return;
+    var option;
+    try { option = JSON.parse(data.textContent); } catch (e) { return; }
+    var svg = box.querySelector('svg');
+    var label = svg ? svg.getAttribute('aria-label') : '';
+    option.tooltip = { trigger: 'item', formatter: function (p) {
+      var v = Array.isArray(p.value) ? p.value : [p.value];
+      var text = v.length > 2 && v[2] !== '' ? v[2] : v[0];
+      return p.seriesName + '<br>' + (p.name ? p.name.replace(/\n/g, '') + ': ' : '') + text;
+    } };
+    option.toolbox = { right: 0, top: 0, feature: { saveAsImage: { title: '画像として保存', pixelRatio: 2 } } };
+    var host = document.createElement('div');
+    host.className = 'chart-live';
+    host.setAttribute('role', 'img');
+    host.setAttribute('aria-label', label);
+    box.replaceChildren(host);
+    var chart = echarts.init(host, null, { renderer: 'svg' });
+    chart.setOption(option);
+    window.addEventListener('resize', function () { chart.resize(); });
+  });
+})();

@@ -1,0 +1,441 @@
+#!/usr/bin/env node
+// Browser checks for a built surveysite report (issue 8, "quality gates").
+//
+//   node tests/browser/check.mjs SITE_DIR [--screenshots DIR] [--axe-all] [--chromium PATH]
+//
+// Serves SITE_DIR on 127.0.0.1 with a tiny static server (index.html for folders,
+// 404.html with status 404 for anything unknown) and drives the system Chromium
+// (Debian's /usr/bin/chromium; never a downloaded browser) through playwright-core:
+//
+//   every HTML page  console errors, page errors, requests to any host but 127.0.0.1,
+//                    failed or >= 400 sub-requests, broken internal links, broken
+//                    images, page-wide horizontal overflow at phone width
+//   each page kind   axe-core WCAG 2.x A/AA (light and emulated dark colour scheme;
+//                    serious/critical violations fail), screenshots at 1280 px (full
+//                    page) and 390 px into target/screenshots/, chart checks: every
+//                    <figure> with an <svg> has a non-zero-sized svg and a visible
+//                    <table> near it
+//
+// Exit status: 0 all passed, 1 a check failed, 2 could not run.
+
+import { createServer } from 'node:http';
+import { createReadStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '..', '..');
+
+// ---------------------------------------------------------------- arguments
+function usage(msg) {
+  if (msg) console.error(`check.mjs: ${msg}`);
+  console.error('usage: node tests/browser/check.mjs SITE_DIR [--screenshots DIR] [--axe-all] [--chromium PATH]');
+  process.exit(2);
+}
+const opts = {
+  site: null,
+  screenshots: path.join(repoRoot, 'target', 'screenshots'),
+  axeAll: false,
+  chromium: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+};
+{
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--screenshots') opts.screenshots = path.resolve(argv[++i] ?? usage('--screenshots needs a folder'));
+    else if (a === '--axe-all') opts.axeAll = true;
+    else if (a === '--chromium') opts.chromium = argv[++i] ?? usage('--chromium needs a path');
+    else if (a === '-h' || a === '--help') usage();
+    else if (a.startsWith('-')) usage(`unknown option ${a}`);
+    else if (opts.site) usage('only one SITE_DIR');
+    else opts.site = path.resolve(a);
+  }
+  if (!opts.site) usage('SITE_DIR missing');
+  if (!existsSync(path.join(opts.site, 'index.html'))) usage(`${opts.site} has no index.html: build the site first`);
+  if (!existsSync(opts.chromium)) usage(`no Chromium at ${opts.chromium} (apt-get install chromium, or set CHROMIUM_PATH)`);
+}
+
+// One page of each kind the site has. The 404 page is reached through a URL that
+// does not exist, several folders deep, so its links must work from anywhere.
+const NOT_FOUND_URL = '/no-such-page/deeper/';
+const KIND_PAGES = [
+  { name: 'home', url: '/' },
+  { name: 'region', url: '/regions/ku-seinanbu/' },
+  { name: 'question', url: '/questions/q1/' },
+  { name: 'region-question', url: '/regions/ku-seinanbu/q1/' },
+  { name: 'region-question-tokyo-q2', url: '/regions/tokyo/q2/' },
+  { name: 'region-question-free-text-q7', url: '/regions/ku-seinanbu/q7/' },
+  { name: '404', url: NOT_FOUND_URL, status: 404 },
+];
+
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const FAIL_IMPACTS = new Set(['serious', 'critical']);
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+const LAUNCH_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+// ---------------------------------------------------------------- static server
+const MIME = {
+  '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp',
+  '.avif': 'image/avif', '.ico': 'image/x-icon', '.woff': 'font/woff', '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8', '.xml': 'application/xml', '.csv': 'text/csv; charset=utf-8',
+  '.pdf': 'application/pdf', '.webmanifest': 'application/manifest+json',
+};
+
+function resolveFile(root, urlPath) {
+  // -> { file, status, redirect } ; never escapes root
+  let rel;
+  try { rel = decodeURIComponent(urlPath); } catch { return null; }
+  if (rel.includes('\0')) return null;
+  const abs = path.resolve(root, '.' + path.posix.normalize('/' + rel));
+  if (abs !== root && !abs.startsWith(root + path.sep)) return null;
+  let st;
+  try { st = statSync(abs); } catch { return null; }
+  if (st.isDirectory()) {
+    if (!urlPath.endsWith('/')) return { redirect: urlPath + '/' }; // as GitHub Pages does
+    const index = path.join(abs, 'index.html');
+    return existsSync(index) ? { file: index } : null;
+  }
+  return st.isFile() ? { file: abs } : null;
+}
+
+function startServer(root) {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    let hit = resolveFile(root, url.pathname);
+    let status = 200;
+    if (hit?.redirect) {
+      res.writeHead(301, { Location: hit.redirect + url.search });
+      res.end();
+      return;
+    }
+    if (!hit) {
+      status = 404;
+      const nf = path.join(root, '404.html');
+      hit = existsSync(nf) ? { file: nf } : null;
+    }
+    if (!hit) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('404 not found\n');
+      return;
+    }
+    const type = MIME[path.extname(hit.file).toLowerCase()] || 'application/octet-stream';
+    res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+    if (req.method === 'HEAD') { res.end(); return; }
+    createReadStream(hit.file).on('error', () => res.destroy()).pipe(res);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function listPages(root) {
+  const urls = [];
+  const walk = (dir) => {
+    for (const ent of readdirSync(dir, { withFileTypes: true })) {
+      if (ent.name.startsWith('.')) continue;
+      const p = path.join(dir, ent.name);
+      if (ent.isDirectory()) walk(p);
+      else if (ent.isFile() && ent.name.endsWith('.html')) {
+        const rel = '/' + path.relative(root, p).split(path.sep).join('/');
+        if (rel === '/404.html') continue; // visited through NOT_FOUND_URL
+        urls.push(rel.endsWith('/index.html') ? rel.slice(0, -'index.html'.length) : rel);
+      }
+    }
+  };
+  walk(root);
+  return urls.sort();
+}
+
+// ---------------------------------------------------------------- findings
+const failures = []; // { check, page, detail }
+const warnings = [];
+const fail = (check, page, detail) => failures.push({ check, page, detail });
+const warn = (check, page, detail) => warnings.push({ check, page, detail });
+
+// ---------------------------------------------------------------- browser helpers
+const { chromium } = require('playwright-core');
+const axeSource = require('axe-core').source;
+
+// Opens url in a fresh page, recording everything that goes wrong while it loads.
+async function visit(context, base, url, { expectStatus = 200 } = {}) {
+  const page = await context.newPage();
+  const label = url;
+  const events = { console: [], pageErrors: [], external: [], failed: [], badStatus: [] };
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') {
+      const loc = msg.location();
+      // The 404 page's own "404 Not Found" is what it is there for.
+      if (expectStatus === 404 && loc?.url === base + url && /status of 404/.test(msg.text())) return;
+      events.console.push(`${msg.text()}${loc?.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
+    }
+  });
+  page.on('pageerror', (err) => events.pageErrors.push(String(err?.stack || err)));
+  page.on('request', (req) => {
+    let host;
+    try { host = new URL(req.url()).hostname; } catch { host = ''; }
+    const scheme = req.url().split(':')[0];
+    if (['data', 'blob', 'about'].includes(scheme)) return;
+    if (host !== '127.0.0.1') events.external.push(`${req.method()} ${req.url()} (${req.resourceType()})`);
+  });
+  page.on('requestfailed', (req) => {
+    const u = req.url();
+    if (new URL(u).hostname !== '127.0.0.1') return; // already reported as external (and aborted)
+    events.failed.push(`${u}: ${req.failure()?.errorText}`);
+  });
+  page.on('response', (resp) => {
+    if (resp.request().isNavigationRequest() && resp.request().frame() === page.mainFrame()) return;
+    if (resp.status() >= 400) events.badStatus.push(`${resp.status()} ${resp.url()}`);
+  });
+  // Nothing may leave the machine: abort (after recording) anything not on 127.0.0.1.
+  await page.route((u) => u.hostname !== '127.0.0.1' && !['data:', 'blob:', 'about:'].includes(u.protocol),
+    (route) => route.abort('blockedbyclient'));
+
+  let resp = null;
+  try {
+    resp = await page.goto(base + url, { waitUntil: 'load', timeout: 30_000 });
+    await page.evaluate(() => document.fonts?.ready.then(() => true));
+  } catch (e) {
+    fail('load', label, `could not load: ${e.message.split('\n')[0]}`);
+  }
+  if (resp && resp.status() !== expectStatus) fail('load', label, `HTTP ${resp.status()}, expected ${expectStatus}`);
+  return { page, label, events };
+}
+
+function reportEvents({ label, events }) {
+  for (const m of events.console) fail('console', label, m);
+  for (const m of events.pageErrors) fail('pageerror', label, m);
+  for (const m of events.external) fail('network', label, `request to another host: ${m}`);
+  for (const m of events.failed) fail('network', label, `request failed: ${m}`);
+  for (const m of events.badStatus) fail('network', label, `sub-request answered ${m}`);
+}
+
+// Links, images and overflow: things visible from the DOM without more requests.
+async function domChecks(page, label, { phone }) {
+  const info = await page.evaluate(() => {
+    const links = [...document.querySelectorAll('a[href]')].map((a) => ({ href: a.href, raw: a.getAttribute('href') }));
+    const ids = new Set([...document.querySelectorAll('[id]')].map((e) => e.id));
+    const brokenImgs = [...document.images].filter((i) => i.complete && i.naturalWidth === 0).map((i) => i.currentSrc || i.src);
+    const de = document.documentElement;
+    const wide = de.scrollWidth > de.clientWidth + 1
+      ? [...document.querySelectorAll('body *')].filter((e) => {
+          const r = e.getBoundingClientRect();
+          return r.right > de.clientWidth + 1 && r.width > 0 && !e.closest('.table-scroll, .visually-hidden, .skip-link')
+            && getComputedStyle(e).position !== 'fixed';
+        }).slice(0, 5).map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : ''} (right edge ${Math.round(e.getBoundingClientRect().right)}px)`)
+      : [];
+    return { links, ids: [...ids], brokenImgs, scrollWidth: de.scrollWidth, clientWidth: de.clientWidth, wide };
+  });
+  for (const src of info.brokenImgs) fail('image', label, `image did not load: ${src}`);
+  if (phone && info.scrollWidth > info.clientWidth + 1) {
+    fail('layout', label, `phone (${PHONE.width}px): page scrolls sideways, ${info.scrollWidth}px wide; widest: ${info.wide.join(', ') || '?'}`);
+  }
+  const ids = new Set(info.ids);
+  const targets = [];
+  const pageUrl = new URL(page.url());
+  for (const { href, raw } of info.links) {
+    const u = new URL(href);
+    if (u.hostname !== '127.0.0.1') continue; // external links are not fetched
+    if (u.pathname === pageUrl.pathname) {
+      if (u.hash && !ids.has(decodeURIComponent(u.hash.slice(1)))) fail('link', label, `in-page link ${raw} points at no id`);
+      continue;
+    }
+    targets.push(u.origin + u.pathname + u.search);
+  }
+  return targets;
+}
+
+async function runAxe(page, label, scheme) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async (tags) => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'] });
+    const slim = (list) => list.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html.slice(0, 160), summary: n.failureSummary })),
+    }));
+    return { violations: slim(r.violations), incomplete: slim(r.incomplete) };
+  }, AXE_TAGS);
+  for (const v of result.violations) {
+    const nodes = v.nodes.map((n) => `      ${n.target}\n        ${n.html}`).join('\n');
+    const msg = `[${scheme}] ${v.id} (${v.impact}): ${v.help} — ${v.nodes.length} node(s)\n${nodes}`;
+    if (FAIL_IMPACTS.has(v.impact)) fail('axe', label, msg);
+    else warn('axe', label, msg);
+  }
+  return { violations: result.violations.length, incomplete: result.incomplete };
+}
+
+// Charts: every <figure> with an <svg> needs a visible, non-empty svg and a visible
+// data table near it (inside the figure, right after it, or in the same section).
+async function chartChecks(page, label, width) {
+  const charts = await page.evaluate(() => {
+    const visible = (el) => {
+      if (!el) return false;
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && (el.checkVisibility ? el.checkVisibility({ visibilityProperty: true, opacityProperty: true }) : true);
+    };
+    const describe = (el) => el.id ? `figure#${el.id}` : `figure:nth-of-type(${[...el.parentElement.children].filter((c) => c.tagName === 'FIGURE').indexOf(el) + 1}) in ${el.parentElement.tagName.toLowerCase()}${el.parentElement.id ? '#' + el.parentElement.id : ''}`;
+    return [...document.querySelectorAll('figure')].filter((f) => f.querySelector('svg')).map((fig) => {
+      const svg = fig.querySelector('svg');
+      const r = svg.getBoundingClientRect();
+      let table = fig.querySelector('table');
+      for (let sib = fig.nextElementSibling, i = 0; !table && sib && i < 3; sib = sib.nextElementSibling, i++) {
+        table = sib.tagName === 'TABLE' ? sib : sib.querySelector('table');
+      }
+      if (!table) table = fig.parentElement?.closest('section, article')?.querySelector('table') || null;
+      const caption = fig.querySelector('figcaption')?.textContent.trim().slice(0, 60) || '';
+      return {
+        where: describe(fig), caption,
+        svgW: Math.round(r.width), svgH: Math.round(r.height), svgVisible: visible(svg),
+        svgRight: Math.round(r.right), viewport: document.documentElement.clientWidth,
+        hasTable: !!table, tableVisible: visible(table),
+        svgName: svg.getAttribute('aria-label') || svg.querySelector('title')?.textContent || fig.querySelector('figcaption')?.textContent || '',
+      };
+    });
+  });
+  for (const c of charts) {
+    const what = `${c.where}${c.caption ? ` 「${c.caption}」` : ''} at ${width}px`;
+    if (!(c.svgW > 0 && c.svgH > 0)) fail('chart', label, `${what}: svg is ${c.svgW}×${c.svgH}`);
+    else if (!c.svgVisible) fail('chart', label, `${what}: svg is not visible`);
+    if (!c.hasTable) fail('chart', label, `${what}: no data table near the chart`);
+    else if (!c.tableVisible) fail('chart', label, `${what}: the data table near the chart is not visible`);
+    if (c.svgRight > c.viewport + 1) warn('chart', label, `${what}: svg sticks out of the viewport (right edge ${c.svgRight}px > ${c.viewport}px)`);
+    if (!c.svgName.trim()) warn('chart', label, `${what}: chart has no accessible name (figcaption, aria-label or <title>)`);
+  }
+  return charts.length;
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  const t0 = Date.now();
+  const server = await startServer(opts.site);
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const allPages = listPages(opts.site);
+  const kindUrls = new Set(KIND_PAGES.map((k) => k.url));
+  mkdirSync(opts.screenshots, { recursive: true });
+
+  console.log(`site:        ${opts.site} (${allPages.length} HTML pages + 404), served at ${base}`);
+  console.log(`chromium:    ${opts.chromium}`);
+  console.log(`screenshots: ${path.relative(process.cwd(), opts.screenshots) || '.'}`);
+
+  const browser = await chromium.launch({ executablePath: opts.chromium, headless: true, args: LAUNCH_ARGS, timeout: 60_000 });
+  console.log(`browser:     Chromium ${browser.version()}, playwright-core ${require('playwright-core/package.json').version}, axe-core ${require('axe-core/package.json').version}\n`);
+
+  const ctxOpts = { locale: 'ja-JP', timezoneId: 'Asia/Tokyo', reducedMotion: 'reduce', serviceWorkers: 'block' };
+  const desktop = await browser.newContext({ ...ctxOpts, viewport: DESKTOP, colorScheme: 'light' });
+  const dark = await browser.newContext({ ...ctxOpts, viewport: DESKTOP, colorScheme: 'dark' });
+  const phone = await browser.newContext({ ...ctxOpts, viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme: 'light' });
+
+  const linked = new Map(); // internal link target -> pages linking to it
+  const stats = { pages: 0, axeRuns: 0, axeViolations: 0, charts: 0, screenshots: 0, incomplete: new Map() };
+  const noteIncomplete = (inc) => { for (const v of inc) stats.incomplete.set(v.id, (stats.incomplete.get(v.id) || 0) + v.nodes.length); };
+
+  // Every page: load at desktop and phone width; the kinds also get axe, screenshots, charts.
+  const everyPage = [...KIND_PAGES, ...allPages.filter((u) => !kindUrls.has(u)).map((url) => ({ url }))];
+  for (const kind of KIND_PAGES) if (kind.url !== NOT_FOUND_URL && !allPages.includes(kind.url)) fail('load', kind.url, 'page of this kind is missing from the site');
+
+  for (const entry of everyPage) {
+    const isKind = kindUrls.has(entry.url);
+    const expectStatus = entry.status ?? 200;
+    stats.pages++;
+    process.stdout.write(`${isKind ? '*' : ' '} ${entry.url}${isKind ? `  [${entry.name}]` : ''}\n`);
+
+    // desktop, light
+    let v = await visit(desktop, base, entry.url, { expectStatus });
+    for (const href of await domChecks(v.page, v.label, { phone: false })) linked.set(href, [...(linked.get(href) || []), entry.url]);
+    if (isKind) {
+      const a = await runAxe(v.page, v.label, 'light'); stats.axeRuns++; stats.axeViolations += a.violations; noteIncomplete(a.incomplete);
+      stats.charts += await chartChecks(v.page, v.label, DESKTOP.width);
+      await v.page.screenshot({ path: path.join(opts.screenshots, `${entry.name}-desktop.png`), fullPage: true, animations: 'disabled' });
+      stats.screenshots++;
+    } else if (opts.axeAll) {
+      const a = await runAxe(v.page, v.label, 'light'); stats.axeRuns++; stats.axeViolations += a.violations; noteIncomplete(a.incomplete);
+    }
+    await v.page.close(); reportEvents(v);
+
+    // desktop, dark colour scheme emulated: axe only (contrast may change)
+    if (isKind || opts.axeAll) {
+      v = await visit(dark, base, entry.url, { expectStatus });
+      const a = await runAxe(v.page, v.label, 'dark'); stats.axeRuns++; stats.axeViolations += a.violations; noteIncomplete(a.incomplete);
+      if (isKind) {
+        await v.page.screenshot({ path: path.join(opts.screenshots, `${entry.name}-desktop-dark.png`), fullPage: false, animations: 'disabled' });
+        stats.screenshots++;
+      }
+      await v.page.close(); reportEvents(v);
+    }
+
+    // phone
+    v = await visit(phone, base, entry.url, { expectStatus });
+    await domChecks(v.page, v.label, { phone: true });
+    if (isKind) {
+      stats.charts += await chartChecks(v.page, v.label, PHONE.width);
+      await v.page.screenshot({ path: path.join(opts.screenshots, `${entry.name}-phone.png`), fullPage: true, animations: 'disabled' });
+      stats.screenshots++;
+    }
+    await v.page.close(); reportEvents(v);
+  }
+
+  // Internal links found on any page must lead somewhere (status < 400).
+  let linkCount = 0;
+  for (const [href, from] of [...linked].sort()) {
+    const u = new URL(href);
+    linkCount++;
+    const r = await fetch(href, { redirect: 'follow' }).catch((e) => ({ status: `error ${e.message}` }));
+    if (!(r.status < 400)) fail('link', u.pathname + u.search, `link target answers ${r.status}; linked from ${[...new Set(from)].join(', ')}`);
+  }
+
+  await browser.close();
+  server.close();
+
+  // ---------------------------------------------------------------- summary
+  const secs = ((Date.now() - t0) / 1000).toFixed(1);
+  const group = (list) => {
+    const by = new Map();
+    for (const f of list) {
+      const k = `${f.check}`;
+      if (!by.has(k)) by.set(k, []);
+      by.get(k).push(f);
+    }
+    return by;
+  };
+  const print = (title, list) => {
+    if (!list.length) return;
+    console.log(`\n${title}`);
+    for (const [check, items] of group(list)) {
+      console.log(`  ${check} (${items.length})`);
+      for (const f of items) console.log(`    ${f.page}: ${f.detail.split('\n').join('\n    ')}`);
+    }
+  };
+  print('WARNINGS (do not fail the check)', warnings);
+  print('FAILURES', failures);
+
+  console.log('\n==== browser checks summary ====');
+  console.log(`pages loaded:        ${stats.pages} (each at ${DESKTOP.width}px and ${PHONE.width}px)`);
+  console.log(`internal links:      ${linkCount} distinct targets fetched`);
+  console.log(`axe runs:            ${stats.axeRuns} (tags ${AXE_TAGS.join(', ')}; light + dark), ${stats.axeViolations} violation group(s)`);
+  if (stats.incomplete.size) {
+    console.log(`axe needs review:    ${[...stats.incomplete].map(([id, n]) => `${id} ×${n}`).join(', ')} (not failures)`);
+  }
+  console.log(`charts (figure+svg): ${stats.charts ? `${stats.charts} checked (desktop + phone)` : 'none on the checked pages yet'}`);
+  console.log(`screenshots:         ${stats.screenshots} in ${path.relative(process.cwd(), opts.screenshots) || '.'}`);
+  const counts = [...group(failures)].map(([c, l]) => `${c} ${l.length}`).join(', ');
+  console.log(`warnings:            ${warnings.length}`);
+  console.log(`failures:            ${failures.length}${counts ? ` (${counts})` : ''}`);
+  console.log(`time:                ${secs}s`);
+  console.log(failures.length ? 'RESULT: FAIL' : 'RESULT: PASS');
+  return failures.length ? 1 : 0;
+}
+
+main().then((code) => process.exit(code), (err) => {
+  console.error(`check.mjs: ${err?.stack || err}`);
+  process.exit(2);
+});

@@ -1,0 +1,12 @@
+//! Integration tests of `surveysite build`: the real binary builds a copy of the example report
+//! (or a fixture) in a temp folder, and the tests read the pages as a reader would.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod errors;
+mod links;
+mod numbers;
+mod pages;
+mod project;
+mod text_answers;
