@@ -32,4 +32,14 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Build in memory and report every broken link, missing title, orphan commentary and data
+    /// problem at once; list the pages that have no commentary yet
+    Check {
+        /// The report project: the folder holding report.yaml
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Check links as published at this URL, e.g. https://user.github.io/repo/
+        #[arg(long)]
+        base_url: Option<String>,
+    },
 }

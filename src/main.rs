@@ -3,6 +3,7 @@
 mod cli;
 mod cmd;
 mod config;
+mod linkcheck;
 mod load;
 mod model;
 mod output;
@@ -20,6 +21,7 @@ fn main() -> std::process::ExitCode {
             base_url,
             force,
         } => cmd::build::run(&root, output, base_url.as_deref(), force),
+        cli::Command::Check { root, base_url } => cmd::check::run(&root, base_url.as_deref()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

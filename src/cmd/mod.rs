@@ -1,3 +1,4 @@
 //! The subcommands.
 
 pub mod build;
+pub mod check;

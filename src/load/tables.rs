@@ -95,6 +95,34 @@ fn cell<'a>(row: &'a HashMap<String, String>, column: &str) -> &'a str {
     row.get(column).map_or("", String::as_str)
 }
 
+/// Collects every problem of a file, so that one run reports them all.
+#[derive(Default)]
+pub struct Problems(Vec<anyhow::Error>);
+
+impl Problems {
+    pub fn add(&mut self, result: Result<()>) {
+        if let Err(e) = result {
+            self.0.push(e);
+        }
+    }
+
+    /// One error holding every problem, one per line.
+    pub fn finish(self) -> Result<()> {
+        match self.0.len() {
+            0 => Ok(()),
+            1 => Err(self
+                .0
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| anyhow::anyhow!("?"))),
+            n => {
+                let lines: Vec<String> = self.0.iter().map(|e| format!("{e:#}")).collect();
+                anyhow::bail!("{n} problems:\n{}", lines.join("\n"))
+            }
+        }
+    }
+}
+
 /// A count cell: a whole number, or `…` / `NR` for not reported.
 fn parse_count(text: &str) -> Option<Count> {
     match text {
@@ -103,13 +131,15 @@ fn parse_count(text: &str) -> Option<Count> {
     }
 }
 
+/// Reads every table, reporting every problem found (not just the first).
 pub fn load(root: &Path, survey: &mut Survey) -> Result<()> {
-    load_respondents(root, survey)?;
-    load_counts(root, survey)?;
-    load_crosstab(root, survey)?;
-    load_answers(root, survey)?;
-    check_bases(survey)?;
-    Ok(())
+    let mut problems = Problems::default();
+    load_respondents(root, survey, &mut problems)?;
+    load_counts(root, survey, &mut problems)?;
+    load_crosstab(root, survey, &mut problems)?;
+    load_answers(root, survey, &mut problems)?;
+    check_bases(survey, &mut problems);
+    problems.finish()
 }
 
 fn check_region(survey: &Survey, file: &str, line: u64, id: &str) -> Result<()> {
@@ -168,64 +198,19 @@ fn count_cell(file: &str, line: u64, text: &str) -> Result<Count> {
     })
 }
 
-fn load_respondents(root: &Path, survey: &mut Survey) -> Result<()> {
+fn load_respondents(root: &Path, survey: &mut Survey, problems: &mut Problems) -> Result<()> {
     let table = Table::required(root, RESPONDENTS, &["region", "group", "respondents"])?;
     let mut lines = BTreeMap::new();
     for (line, row) in &table.rows {
-        let (region, group) = (cell(row, "region"), cell(row, "group"));
-        check_region(survey, table.file, *line, region)?;
-        let n = cell(row, "respondents");
-        let n: u64 = n.parse().map_err(|_| {
-            located(
-                table.file,
-                *line,
-                None,
-                format!("respondents \"{n}\" is not a whole number"),
-            )
-        })?;
-        if group.is_empty() {
-            if survey.data.respondents.insert(region.into(), n).is_some() {
-                return Err(located(
-                    table.file,
-                    *line,
-                    None,
-                    format!("region \"{region}\" has two totals"),
-                ));
-            }
-            lines.insert(region.to_string(), *line);
-        } else {
-            let dimension = survey.dimension.as_ref().ok_or_else(|| {
-                located(
-                    table.file,
-                    *line,
-                    None,
-                    "a group is given but the codebook has no `dimension`",
-                )
-            })?;
-            if !dimension.groups.iter().any(|g| g.id == group) {
-                return Err(located(
-                    table.file,
-                    *line,
-                    None,
-                    format!(
-                        "group \"{group}\" is not a group of the dimension \"{}\"{}",
-                        dimension.id,
-                        did_you_mean(group, dimension.groups.iter().map(|g| g.id.as_str()))
-                    ),
-                ));
-            }
-            survey
-                .data
-                .group_respondents
-                .insert((region.into(), group.into()), n);
-        }
+        problems.add(respondents_row(survey, table.file, *line, row, &mut lines));
     }
     for region in &survey.regions {
         let Some(&total) = survey.data.respondents.get(&region.id) else {
-            anyhow::bail!(
+            problems.add(Err(anyhow::anyhow!(
                 "{RESPONDENTS}: region \"{}\" has no row with its number of respondents (a row with an empty group)",
                 region.id
-            );
+            )));
+            continue;
         };
         if let Some(d) = &survey.dimension {
             let given: Vec<u64> = d
@@ -241,7 +226,7 @@ fn load_respondents(root: &Path, survey: &mut Survey) -> Result<()> {
                 .collect();
             let sum: u64 = given.iter().sum();
             if given.len() == d.groups.len() && sum != total {
-                return Err(located(
+                problems.add(Err(located(
                     RESPONDENTS,
                     lines[&region.id],
                     None,
@@ -249,46 +234,18 @@ fn load_respondents(root: &Path, survey: &mut Survey) -> Result<()> {
                         "region \"{}\" has {total} respondents, but its groups add up to {sum}",
                         region.id
                     ),
-                ));
+                )));
             }
         }
     }
     Ok(())
 }
 
-fn load_counts(root: &Path, survey: &mut Survey) -> Result<()> {
+fn load_counts(root: &Path, survey: &mut Survey, problems: &mut Problems) -> Result<()> {
     let table = Table::required(root, COUNTS, &["region", "question", "option", "count"])?;
     let mut lines = HashMap::new();
     for (line, row) in &table.rows {
-        let (region, question, option) = (
-            cell(row, "region"),
-            cell(row, "question"),
-            cell(row, "option"),
-        );
-        check_region(survey, table.file, *line, region)?;
-        let q = find_question(survey, table.file, *line, question)?;
-        if q.kind == QuestionKind::Text {
-            return Err(located(
-                table.file,
-                *line,
-                None,
-                format!(
-                    "question \"{question}\" is free text: its answers go in {ANSWERS}, not counts"
-                ),
-            ));
-        }
-        check_option(q, table.file, *line, option)?;
-        let count = count_cell(table.file, *line, cell(row, "count"))?;
-        let key = (region.to_string(), question.to_string(), option.to_string());
-        if let Some(first) = lines.insert(key.clone(), *line) {
-            return Err(located(
-                table.file,
-                *line,
-                None,
-                format!("{region} × {question} × {option} is given twice (first on line {first})"),
-            ));
-        }
-        survey.data.counts.insert(key, count);
+        problems.add(counts_row(survey, table.file, *line, row, &mut lines));
     }
     // Every option in every region: a forgotten row must not pass for "not reported".
     for region in &survey.regions {
@@ -299,12 +256,12 @@ fn load_counts(root: &Path, survey: &mut Survey) -> Result<()> {
                     q.id.clone(),
                     o.id.clone(),
                 )) {
-                    anyhow::bail!(
+                    problems.add(Err(anyhow::anyhow!(
                         "{COUNTS}: no row for region \"{}\", question \"{}\", option \"{}\" (write … as the count if the source does not report it)",
                         region.id,
                         q.id,
                         o.id
-                    );
+                    )));
                 }
             }
         }
@@ -313,7 +270,7 @@ fn load_counts(root: &Path, survey: &mut Survey) -> Result<()> {
     Ok(())
 }
 
-fn load_crosstab(root: &Path, survey: &mut Survey) -> Result<()> {
+fn load_crosstab(root: &Path, survey: &mut Survey, problems: &mut Problems) -> Result<()> {
     let Some(table) = Table::read(
         root,
         CROSSTAB,
@@ -323,27 +280,63 @@ fn load_crosstab(root: &Path, survey: &mut Survey) -> Result<()> {
         return Ok(());
     };
     for (line, row) in &table.rows {
-        let (region, question, group, option) = (
-            cell(row, "region"),
-            cell(row, "question"),
-            cell(row, "group"),
-            cell(row, "option"),
-        );
-        check_region(survey, table.file, *line, region)?;
-        let q = find_question(survey, table.file, *line, question)?;
-        check_option(q, table.file, *line, option)?;
+        problems.add(crosstab_row(survey, table.file, *line, row));
+    }
+    Ok(())
+}
+
+fn load_answers(root: &Path, survey: &mut Survey, problems: &mut Problems) -> Result<()> {
+    let Some(table) = Table::read(root, ANSWERS, &["region", "question", "option", "answer"])?
+    else {
+        return Ok(());
+    };
+    for (line, row) in &table.rows {
+        problems.add(answers_row(survey, table.file, *line, row));
+    }
+    Ok(())
+}
+
+fn respondents_row(
+    survey: &mut Survey,
+    file: &'static str,
+    line: u64,
+    row: &HashMap<String, String>,
+    lines: &mut BTreeMap<String, u64>,
+) -> Result<()> {
+    let (region, group) = (cell(row, "region"), cell(row, "group"));
+    check_region(survey, file, line, region)?;
+    let n = cell(row, "respondents");
+    let n: u64 = n.parse().map_err(|_| {
+        located(
+            file,
+            line,
+            None,
+            format!("respondents \"{n}\" is not a whole number"),
+        )
+    })?;
+    if group.is_empty() {
+        if survey.data.respondents.insert(region.into(), n).is_some() {
+            return Err(located(
+                file,
+                line,
+                None,
+                format!("region \"{region}\" has two totals"),
+            ));
+        }
+        lines.insert(region.to_string(), line);
+    } else {
         let dimension = survey.dimension.as_ref().ok_or_else(|| {
             located(
-                table.file,
-                *line,
+                file,
+                line,
                 None,
-                "a cross-tab needs a `dimension` in the codebook",
+                "a group is given but the codebook has no `dimension`",
             )
         })?;
         if !dimension.groups.iter().any(|g| g.id == group) {
             return Err(located(
-                table.file,
-                *line,
+                file,
+                line,
                 None,
                 format!(
                     "group \"{group}\" is not a group of the dimension \"{}\"{}",
@@ -352,85 +345,165 @@ fn load_crosstab(root: &Path, survey: &mut Survey) -> Result<()> {
                 ),
             ));
         }
-        let count = count_cell(table.file, *line, cell(row, "count"))?;
-        if let (Count::Value(c), Some(&n)) = (
-            count,
-            survey
-                .data
-                .group_respondents
-                .get(&(region.to_string(), group.to_string())),
-        ) && c > n
-        {
-            return Err(located(
-                table.file,
-                *line,
-                None,
-                format!("count {c} is larger than the group's {n} respondents ({RESPONDENTS})"),
-            ));
-        }
-        survey.data.crosstab.insert(
-            (region.into(), question.into(), group.into(), option.into()),
-            count,
-        );
+        survey
+            .data
+            .group_respondents
+            .insert((region.into(), group.into()), n);
     }
     Ok(())
 }
 
-fn load_answers(root: &Path, survey: &mut Survey) -> Result<()> {
-    let Some(table) = Table::read(root, ANSWERS, &["region", "question", "option", "answer"])?
-    else {
-        return Ok(());
-    };
-    for (line, row) in &table.rows {
-        let (region, question, option) = (
-            cell(row, "region"),
-            cell(row, "question"),
-            cell(row, "option"),
-        );
-        check_region(survey, table.file, *line, region)?;
-        let q = find_question(survey, table.file, *line, question)?;
-        let option = if option.is_empty() {
-            if q.kind != QuestionKind::Text {
-                return Err(located(
-                    table.file,
-                    *line,
-                    None,
-                    format!(
-                        "question \"{question}\" is a choice question: an answer needs the id of its その他 option (other: true)"
-                    ),
-                ));
-            }
-            None
-        } else {
-            check_option(q, table.file, *line, option)?;
-            if !q.option(option).is_some_and(|o| o.other) {
-                return Err(located(
-                    table.file,
-                    *line,
-                    None,
-                    format!(
-                        "option \"{option}\" of question \"{question}\" does not take text (mark it `other: true` in the codebook)"
-                    ),
-                ));
-            }
-            Some(option.to_string())
-        };
-        let text = cell(row, "answer");
-        if text.is_empty() {
-            return Err(located(table.file, *line, None, "the answer is empty"));
-        }
-        survey.data.answers.push(Answer {
-            region: region.into(),
-            question: question.into(),
-            option,
-            text: text.into(),
-        });
+fn counts_row(
+    survey: &mut Survey,
+    file: &'static str,
+    line: u64,
+    row: &HashMap<String, String>,
+    lines: &mut HashMap<(String, String, String), u64>,
+) -> Result<()> {
+    let (region, question, option) = (
+        cell(row, "region"),
+        cell(row, "question"),
+        cell(row, "option"),
+    );
+    check_region(survey, file, line, region)?;
+    let q = find_question(survey, file, line, question)?;
+    if q.kind == QuestionKind::Text {
+        return Err(located(
+            file,
+            line,
+            None,
+            format!(
+                "question \"{question}\" is free text: its answers go in {ANSWERS}, not counts"
+            ),
+        ));
     }
+    check_option(q, file, line, option)?;
+    let count = count_cell(file, line, cell(row, "count"))?;
+    let key = (region.to_string(), question.to_string(), option.to_string());
+    if let Some(first) = lines.insert(key.clone(), line) {
+        return Err(located(
+            file,
+            line,
+            None,
+            format!("{region} × {question} × {option} is given twice (first on line {first})"),
+        ));
+    }
+    survey.data.counts.insert(key, count);
+    Ok(())
+}
+
+fn crosstab_row(
+    survey: &mut Survey,
+    file: &'static str,
+    line: u64,
+    row: &HashMap<String, String>,
+) -> Result<()> {
+    let (region, question, group, option) = (
+        cell(row, "region"),
+        cell(row, "question"),
+        cell(row, "group"),
+        cell(row, "option"),
+    );
+    check_region(survey, file, line, region)?;
+    let q = find_question(survey, file, line, question)?;
+    check_option(q, file, line, option)?;
+    let dimension = survey.dimension.as_ref().ok_or_else(|| {
+        located(
+            file,
+            line,
+            None,
+            "a cross-tab needs a `dimension` in the codebook",
+        )
+    })?;
+    if !dimension.groups.iter().any(|g| g.id == group) {
+        return Err(located(
+            file,
+            line,
+            None,
+            format!(
+                "group \"{group}\" is not a group of the dimension \"{}\"{}",
+                dimension.id,
+                did_you_mean(group, dimension.groups.iter().map(|g| g.id.as_str()))
+            ),
+        ));
+    }
+    let count = count_cell(file, line, cell(row, "count"))?;
+    if let (Count::Value(c), Some(&n)) = (
+        count,
+        survey
+            .data
+            .group_respondents
+            .get(&(region.to_string(), group.to_string())),
+    ) && c > n
+    {
+        return Err(located(
+            file,
+            line,
+            None,
+            format!("count {c} is larger than the group's {n} respondents ({RESPONDENTS})"),
+        ));
+    }
+    survey.data.crosstab.insert(
+        (region.into(), question.into(), group.into(), option.into()),
+        count,
+    );
+    Ok(())
+}
+
+fn answers_row(
+    survey: &mut Survey,
+    file: &'static str,
+    line: u64,
+    row: &HashMap<String, String>,
+) -> Result<()> {
+    let (region, question, option) = (
+        cell(row, "region"),
+        cell(row, "question"),
+        cell(row, "option"),
+    );
+    check_region(survey, file, line, region)?;
+    let q = find_question(survey, file, line, question)?;
+    let option = if option.is_empty() {
+        if q.kind != QuestionKind::Text {
+            return Err(located(
+                file,
+                line,
+                None,
+                format!(
+                    "question \"{question}\" is a choice question: an answer needs the id of its その他 option (other: true)"
+                ),
+            ));
+        }
+        None
+    } else {
+        check_option(q, file, line, option)?;
+        if !q.option(option).is_some_and(|o| o.other) {
+            return Err(located(
+                file,
+                line,
+                None,
+                format!(
+                    "option \"{option}\" of question \"{question}\" does not take text (mark it `other: true` in the codebook)"
+                ),
+            ));
+        }
+        Some(option.to_string())
+    };
+    let text = cell(row, "answer");
+    if text.is_empty() {
+        return Err(located(file, line, None, "the answer is empty"));
+    }
+    survey.data.answers.push(Answer {
+        region: region.into(),
+        question: question.into(),
+        option,
+        text: text.into(),
+    });
     Ok(())
 }
 
 /// Counts cannot exceed the number of respondents they were asked of.
-fn check_bases(survey: &Survey) -> Result<()> {
+fn check_bases(survey: &Survey, problems: &mut Problems) {
     for region in &survey.regions {
         for q in survey.questions.iter().filter(|q| q.kind.is_choice()) {
             let Count::Value(base) = survey.base_count(&region.id, q) else {
@@ -442,10 +515,17 @@ fn check_bases(survey: &Survey) -> Result<()> {
                     continue;
                 };
                 sum += c;
-                let line =
-                    survey.data.count_lines[&(region.id.clone(), q.id.clone(), o.id.clone())];
+                // Counts aggregated from respondent rows have no line: their checks happen there.
+                let Some(&line) =
+                    survey
+                        .data
+                        .count_lines
+                        .get(&(region.id.clone(), q.id.clone(), o.id.clone()))
+                else {
+                    continue;
+                };
                 if c > base {
-                    return Err(located(
+                    problems.add(Err(located(
                         COUNTS,
                         line,
                         None,
@@ -455,10 +535,10 @@ fn check_bases(survey: &Survey) -> Result<()> {
                             region.id,
                             survey.base(&q.base).map_or("", |b| b.title.as_str())
                         ),
-                    ));
+                    )));
                 }
                 if q.kind == QuestionKind::Single && sum > base {
-                    return Err(located(
+                    problems.add(Err(located(
                         COUNTS,
                         line,
                         None,
@@ -466,12 +546,12 @@ fn check_bases(survey: &Survey) -> Result<()> {
                             "the options of single-choice question \"{}\" add up to {sum} in region \"{}\", more than its base of {base}",
                             q.id, region.id
                         ),
-                    ));
+                    )));
+                    break;
                 }
             }
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -81,13 +81,69 @@ pub fn site(project: &Project) -> Result<Site> {
             bytes: templates::asset(&project.root, "charts.js", templates::CHARTS_JS)?,
         });
     }
+    // GitHub Pages: serve files as they are (no Jekyll), so folders starting with _ work too.
     files.push(OutputFile {
         path: ".nojekyll".into(),
         bytes: Vec::new(),
+    });
+    let page_paths: Vec<String> = pages::list(project)
+        .into_iter()
+        .filter(|p| p.kind != pages::Kind::NotFound)
+        .map(|p| p.path)
+        .collect();
+    let base_url = &project.config.base_url;
+    if let Some(sitemap) = sitemap(base_url, &page_paths) {
+        files.push(OutputFile {
+            path: "sitemap.xml".into(),
+            bytes: sitemap.into_bytes(),
+        });
+    }
+    let mut robots = String::from("User-agent: *\nAllow: /\n");
+    if let Some(url) = crate::url::absolute(base_url, "sitemap.xml") {
+        robots.push_str(&format!("Sitemap: {url}\n"));
+    }
+    files.push(OutputFile {
+        path: "robots.txt".into(),
+        bytes: robots.into_bytes(),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Site {
         files,
         charts: stats,
     })
+}
+
+/// sitemap.xml with the absolute URL of every page; none without a base URL (a sitemap needs
+/// absolute URLs).
+pub fn sitemap(base_url: &str, pages: &[String]) -> Option<String> {
+    crate::url::absolute(base_url, "")?;
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for page in pages {
+        let url = crate::url::absolute(base_url, page)?;
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            charts::escape_attr(&url)
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    Some(xml)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sitemap_lists_absolute_urls_under_the_base_path() {
+        let xml = sitemap(
+            "https://u.github.io/repo/",
+            &["".into(), "regions/tokyo/".into()],
+        )
+        .unwrap();
+        assert!(xml.contains("<loc>https://u.github.io/repo/</loc>"));
+        assert!(xml.contains("<loc>https://u.github.io/repo/regions/tokyo/</loc>"));
+        assert!(sitemap("", &["".into()]).is_none());
+    }
 }

@@ -37,7 +37,13 @@ struct Source {
     text: String,
 }
 
-pub fn load(root: &Path) -> Result<tera::Tera> {
+/// The loaded templates, and which file each came from (for error messages).
+pub struct Templates {
+    tera: tera::Tera,
+    files: Vec<(String, String)>,
+}
+
+pub fn load(root: &Path) -> Result<Templates> {
     let dir = root.join("templates");
     let mut sources: Vec<Source> = DEFAULTS
         .iter()
@@ -71,9 +77,13 @@ pub fn load(root: &Path) -> Result<tera::Tera> {
     }
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".html"]);
+    let files: Vec<(String, String)> = sources
+        .iter()
+        .map(|s| (s.name.clone(), s.file.clone()))
+        .collect();
     tera.add_raw_templates(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())))
-        .map_err(|e| template_error(&e, &sources))?;
-    Ok(tera)
+        .map_err(|e| template_error(&e, &files))?;
+    Ok(Templates { tera, files })
 }
 
 /// The project's override of an asset, or the built-in one.
@@ -87,40 +97,50 @@ pub fn asset(root: &Path, name: &str, default: &str) -> Result<Vec<u8>> {
     }
 }
 
-pub fn render(tera: &tera::Tera, name: &str, context: &serde_json::Value) -> Result<String> {
+pub fn render(templates: &Templates, name: &str, context: &serde_json::Value) -> Result<String> {
     let ctx = tera::Context::from_serialize(context)
         .map_err(|e| anyhow::anyhow!("template context: {e}"))?;
-    tera.render(name, &ctx).map_err(|e| {
-        let file = format!("templates/{name}");
-        anyhow::anyhow!("{}", tera_message(&e, &file))
-    })
+    templates
+        .tera
+        .render(name, &ctx)
+        .map_err(|e| template_error(&e, &templates.files))
 }
 
-fn template_error(e: &tera::Error, sources: &[Source]) -> anyhow::Error {
-    let text = tera_message(e, "templates");
-    // Tera names the template; point at the file it came from.
-    let file = sources
-        .iter()
-        .find(|s| text.contains(&s.name))
-        .map(|s| s.file.as_str());
-    match file {
-        Some(f) => anyhow::anyhow!("{f}: {text}"),
-        None => anyhow::anyhow!("{text}"),
-    }
-}
-
-/// Tera's whole error chain on one or a few lines.
-fn tera_message(e: &tera::Error, context: &str) -> String {
-    let mut out = e.to_string();
+/// Tera reports `error: message` then ` --> name:line:col` and a snippet. We print
+/// `templates/name:line:col: message` (naming the built-in or the project's file), then the snippet.
+fn template_error(e: &tera::Error, files: &[(String, String)]) -> anyhow::Error {
+    let mut text = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
+        text.push_str(&format!("\n{s}"));
         source = s.source();
     }
-    if out.is_empty() {
-        format!("{context}: template error")
+    let mut message = Vec::new();
+    let mut location = None;
+    let mut snippet = Vec::new();
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if let Some(loc) = trimmed.strip_prefix("--> ") {
+            location = Some(loc.trim().to_string());
+        } else if location.is_none() {
+            message.push(trimmed.trim_start_matches("error: ").to_string());
+        } else {
+            snippet.push(line.to_string());
+        }
+    }
+    let message = message.join(" ").trim().to_string();
+    let Some(location) = location else {
+        return anyhow::anyhow!("templates: {message}");
+    };
+    let (name, pos) = location.split_once(':').unwrap_or((&location, ""));
+    let file = files
+        .iter()
+        .find(|(n, _)| n == name)
+        .map_or_else(|| format!("templates/{name}"), |(_, f)| f.clone());
+    let snippet = snippet.join("\n");
+    if pos.is_empty() {
+        anyhow::anyhow!("{file}: {message}\n{snippet}")
     } else {
-        out
+        anyhow::anyhow!("{file}:{pos}: {message}\n{snippet}")
     }
 }

@@ -157,10 +157,16 @@ function listPages(root) {
 }
 
 // ---------------------------------------------------------------- findings
-const failures = []; // { check, page, detail }
+// The same finding seen at several widths or visits is kept once, with a count.
+const failures = []; // { check, page, detail, times }
 const warnings = [];
-const fail = (check, page, detail) => failures.push({ check, page, detail });
-const warn = (check, page, detail) => warnings.push({ check, page, detail });
+const record = (list) => (check, page, detail) => {
+  const same = list.find((f) => f.check === check && f.page === page && f.detail === detail);
+  if (same) same.times++;
+  else list.push({ check, page, detail, times: 1 });
+};
+const fail = record(failures);
+const warn = record(warnings);
 
 // ---------------------------------------------------------------- browser helpers
 const { chromium } = require('playwright-core');
@@ -176,6 +182,8 @@ async function visit(context, base, url, { expectStatus = 200 } = {}) {
       const loc = msg.location();
       // The 404 page's own "404 Not Found" is what it is there for.
       if (expectStatus === 404 && loc?.url === base + url && /status of 404/.test(msg.text())) return;
+      // Resources that failed to load are reported (with their URL) by the network check.
+      if (msg.text().startsWith('Failed to load resource')) return;
       events.console.push(`${msg.text()}${loc?.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
     }
   });
@@ -347,7 +355,7 @@ async function main() {
     const isKind = kindUrls.has(entry.url);
     const expectStatus = entry.status ?? 200;
     stats.pages++;
-    process.stdout.write(`${isKind ? '*' : ' '} ${entry.url}${isKind ? `  [${entry.name}]` : ''}\n`);
+    const tPage = Date.now();
 
     // desktop, light
     let v = await visit(desktop, base, entry.url, { expectStatus });
@@ -382,6 +390,7 @@ async function main() {
       stats.screenshots++;
     }
     await v.page.close(); reportEvents(v);
+    console.log(`${isKind ? '*' : ' '} ${entry.url}${isKind ? `  [${entry.name}: axe, charts, screenshots]` : ''}  ${Date.now() - tPage} ms`);
   }
 
   // Internal links found on any page must lead somewhere (status < 400).
@@ -412,7 +421,7 @@ async function main() {
     console.log(`\n${title}`);
     for (const [check, items] of group(list)) {
       console.log(`  ${check} (${items.length})`);
-      for (const f of items) console.log(`    ${f.page}: ${f.detail.split('\n').join('\n    ')}`);
+      for (const f of items) console.log(`    ${f.page}: ${f.detail.split('\n').join('\n    ')}${f.times > 1 ? `  (seen ${f.times}×)` : ''}`);
     }
   };
   print('WARNINGS (do not fail the check)', warnings);

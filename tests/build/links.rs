@@ -22,7 +22,12 @@ fn check_links(site: &Site, base_path: &str) -> usize {
             }
         }
     }
-    assert!(broken.is_empty(), "{} broken links:\n{}", broken.len(), broken.join("\n"));
+    assert!(
+        broken.is_empty(),
+        "{} broken links:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
     followed
 }
 
@@ -31,7 +36,10 @@ fn every_internal_link_points_to_a_built_file() {
     let site = Project::example().build();
     let followed = check_links(&site, "/");
     // at least: stylesheet, home and every region/question link on each of the 28 pages
-    assert!(followed > 28 * 10, "only {followed} links followed: is the link parser broken?");
+    assert!(
+        followed > 28 * 10,
+        "only {followed} links followed: is the link parser broken?"
+    );
 }
 
 #[test]

@@ -78,7 +78,13 @@ pub const CHOICE_QUESTIONS: &[QuestionWant] = &[
                 id: "ku-seinanbu",
                 title: KU,
                 base: "4",
-                figures: &[Num("2", "50.0%"), NR, NR, Num("1", "25.0%"), Num("1", "25.0%")],
+                figures: &[
+                    Num("2", "50.0%"),
+                    NR,
+                    NR,
+                    Num("1", "25.0%"),
+                    Num("1", "25.0%"),
+                ],
             },
             RegionWant {
                 id: "tokyo",
@@ -173,14 +179,31 @@ fn check_figure(place: &str, cells: &[String], want: Want) {
     let got = figure(&shown);
     match want {
         Num(count, percent) => {
-            assert_eq!(got.count.as_deref(), Some(count), "{place}: count in {shown:?}");
-            assert_eq!(got.percent.as_deref(), Some(percent), "{place}: % in {shown:?}");
+            assert_eq!(
+                got.count.as_deref(),
+                Some(count),
+                "{place}: count in {shown:?}"
+            );
+            assert_eq!(
+                got.percent.as_deref(),
+                Some(percent),
+                "{place}: % in {shown:?}"
+            );
         }
         NR => {
-            assert_eq!(got.count.as_deref(), Some("…"), "{place}: not reported must show …: {shown:?}");
-            assert!(!shown.contains('%'), "{place}: a not-reported value has no %: {shown:?}");
+            assert_eq!(
+                got.count.as_deref(),
+                Some("…"),
+                "{place}: not reported must show …: {shown:?}"
+            );
             assert!(
-                !shown.split_whitespace().any(|t| t.trim_matches(['(', ')']) == "0"),
+                !shown.contains('%'),
+                "{place}: a not-reported value has no %: {shown:?}"
+            );
+            assert!(
+                !shown
+                    .split_whitespace()
+                    .any(|t| t.trim_matches(['(', ')']) == "0"),
                 "{place}: a not-reported value must never show 0: {shown:?}"
             );
         }
@@ -254,17 +277,26 @@ fn not_reported_rows_show_an_ellipsis_without_percent_or_bar() {
         }
     }
     // ku-seinanbu q2 ×2, q3 ×3; tokyo q2 ×1, q3 ×7, q4 ×5
-    assert_eq!(seen, 18, "the example should have 18 not-reported option cells");
+    assert_eq!(
+        seen, 18,
+        "the example should have 18 not-reported option cells"
+    );
 }
 
 #[test]
 fn a_zero_count_is_shown_as_zero_not_as_not_reported() {
     let project = Project::example();
-    project.replace_line("data/counts.csv", "ku-seinanbu,q3,d,…", "ku-seinanbu,q3,d,0");
+    project.replace_line(
+        "data/counts.csv",
+        "ku-seinanbu,q3,d,…",
+        "ku-seinanbu,q3,d,0",
+    );
     let site = project.build();
     let q3 = &CHOICE_QUESTIONS[2];
     let page = site.page("regions/ku-seinanbu/q3/");
-    let row = table_captioned(&page, &q3.heading()).row(q3.options[3]).clone();
+    let row = table_captioned(&page, &q3.heading())
+        .row(q3.options[3])
+        .clone();
     check_figure("ku-seinanbu q3 d = 0", &row.td, Num("0", "0.0%"));
     assert!(!row.td.join(" ").contains('…'), "{:?}", row.td);
 }
@@ -278,13 +310,19 @@ fn question_pages_show_both_regions_side_by_side() {
         let header = &table.rows[0];
         assert_eq!(
             header.th[1..],
-            [KU.to_string(), TOKYO.to_string()],
+            [q.regions[0].title, q.regions[1].title],
             "{}: the columns are the regions in codebook order",
             q.id
         );
         for (i, option) in q.options.iter().enumerate() {
             let row = table.row(option);
-            assert_eq!(row.td.len(), 2, "{} {option}: one cell per region: {:?}", q.id, row.td);
+            assert_eq!(
+                row.td.len(),
+                2,
+                "{} {option}: one cell per region: {:?}",
+                q.id,
+                row.td
+            );
             for (cell, r) in row.td.iter().zip(&q.regions) {
                 check_figure(
                     &format!("questions/{} {} {option}", q.id, r.id),
@@ -294,7 +332,12 @@ fn question_pages_show_both_regions_side_by_side() {
             }
         }
         let base = table.row(BASE_ROW);
-        assert_eq!(base.td, [q.regions[0].base, q.regions[1].base], "{} bases", q.id);
+        assert_eq!(
+            base.td,
+            [q.regions[0].base, q.regions[1].base],
+            "{} bases",
+            q.id
+        );
     }
 }
 

@@ -55,8 +55,14 @@ fn every_expected_page_is_built_and_no_region_is_invented() {
             .filter_map(|rest| rest.split_once('/').map(|(first, _)| first.to_string()))
             .collect()
     };
-    assert_eq!(folders("regions/"), REGIONS.iter().map(|s| s.to_string()).collect());
-    assert_eq!(folders("questions/"), QUESTIONS.iter().map(|s| s.to_string()).collect());
+    assert_eq!(
+        folders("regions/"),
+        REGIONS.iter().map(|s| s.to_string()).collect()
+    );
+    assert_eq!(
+        folders("questions/"),
+        QUESTIONS.iter().map(|s| s.to_string()).collect()
+    );
 }
 
 #[test]
@@ -79,9 +85,15 @@ fn region_question_titles_name_the_question_and_the_region() {
     for r in REGIONS {
         for (i, q) in QUESTIONS.iter().enumerate() {
             let t = title(&site.page(&format!("regions/{r}/{q}/")));
-            assert!(t.contains(QUESTION_TITLES[i]), "regions/{r}/{q}/ title {t:?}");
+            assert!(
+                t.contains(QUESTION_TITLES[i]),
+                "regions/{r}/{q}/ title {t:?}"
+            );
             assert!(t.contains(region_title(r)), "regions/{r}/{q}/ title {t:?}");
-            assert!(t.contains(&format!("Q{}", i + 1)), "regions/{r}/{q}/ title {t:?}");
+            assert!(
+                t.contains(&format!("Q{}", i + 1)),
+                "regions/{r}/{q}/ title {t:?}"
+            );
         }
     }
     for (i, q) in QUESTIONS.iter().enumerate() {
@@ -100,7 +112,11 @@ fn list_item<'a>(html: &'a str, needle_a: &str, needle_b: &str) -> &'a str {
         .into_iter()
         .filter(|li| li.contains(needle_a) && li.contains(needle_b))
         .collect();
-    assert_eq!(found.len(), 1, "one <li> with {needle_a:?} and {needle_b:?}: {found:?}");
+    assert_eq!(
+        found.len(),
+        1,
+        "one <li> with {needle_a:?} and {needle_b:?}: {found:?}"
+    );
     found[0]
 }
 
@@ -132,10 +148,16 @@ fn home_page_shows_title_respondents_links_and_commentary() {
 
     let linked = targets("index.html", &home);
     for r in REGIONS {
-        assert!(linked.contains(&format!("regions/{r}/index.html")), "home links to {r}");
+        assert!(
+            linked.contains(&format!("regions/{r}/index.html")),
+            "home links to {r}"
+        );
     }
     for q in QUESTIONS {
-        assert!(linked.contains(&format!("questions/{q}/index.html")), "home links to {q}");
+        assert!(
+            linked.contains(&format!("questions/{q}/index.html")),
+            "home links to {q}"
+        );
     }
 
     // Every paragraph of content/index.md is on the page.
@@ -146,20 +168,27 @@ fn home_page_shows_title_respondents_links_and_commentary() {
         .map(str::trim)
         .filter(|p| !p.is_empty() && !p.starts_with('#'))
         .collect();
-    assert!(paragraphs.len() >= 3, "content/index.md paragraphs: {paragraphs:?}");
+    assert!(
+        paragraphs.len() >= 3,
+        "content/index.md paragraphs: {paragraphs:?}"
+    );
     let shown = text(&home);
     for p in paragraphs {
         let p = p.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert!(shown.contains(&p), "home page lacks the commentary paragraph {p:?}");
+        assert!(
+            shown.contains(&p),
+            "home page lacks the commentary paragraph {p:?}"
+        );
     }
 }
 
 #[test]
 fn region_pages_show_respondents_and_the_key_figure() {
     let site = Project::example().build();
-    for (region, n, count, percent) in
-        [("ku-seinanbu", "16", "4", "25.0%"), ("tokyo", "250", "80", "32.0%")]
-    {
+    for (region, n, count, percent) in [
+        ("ku-seinanbu", "16", "4", "25.0%"),
+        ("tokyo", "250", "80", "32.0%"),
+    ] {
         let page = site.page(&format!("regions/{region}/"));
         let shown = text(&page);
         assert!(
@@ -182,24 +211,38 @@ fn region_pages_show_respondents_and_the_key_figure() {
             "regions/{region}/ Q1 key option label: {row:?}"
         );
         let got = figure(&row.replace(&format!("n={n}"), ""));
-        assert_eq!(got.count.as_deref(), Some(count), "regions/{region}/ Q1: {row:?}");
-        assert_eq!(got.percent.as_deref(), Some(percent), "regions/{region}/ Q1: {row:?}");
+        assert_eq!(
+            got.count.as_deref(),
+            Some(count),
+            "regions/{region}/ Q1: {row:?}"
+        );
+        assert_eq!(
+            got.percent.as_deref(),
+            Some(percent),
+            "regions/{region}/ Q1: {row:?}"
+        );
         // and the page links to each of its region × question pages
         let linked = targets(&format!("regions/{region}/index.html"), &page);
         for q in QUESTIONS {
-            assert!(linked.contains(&format!("regions/{region}/{q}/index.html")), "{region} {q}");
+            assert!(
+                linked.contains(&format!("regions/{region}/{q}/index.html")),
+                "{region} {q}"
+            );
         }
     }
 }
 
 #[test]
-fn question_pages_link_to_both_regions() {
+fn choice_question_pages_link_to_both_regions() {
     let site = Project::example().build();
-    for q in QUESTIONS {
+    for q in CHOICE_QUESTIONS.iter().map(|q| q.id) {
         let page = site.page(&format!("questions/{q}/"));
         let linked = targets(&format!("questions/{q}/index.html"), &page);
         for r in REGIONS {
-            assert!(linked.contains(&format!("regions/{r}/{q}/index.html")), "questions/{q}/ → {r}");
+            assert!(
+                linked.contains(&format!("regions/{r}/{q}/index.html")),
+                "questions/{q}/ → {r}"
+            );
         }
     }
 }
@@ -215,6 +258,10 @@ fn region_page_breadcrumb_does_not_repeat_the_region() {
             .filter(|n| open_tag_attr(n, "nav", "class").as_deref() == Some("breadcrumbs"))
             .flat_map(|n| elements(n, "li").into_iter().map(|li| text(li)))
             .collect();
-        assert_eq!(crumbs, ["ホーム", region_title(r)], "regions/{r}/ breadcrumbs");
+        assert_eq!(
+            crumbs,
+            ["ホーム", region_title(r)],
+            "regions/{r}/ breadcrumbs"
+        );
     }
 }

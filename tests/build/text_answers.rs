@@ -40,7 +40,11 @@ fn other_answers_are_listed_on_choice_question_pages() {
     let site = Project::example().build();
     for (question, count) in [("q2", 1), ("q3", 1), ("q4", 3)] {
         let want = answers_of("ku-seinanbu", question, false);
-        assert_eq!(want.len(), count, "その他 answers to {question} in data/answers.csv");
+        assert_eq!(
+            want.len(),
+            count,
+            "その他 answers to {question} in data/answers.csv"
+        );
         let page = site.page(&format!("regions/ku-seinanbu/{question}/"));
         assert_eq!(answer_items(&page), want, "regions/ku-seinanbu/{question}/");
         assert!(text(&page).contains("その他"), "{question}");
@@ -48,7 +52,10 @@ fn other_answers_are_listed_on_choice_question_pages() {
         let items = answer_items(&page);
         assert_eq!(items.len(), count, "questions/{question}/: {items:?}");
         for (item, answer) in items.iter().zip(&want) {
-            assert!(item.ends_with(answer.as_str()), "questions/{question}/: {item:?}");
+            assert!(
+                item.ends_with(answer.as_str()),
+                "questions/{question}/: {item:?}"
+            );
         }
     }
 }
@@ -58,7 +65,11 @@ fn tokyo_text_pages_show_no_answers_and_say_the_source_has_none() {
     let site = Project::example().build();
     for question in ["q5", "q6", "q7", "q8"] {
         let page = site.page(&format!("regions/tokyo/{question}/"));
-        assert_eq!(answer_items(&page), Vec::<String>::new(), "regions/tokyo/{question}/");
+        assert_eq!(
+            answer_items(&page),
+            Vec::<String>::new(),
+            "regions/tokyo/{question}/"
+        );
         let shown = text(&page);
         assert!(
             shown.contains("資料に掲載されていません"),
@@ -88,13 +99,21 @@ fn untrusted_text_is_escaped() {
 
     for page in ["regions/ku-seinanbu/q7/", "questions/q7/"] {
         let html = site.page(page);
-        assert!(html.contains(SCRIPT_ESCAPED), "{page}: the answer should be shown, escaped");
+        assert!(
+            html.contains(SCRIPT_ESCAPED),
+            "{page}: the answer should be shown, escaped"
+        );
         assert!(
             html.contains("研究&amp;開発 &lt;b&gt;太字&lt;/b&gt;"),
             "{page}: & and tags in an answer are escaped"
         );
         // and the reader sees the text exactly as typed
-        assert!(answer_items(&html).iter().any(|a| a == "<script>alert(1)</script> です"), "{page}");
+        assert!(
+            answer_items(&html)
+                .iter()
+                .any(|a| a == "<script>alert(1)</script> です"),
+            "{page}"
+        );
     }
     for page in ["regions/ku-seinanbu/q2/", "questions/q2/"] {
         let html = site.page(page);
@@ -105,9 +124,15 @@ fn untrusted_text_is_escaped() {
     }
     // front matter is text, not HTML: title and summary are escaped wherever they appear
     let region = site.page("regions/tokyo/");
-    assert!(region.contains("見出し &lt;script&gt;alert(3)&lt;/script&gt; &amp; 注"), "commentary title");
+    assert!(
+        region.contains("見出し &lt;script&gt;alert(3)&lt;/script&gt; &amp; 注"),
+        "commentary title"
+    );
     let home = site.page("");
-    assert!(home.contains("要約 &lt;script&gt;alert(4)&lt;/script&gt;"), "summary on the home page");
+    assert!(
+        home.contains("要約 &lt;script&gt;alert(4)&lt;/script&gt;"),
+        "summary on the home page"
+    );
 
     for (file, bytes) in site.files() {
         let html = String::from_utf8_lossy(&bytes);

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Output};
+use std::rc::Rc;
 
 use tempfile::TempDir;
 
@@ -22,7 +23,8 @@ pub fn manifest_dir() -> PathBuf {
 
 /// A report project copied into a temporary folder.
 pub struct Project {
-    dir: TempDir,
+    // shared with the sites built from it, so `Project::example().build()` keeps its folder
+    dir: Rc<TempDir>,
 }
 
 impl Project {
@@ -42,7 +44,7 @@ impl Project {
             assert!(from.exists(), "the example lacks {}", from.display());
             copy_recursively(&from, &dir.path().join(part));
         }
-        Project { dir }
+        Project { dir: Rc::new(dir) }
     }
 
     /// Copies tests/fixtures/<name>/ over the project, replacing the files it holds.
@@ -107,7 +109,11 @@ impl Project {
             .filter(|(_, l)| l.trim_end_matches('\r') == line)
             .map(|(i, _)| i + 1)
             .collect();
-        assert_eq!(found.len(), 1, "expected one line {line:?} in {rel}: {found:?}");
+        assert_eq!(
+            found.len(),
+            1,
+            "expected one line {line:?} in {rel}: {found:?}"
+        );
         found[0]
     }
 
@@ -139,6 +145,7 @@ impl Project {
         );
         Site {
             dir: output.to_path_buf(),
+            _project: Rc::clone(&self.dir),
         }
     }
 }
@@ -163,6 +170,8 @@ pub fn copy_recursively(from: &Path, to: &Path) {
 /// A built site on disk.
 pub struct Site {
     pub dir: PathBuf,
+    /// Keeps the temp folder the site is in alive as long as the site.
+    _project: Rc<TempDir>,
 }
 
 impl Site {
@@ -203,7 +212,11 @@ pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             if path.is_dir() {
                 walk(base, &path, out);
             } else {
-                let rel = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = path
+                    .strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.insert(rel, fs::read(&path).unwrap());
             }
         }
@@ -237,7 +250,9 @@ pub fn decode_entities(s: &str) -> String {
             "apos" => Some('\''),
             "nbsp" => Some('\u{a0}'),
             _ if entity.starts_with("#x") || entity.starts_with("#X") => {
-                u32::from_str_radix(&entity[2..], 16).ok().and_then(char::from_u32)
+                u32::from_str_radix(&entity[2..], 16)
+                    .ok()
+                    .and_then(char::from_u32)
             }
             _ if entity.starts_with('#') => entity[1..].parse().ok().and_then(char::from_u32),
             _ => None,
@@ -258,9 +273,37 @@ pub fn decode_entities(s: &str) -> String {
 }
 
 const BLOCK_TAGS: &[&str] = &[
-    "p", "li", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "br", "div", "section",
-    "ul", "ol", "table", "caption", "thead", "tbody", "tfoot", "nav", "header", "footer", "main",
-    "title", "head", "body", "html", "blockquote", "pre",
+    "p",
+    "li",
+    "td",
+    "th",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "br",
+    "div",
+    "section",
+    "ul",
+    "ol",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tfoot",
+    "nav",
+    "header",
+    "footer",
+    "main",
+    "title",
+    "head",
+    "body",
+    "html",
+    "blockquote",
+    "pre",
 ];
 
 /// What a reader sees: tags removed (block tags become a space), entities decoded, runs of
@@ -384,7 +427,11 @@ fn cells(row_html: &str) -> (Vec<String>, Vec<String>) {
         let close = format!("</{tag}>");
         let end = start + row_html[start..].find(&close).expect("unclosed cell") + close.len();
         let t = text(inner(&row_html[start..end]));
-        if tag == "th" { th.push(t) } else { td.push(t) }
+        if tag == "th" {
+            th.push(t)
+        } else {
+            td.push(t)
+        }
         at = end;
     }
     (th, td)
@@ -395,7 +442,10 @@ pub fn tables(html: &str) -> Vec<Table> {
     elements(html, "table")
         .into_iter()
         .map(|t| Table {
-            caption: elements(t, "caption").first().map(|c| text(c)).unwrap_or_default(),
+            caption: elements(t, "caption")
+                .first()
+                .map(|c| text(c))
+                .unwrap_or_default(),
             rows: elements(t, "tr")
                 .into_iter()
                 .map(|r| {
@@ -511,7 +561,11 @@ pub fn figure(text: &str) -> Figure {
 /// Resolves a link of the page at `page_file` (e.g. "regions/tokyo/index.html") to the output
 /// file it points to, or `None` for links outside the site (http(s):, mailto:, fragment-only).
 /// `base_path` is the path of the base URL ("/" or "/repo/") that rooted links start with.
-pub fn resolve_link(page_file: &str, href: &str, base_path: &str) -> Option<Result<String, String>> {
+pub fn resolve_link(
+    page_file: &str,
+    href: &str,
+    base_path: &str,
+) -> Option<Result<String, String>> {
     let lower = href.to_ascii_lowercase();
     if href.starts_with('#')
         || lower.starts_with("http:")
@@ -526,8 +580,13 @@ pub fn resolve_link(page_file: &str, href: &str, base_path: &str) -> Option<Resu
     }
     let path = href.split(['#', '?']).next().unwrap_or("");
     let joined = if let Some(rooted) = path.strip_prefix('/') {
-        let Some(rest) = format!("/{rooted}").strip_prefix(base_path).map(str::to_string) else {
-            return Some(Err(format!("{href} is rooted outside the base path {base_path}")));
+        let Some(rest) = format!("/{rooted}")
+            .strip_prefix(base_path)
+            .map(str::to_string)
+        else {
+            return Some(Err(format!(
+                "{href} is rooted outside the base path {base_path}"
+            )));
         };
         PathBuf::from(rest)
     } else {
@@ -623,8 +682,15 @@ pub fn example_answers() -> Vec<[String; 4]> {
     let header = rows.next().expect("answers.csv has a header");
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     let (r, q, o, a) = (col("region"), col("question"), col("option"), col("answer"));
-    rows.map(|row| [row[r].clone(), row[q].clone(), row[o].clone(), row[a].clone()])
-        .collect()
+    rows.map(|row| {
+        [
+            row[r].clone(),
+            row[q].clone(),
+            row[o].clone(),
+            row[a].clone(),
+        ]
+    })
+    .collect()
 }
 
 #[cfg(test)]
@@ -654,7 +720,10 @@ mod self_tests {
     fn links_resolve_like_a_browser() {
         let r = |page, href| resolve_link(page, href, "/").unwrap().unwrap();
         assert_eq!(r("index.html", "./"), "index.html");
-        assert_eq!(r("index.html", "regions/tokyo/"), "regions/tokyo/index.html");
+        assert_eq!(
+            r("index.html", "regions/tokyo/"),
+            "regions/tokyo/index.html"
+        );
         assert_eq!(r("regions/tokyo/q1/index.html", "../../../"), "index.html");
         assert_eq!(
             r("regions/tokyo/q1/index.html", "../../../assets/style.css#x"),
@@ -665,7 +734,9 @@ mod self_tests {
         assert!(resolve_link("index.html", "https://example.org/", "/").is_none());
         assert!(resolve_link("index.html", "../x", "/").unwrap().is_err());
         assert_eq!(
-            resolve_link("404.html", "/repo/assets/a.css", "/repo/").unwrap().unwrap(),
+            resolve_link("404.html", "/repo/assets/a.css", "/repo/")
+                .unwrap()
+                .unwrap(),
             "assets/a.css"
         );
     }

@@ -1,0 +1,97 @@
+//! `surveysite check`: build in memory and report every problem at once — broken links and
+//! anchors, pages without a title, orphan commentary, data problems — and the pages that have
+//! no commentary yet (a list, not an error).
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::render::pages::{self, Kind};
+use crate::{linkcheck, load, render, url};
+
+pub fn run(root: &Path, base_url: Option<&str>) -> Result<()> {
+    let project = super::build::load_project(root, base_url)?;
+    let site = render::site(&project)?;
+    let report = check(&project, &site.files);
+    for line in &report.missing_commentary {
+        println!("no commentary yet: {line}");
+    }
+    for warning in &report.warnings {
+        eprintln!("warning: {warning}");
+    }
+    for error in &report.errors {
+        eprintln!("error: {error}");
+    }
+    let pages = site
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .count();
+    if report.errors.is_empty() {
+        println!(
+            "checked {pages} pages: no errors, {} warnings, {} pages without commentary",
+            report.warnings.len(),
+            report.missing_commentary.len()
+        );
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "check found {} errors in {pages} pages",
+            report.errors.len()
+        )
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub errors: Vec<String>,
+    pub warnings: Vec<String>,
+    pub missing_commentary: Vec<String>,
+}
+
+pub fn check(project: &load::Project, files: &[render::OutputFile]) -> Report {
+    let mut report = Report::default();
+    let base_path = url::base_path(&project.config.base_url);
+    for b in linkcheck::check(files, &base_path) {
+        report.errors.push(format!(
+            "{}: broken link \"{}\": {}",
+            b.page, b.href, b.reason
+        ));
+    }
+    for f in files.iter().filter(|f| f.path.ends_with(".html")) {
+        let html = String::from_utf8_lossy(&f.bytes);
+        let title = html
+            .split_once("<title>")
+            .and_then(|(_, rest)| rest.split_once("</title>"))
+            .map(|(t, _)| t.trim());
+        if title.is_none_or(str::is_empty) {
+            report
+                .errors
+                .push(format!("{}: the page has no <title>", f.path));
+        }
+    }
+    let page_list = pages::list(project);
+    for c in &project.commentary {
+        if !page_list
+            .iter()
+            .any(|p| p.kind != Kind::NotFound && p.path == c.page)
+        {
+            report.errors.push(format!(
+                "{}: commentary for /{} but the site has no such page (is the region or question id right?)",
+                c.file, c.page
+            ));
+        } else if c.front.draft {
+            report
+                .warnings
+                .push(format!("{}: draft: left out of `build`", c.file));
+        }
+    }
+    for p in page_list.iter().filter(|p| p.kind != Kind::NotFound) {
+        if !project.commentary.iter().any(|c| c.page == p.path) {
+            report
+                .missing_commentary
+                .push(format!("/{} (content/{}index.md)", p.path, p.path));
+        }
+    }
+    report
+}
