@@ -32,6 +32,21 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Preview the report: build in memory, serve it, rebuild and reload pages on every edit
+    Serve {
+        /// The report project: the folder holding report.yaml
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on (0: any free port)
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// The address to listen on; the default keeps the preview on this machine
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Serve under this URL's path, as published (e.g. https://user.github.io/repo/ → /repo/)
+        #[arg(long)]
+        base_url: Option<String>,
+    },
     /// Build in memory and report every broken link, missing title, orphan commentary and data
     /// problem at once; list the pages that have no commentary yet
     Check {

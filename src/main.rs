@@ -22,6 +22,17 @@ fn main() -> std::process::ExitCode {
             force,
         } => cmd::build::run(&root, output, base_url.as_deref(), force),
         cli::Command::Check { root, base_url } => cmd::check::run(&root, base_url.as_deref()),
+        cli::Command::Serve {
+            root,
+            port,
+            bind,
+            base_url,
+        } => cmd::serve::run(cmd::serve::Options {
+            root,
+            port,
+            bind,
+            base_url,
+        }),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -21,6 +21,8 @@ pub struct Project {
     pub config: Config,
     pub survey: Survey,
     pub commentary: Vec<Commentary>,
+    /// Show commentary marked `draft: true` (serve does, build does not).
+    pub drafts: bool,
 }
 
 pub fn project(root: &Path) -> Result<Project> {
@@ -33,6 +35,7 @@ pub fn project(root: &Path) -> Result<Project> {
         config,
         survey,
         commentary,
+        drafts: false,
     })
 }
 

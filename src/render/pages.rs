@@ -132,7 +132,7 @@ fn commentary_for<'a>(project: &'a Project, path: &str) -> Option<&'a Commentary
     project
         .commentary
         .iter()
-        .find(|c| c.page == path && !c.front.draft)
+        .find(|c| c.page == path && (project.drafts || !c.front.draft))
 }
 
 fn commentary_value(project: &Project, path: &str) -> Value {

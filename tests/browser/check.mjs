@@ -172,51 +172,57 @@ const warn = record(warnings);
 const { chromium } = require('playwright-core');
 const axeSource = require('axe-core').source;
 
-// Opens url in a fresh page, recording everything that goes wrong while it loads.
-async function visit(context, base, url, { expectStatus = 200 } = {}) {
+// One tab per browser context, reused for every visit (a new tab costs a renderer
+// process, ~0.2 s); each visit starts with empty event lists.
+async function openTab(context, base) {
   const page = await context.newPage();
-  const label = url;
-  const events = { console: [], pageErrors: [], external: [], failed: [], badStatus: [] };
+  const tab = { page, base, url: null, expectStatus: 200, events: null };
   page.on('console', (msg) => {
-    if (msg.type() === 'error') {
-      const loc = msg.location();
-      // The 404 page's own "404 Not Found" is what it is there for.
-      if (expectStatus === 404 && loc?.url === base + url && /status of 404/.test(msg.text())) return;
-      // Resources that failed to load are reported (with their URL) by the network check.
-      if (msg.text().startsWith('Failed to load resource')) return;
-      events.console.push(`${msg.text()}${loc?.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
-    }
+    if (msg.type() !== 'error' || !tab.events) return;
+    const loc = msg.location();
+    // The 404 page's own "404 Not Found" is what it is there for.
+    if (tab.expectStatus === 404 && loc?.url === base + tab.url && /status of 404/.test(msg.text())) return;
+    // Resources that failed to load are reported (with their URL) by the network check.
+    if (msg.text().startsWith('Failed to load resource')) return;
+    tab.events.console.push(`${msg.text()}${loc?.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
   });
-  page.on('pageerror', (err) => events.pageErrors.push(String(err?.stack || err)));
+  page.on('pageerror', (err) => tab.events?.pageErrors.push(String(err?.stack || err)));
   page.on('request', (req) => {
+    const u = req.url();
+    if (/^(data|blob|about):/.test(u) || !tab.events) return;
     let host;
-    try { host = new URL(req.url()).hostname; } catch { host = ''; }
-    const scheme = req.url().split(':')[0];
-    if (['data', 'blob', 'about'].includes(scheme)) return;
-    if (host !== '127.0.0.1') events.external.push(`${req.method()} ${req.url()} (${req.resourceType()})`);
+    try { host = new URL(u).hostname; } catch { host = ''; }
+    if (host !== '127.0.0.1') tab.events.external.push(`${req.method()} ${u} (${req.resourceType()})`);
   });
   page.on('requestfailed', (req) => {
     const u = req.url();
-    if (new URL(u).hostname !== '127.0.0.1') return; // already reported as external (and aborted)
-    events.failed.push(`${u}: ${req.failure()?.errorText}`);
+    if (!tab.events || /^(data|blob|about):/.test(u) || new URL(u).hostname !== '127.0.0.1') return; // external: reported (and aborted) above
+    tab.events.failed.push(`${u}: ${req.failure()?.errorText}`);
   });
   page.on('response', (resp) => {
+    if (!tab.events) return;
     if (resp.request().isNavigationRequest() && resp.request().frame() === page.mainFrame()) return;
-    if (resp.status() >= 400) events.badStatus.push(`${resp.status()} ${resp.url()}`);
+    if (resp.status() >= 400) tab.events.badStatus.push(`${resp.status()} ${resp.url()}`);
   });
   // Nothing may leave the machine: abort (after recording) anything not on 127.0.0.1.
   await page.route((u) => u.hostname !== '127.0.0.1' && !['data:', 'blob:', 'about:'].includes(u.protocol),
     (route) => route.abort('blockedbyclient'));
+  return tab;
+}
 
+// Loads url in the tab, recording everything that goes wrong while it loads.
+async function visit(tab, url, { expectStatus = 200 } = {}) {
+  Object.assign(tab, { url, expectStatus, events: { console: [], pageErrors: [], external: [], failed: [], badStatus: [] } });
+  const { page } = tab;
   let resp = null;
   try {
-    resp = await page.goto(base + url, { waitUntil: 'load', timeout: 30_000 });
+    resp = await page.goto(tab.base + url, { waitUntil: 'load', timeout: 30_000 });
     await page.evaluate(() => document.fonts?.ready.then(() => true));
   } catch (e) {
-    fail('load', label, `could not load: ${e.message.split('\n')[0]}`);
+    fail('load', url, `could not load: ${e.message.split('\n')[0]}`);
   }
-  if (resp && resp.status() !== expectStatus) fail('load', label, `HTTP ${resp.status()}, expected ${expectStatus}`);
-  return { page, label, events };
+  if (resp && resp.status() !== expectStatus) fail('load', url, `HTTP ${resp.status()}, expected ${expectStatus}`);
+  return { page, label: url, events: tab.events };
 }
 
 function reportEvents({ label, events }) {
@@ -241,12 +247,33 @@ async function domChecks(page, label, { phone }) {
             && getComputedStyle(e).position !== 'fixed';
         }).slice(0, 5).map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : ''} (right edge ${Math.round(e.getBoundingClientRect().right)}px)`)
       : [];
-    return { links, ids: [...ids], brokenImgs, scrollWidth: de.scrollWidth, clientWidth: de.clientWidth, wide };
+    // Table cells squeezed to a character or two per line (Japanese text breaks anywhere,
+    // so a too-narrow column turns into a vertical strip instead of overflowing).
+    const squeezed = [];
+    document.querySelectorAll('table').forEach((table, ti) => {
+      const cells = [...table.querySelectorAll('th, td')].filter((c) => {
+        const text = c.innerText.trim();
+        if (text.length < 4) return false;
+        const cs = getComputedStyle(c);
+        const fs = parseFloat(cs.fontSize) || 16;
+        const lh = parseFloat(cs.lineHeight) || fs * 1.5;
+        const r = c.getBoundingClientRect();
+        const inner = r.width - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+        return inner < 2.5 * fs && r.height > 3.5 * lh;
+      });
+      if (cells.length) {
+        const cap = table.caption?.innerText.trim().slice(0, 40) || `table #${ti + 1}`;
+        const c = cells[0];
+        squeezed.push(`「${cap}」: ${cells.length} cell(s) squeezed to ${Math.round(c.getBoundingClientRect().width)}px wide, e.g. 「${c.innerText.trim().replace(/\s+/g, '').slice(0, 20)}」 (${c.tagName.toLowerCase()} in column ${c.cellIndex + 1})`);
+      }
+    });
+    return { links, ids: [...ids], brokenImgs, scrollWidth: de.scrollWidth, clientWidth: de.clientWidth, wide, squeezed };
   });
   for (const src of info.brokenImgs) fail('image', label, `image did not load: ${src}`);
   if (phone && info.scrollWidth > info.clientWidth + 1) {
     fail('layout', label, `phone (${PHONE.width}px): page scrolls sideways, ${info.scrollWidth}px wide; widest: ${info.wide.join(', ') || '?'}`);
   }
+  for (const m of info.squeezed) fail('layout', label, `${phone ? `phone (${PHONE.width}px)` : `desktop (${DESKTOP.width}px)`}: table column too narrow to read: ${m}`);
   const ids = new Set(info.ids);
   const targets = [];
   const pageUrl = new URL(page.url());
@@ -339,9 +366,9 @@ async function main() {
   console.log(`browser:     Chromium ${browser.version()}, playwright-core ${require('playwright-core/package.json').version}, axe-core ${require('axe-core/package.json').version}\n`);
 
   const ctxOpts = { locale: 'ja-JP', timezoneId: 'Asia/Tokyo', reducedMotion: 'reduce', serviceWorkers: 'block' };
-  const desktop = await browser.newContext({ ...ctxOpts, viewport: DESKTOP, colorScheme: 'light' });
-  const dark = await browser.newContext({ ...ctxOpts, viewport: DESKTOP, colorScheme: 'dark' });
-  const phone = await browser.newContext({ ...ctxOpts, viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme: 'light' });
+  const desktop = await openTab(await browser.newContext({ ...ctxOpts, viewport: DESKTOP, colorScheme: 'light' }), base);
+  const dark = await openTab(await browser.newContext({ ...ctxOpts, viewport: DESKTOP, colorScheme: 'dark' }), base);
+  const phone = await openTab(await browser.newContext({ ...ctxOpts, viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme: 'light' }), base);
 
   const linked = new Map(); // internal link target -> pages linking to it
   const stats = { pages: 0, axeRuns: 0, axeViolations: 0, charts: 0, screenshots: 0, incomplete: new Map() };
@@ -358,38 +385,38 @@ async function main() {
     const tPage = Date.now();
 
     // desktop, light
-    let v = await visit(desktop, base, entry.url, { expectStatus });
+    let v = await visit(desktop, entry.url, { expectStatus });
     for (const href of await domChecks(v.page, v.label, { phone: false })) linked.set(href, [...(linked.get(href) || []), entry.url]);
     if (isKind) {
       const a = await runAxe(v.page, v.label, 'light'); stats.axeRuns++; stats.axeViolations += a.violations; noteIncomplete(a.incomplete);
       stats.charts += await chartChecks(v.page, v.label, DESKTOP.width);
-      await v.page.screenshot({ path: path.join(opts.screenshots, `${entry.name}-desktop.png`), fullPage: true, animations: 'disabled' });
+      await v.page.screenshot({ path: path.join(opts.screenshots, `${entry.name}-desktop.png`), fullPage: true, animations: 'disabled', scale: 'css' });
       stats.screenshots++;
     } else if (opts.axeAll) {
       const a = await runAxe(v.page, v.label, 'light'); stats.axeRuns++; stats.axeViolations += a.violations; noteIncomplete(a.incomplete);
     }
-    await v.page.close(); reportEvents(v);
+    reportEvents(v);
 
     // desktop, dark colour scheme emulated: axe only (contrast may change)
     if (isKind || opts.axeAll) {
-      v = await visit(dark, base, entry.url, { expectStatus });
+      v = await visit(dark, entry.url, { expectStatus });
       const a = await runAxe(v.page, v.label, 'dark'); stats.axeRuns++; stats.axeViolations += a.violations; noteIncomplete(a.incomplete);
       if (isKind) {
-        await v.page.screenshot({ path: path.join(opts.screenshots, `${entry.name}-desktop-dark.png`), fullPage: false, animations: 'disabled' });
+        await v.page.screenshot({ path: path.join(opts.screenshots, `${entry.name}-desktop-dark.png`), fullPage: false, animations: 'disabled', scale: 'css' });
         stats.screenshots++;
       }
-      await v.page.close(); reportEvents(v);
+      reportEvents(v);
     }
 
     // phone
-    v = await visit(phone, base, entry.url, { expectStatus });
+    v = await visit(phone, entry.url, { expectStatus });
     await domChecks(v.page, v.label, { phone: true });
     if (isKind) {
       stats.charts += await chartChecks(v.page, v.label, PHONE.width);
-      await v.page.screenshot({ path: path.join(opts.screenshots, `${entry.name}-phone.png`), fullPage: true, animations: 'disabled' });
+      await v.page.screenshot({ path: path.join(opts.screenshots, `${entry.name}-phone.png`), fullPage: true, animations: 'disabled', scale: 'css' });
       stats.screenshots++;
     }
-    await v.page.close(); reportEvents(v);
+    reportEvents(v);
     console.log(`${isKind ? '*' : ' '} ${entry.url}${isKind ? `  [${entry.name}: axe, charts, screenshots]` : ''}  ${Date.now() - tPage} ms`);
   }
 

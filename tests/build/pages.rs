@@ -135,7 +135,7 @@ fn home_page_shows_title_respondents_links_and_commentary() {
     let site = project.build();
     let home = site.page("");
     assert!(title(&home).contains(REPORT_TITLE), "{}", title(&home));
-    assert!(text(&elements(&home, "h1")[0]).contains(REPORT_TITLE));
+    assert!(text(elements(&home, "h1")[0]).contains(REPORT_TITLE));
 
     for (region, n) in [("ku-seinanbu", "16"), ("tokyo", "250")] {
         let card = list_item(&home, &format!("href=\"regions/{region}/\""), "回答病院数");
@@ -256,7 +256,7 @@ fn region_page_breadcrumb_does_not_repeat_the_region() {
         let crumbs: Vec<String> = elements(&page, "nav")
             .into_iter()
             .filter(|n| open_tag_attr(n, "nav", "class").as_deref() == Some("breadcrumbs"))
-            .flat_map(|n| elements(n, "li").into_iter().map(|li| text(li)))
+            .flat_map(|n| elements(n, "li").into_iter().map(text))
             .collect();
         assert_eq!(
             crumbs,

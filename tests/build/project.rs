@@ -84,8 +84,8 @@ fn a_rebuild_into_the_same_folder_gives_the_same_files() {
 }
 
 #[test]
-#[ignore = "BUG: commentary for a page that does not exist (content/regions/osaka/index.md, a typo or a region not in the codebook) is silently dropped: load::content::load never checks the page against the survey (its `_survey` argument is unused), so the build succeeds and the text is lost"]
-fn commentary_for_a_page_that_does_not_exist_is_an_error() {
+#[ignore = "BUG (minor): `build` drops commentary for a page that does not exist (content/regions/osaka/index.md: a typo, or a region not in the codebook) without a word; only `surveysite check` reports it. `build` should at least warn on stderr, naming the file"]
+fn commentary_for_a_page_that_does_not_exist_is_not_dropped_silently() {
     let project = Project::example();
     project.write(
         "content/regions/osaka/index.md",
@@ -93,9 +93,9 @@ fn commentary_for_a_page_that_does_not_exist_is_an_error() {
     );
     let out = project.run_build(&project.path("site"), &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "the build should fail");
     assert!(
         stderr.contains("content/regions/osaka/index.md"),
-        "{stderr}"
+        "build (exit {}) should name the orphan commentary file on stderr; stderr: {stderr:?}",
+        out.status
     );
 }

@@ -369,7 +369,7 @@ pub fn elements<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
 }
 
 /// The HTML between an element's open tag and close tag.
-pub fn inner<'a>(element: &'a str) -> &'a str {
+pub fn inner(element: &str) -> &str {
     let open_end = element.find('>').map_or(0, |i| i + 1);
     let close_start = element.rfind("</").unwrap_or(element.len());
     &element[open_end..close_start.max(open_end)]
