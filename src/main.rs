@@ -1,16 +1,7 @@
 //! surveysite: survey data + markdown commentary → a static report site.
 
-mod cli;
-mod cmd;
-mod config;
-mod linkcheck;
-mod load;
-mod model;
-mod output;
-mod render;
-mod url;
-
 use clap::Parser;
+use surveysite::{cli, cmd};
 
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
