@@ -34,6 +34,8 @@ pub struct Settings {
     pub interactive_charts: bool,
     /// Let raw HTML in commentary through (editors are trusted).
     pub allow_html: bool,
+    /// Small-cell suppression (off unless given): counts under the threshold are shown as `x`.
+    pub suppression: Option<crate::aggregate::Suppression>,
 }
 
 impl Default for Settings {
@@ -41,6 +43,7 @@ impl Default for Settings {
         Settings {
             interactive_charts: true,
             allow_html: true,
+            suppression: None,
         }
     }
 }

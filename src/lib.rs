@@ -4,6 +4,7 @@
 //! `model` (plain data) → `render` (pages, charts, templates: the site's files in memory) →
 //! `output` (written atomically). `cmd` holds the subcommands on top.
 
+pub mod aggregate;
 pub mod cli;
 pub mod cmd;
 pub mod config;

@@ -158,9 +158,18 @@ mod tests {
     #[test]
     fn relative_rooted_and_anchor_links() {
         let files = vec![
-            file("index.html", r#"<a href="regions/a/">a</a><a href="regions/a/#h">h</a><a href="#top">t</a><p id="top"></p>"#),
-            file("regions/a/index.html", r#"<h2 id="h"></h2><a href="../../">home</a><a href="/repo/regions/a/">r</a><a href="../b/">broken</a><a href="../../#nope">x</a>"#),
-            file("404.html", r#"<a href="/repo/">home</a><a href="/other/">out</a>"#),
+            file(
+                "index.html",
+                r##"<a href="regions/a/">a</a><a href="regions/a/#h">h</a><a href="#top">t</a><p id="top"></p>"##,
+            ),
+            file(
+                "regions/a/index.html",
+                r##"<h2 id="h"></h2><a href="../../">home</a><a href="/repo/regions/a/">r</a><a href="../b/">broken</a><a href="../../#nope">x</a>"##,
+            ),
+            file(
+                "404.html",
+                r#"<a href="/repo/">home</a><a href="/other/">out</a>"#,
+            ),
         ];
         let broken = check(&files, "/repo/");
         let hrefs: Vec<&str> = broken.iter().map(|b| b.href.as_str()).collect();

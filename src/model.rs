@@ -96,18 +96,24 @@ pub struct ChoiceOption {
     pub other: bool,
 }
 
-/// A count as the source gives it: a number, or nothing (not reported, shown `…`).
+/// A count as the source gives it: a number, or nothing (not reported, shown `…`), or a number
+/// hidden by small-cell suppression (shown `x`; it never reaches a page, a CSV or a chart).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Count {
     Value(u64),
     NotReported,
+    Suppressed,
 }
 
+/// The shown form of a suppressed count.
+pub const SUPPRESSED: &str = "x";
+
 impl Count {
+    /// The number, if it may be shown.
     pub fn value(self) -> Option<u64> {
         match self {
             Count::Value(v) => Some(v),
-            Count::NotReported => None,
+            Count::NotReported | Count::Suppressed => None,
         }
     }
 }
@@ -197,7 +203,8 @@ impl Survey {
                 for option in &from.options {
                     match self.count(region, &from.question, option) {
                         Count::Value(v) => sum += v,
-                        Count::NotReported => return Count::NotReported,
+                        // A base made of a hidden count would give it away.
+                        hidden @ (Count::NotReported | Count::Suppressed) => return hidden,
                     }
                 }
                 Count::Value(sum)

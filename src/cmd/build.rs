@@ -27,6 +27,11 @@ pub fn run(
     let start = Instant::now();
     let project = load_project(root, base_url)?;
     let site = render::site(&project)?;
+    // A commentary file that matches no page is most likely a mistyped id: say so.
+    let report = super::check::check(&project, &[]);
+    for e in report.errors.iter().filter(|e| e.contains("no such page")) {
+        eprintln!("warning: {e}");
+    }
     let output = output.unwrap_or_else(|| root.join("site"));
     crate::output::write(&output, &site.files, force)?;
     let pages = site

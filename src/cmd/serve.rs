@@ -105,15 +105,6 @@ pub fn run(options: Options) -> Result<()> {
         .unwrap_or_else(|e| e.into_inner())
         .base_path
         .clone();
-    let host = if local.ip().is_unspecified() {
-        "127.0.0.1".to_string()
-    } else {
-        local.ip().to_string()
-    };
-    println!(
-        "serving http://{host}:{}{base_path} (Ctrl-C to stop)",
-        local.port()
-    );
 
     let (tx, rx) = mpsc::channel();
     let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(80), None, tx)
@@ -139,6 +130,17 @@ pub fn run(options: Options) -> Result<()> {
         let server = Arc::clone(&server);
         ctrlc::set_handler(move || server.unblock()).context("installing the Ctrl-C handler")?;
     }
+    // Only now, with the watcher and the Ctrl-C handler in place: an edit or a Ctrl-C right
+    // after this line must not be lost.
+    let host = if local.ip().is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        local.ip().to_string()
+    };
+    println!(
+        "serving http://{host}:{}{base_path} (Ctrl-C to stop)",
+        local.port()
+    );
     for request in server.incoming_requests() {
         let state = Arc::clone(&state);
         std::thread::spawn(move || handle(request, &state));
@@ -165,6 +167,9 @@ impl Builder {
                 project.clone()
             }
             _ => {
+                // If this load fails, the next commentary edit must load everything again, not
+                // re-render the stale project (which would clear the error while data is broken).
+                self.project = None;
                 let mut project = super::build::load_project(&self.root, self.base_url.as_deref())?;
                 project.drafts = true;
                 self.project = Some(project.clone());

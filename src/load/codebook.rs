@@ -28,6 +28,10 @@ struct RawCodebook {
     questions: Vec<RawQuestion>,
     #[serde(default)]
     notes: Vec<RawNote>,
+    /// Respondent rows: read by load/responses.rs.
+    #[serde(default)]
+    #[allow(dead_code)]
+    responses: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]

@@ -3,6 +3,7 @@
 
 pub mod codebook;
 pub mod content;
+pub mod responses;
 pub mod tables;
 
 use std::fmt::Display;
@@ -28,7 +29,11 @@ pub struct Project {
 pub fn project(root: &Path) -> Result<Project> {
     let config = crate::config::load(root)?;
     let mut survey = codebook::load(root)?;
-    tables::load(root, &mut survey)?;
+    // Respondent rows (if the codebook declares them), then the aggregated tables.
+    let rows = responses::load(root, &mut survey)?;
+    if let Some(s) = &config.settings.suppression {
+        crate::aggregate::suppress_small_cells(&mut survey, s, rows.as_ref());
+    }
     let commentary = content::load(root, &survey)?;
     Ok(Project {
         root: root.to_path_buf(),

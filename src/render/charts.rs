@@ -33,7 +33,7 @@ const FONT: &str = "Hiragino Sans, Hiragino Kaku Gothic ProN, Yu Gothic, YuGothi
 const TEXT: &str = "#1f2328";
 const WIDTH: u32 = 720;
 /// Bump when the SVG post-processing changes, so cached SVGs are made again.
-const RENDER_VERSION: u32 = 1;
+const RENDER_VERSION: u32 = 2;
 
 /// One chart: its option and everything shown around it.
 #[derive(Debug, Clone)]
@@ -115,6 +115,7 @@ fn count_text(survey: &Survey, count: Count, base: Count) -> String {
         (Count::Value(c), Some(p)) => format!("{c}{} ({p})", survey.unit),
         (Count::Value(c), None) => format!("{c}{}", survey.unit),
         (Count::NotReported, _) => format!("{NOT_REPORTED}（記載なし）"),
+        (Count::Suppressed, _) => format!("{}（秘匿）", crate::model::SUPPRESSED),
     }
 }
 
@@ -236,7 +237,7 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
     }
     let shown: Vec<&(&ChoiceOption, Count)> = reported
         .iter()
-        .filter(|(_, c)| *c != Count::NotReported)
+        .filter(|(_, c)| c.value().is_some())
         .collect();
 
     let (option, height) = if q.kind == QuestionKind::Single {
@@ -639,6 +640,7 @@ fn crosstab(survey: &Survey, region: &Region, q: &Question) -> Option<ChartSpec>
                     ]);
                 }
                 Count::NotReported => omitted.push(format!("{}の「{}」", group.label, o.label)),
+                Count::Suppressed => {} // hidden: no bar, no CSV row
             }
         }
         chart = chart.series(
@@ -807,7 +809,7 @@ fn cache_file(dir: &Path, key: u64) -> PathBuf {
 /// of render order, sized by CSS, named for screen readers.
 fn finish_svg(svg: &str, spec: &ChartSpec) -> String {
     let svg = renumber_classes(svg, &spec.id);
-    let aria = escape_attr(&spec.aria);
+    let aria = super::escape_html(&spec.aria);
     let rest = svg.strip_prefix("<svg ").unwrap_or(&svg);
     // The outer size comes from CSS (width: 100%); the viewBox keeps the proportions.
     let rest = rest.replacen(
@@ -816,8 +818,8 @@ fn finish_svg(svg: &str, spec: &ChartSpec) -> String {
         1,
     );
     format!(
-        "<svg role=\"img\" aria-label=\"{aria}\" class=\"chart-svg\" id=\"{}-svg\" width=\"{}\" height=\"{}\" {rest}",
-        spec.id, spec.width, spec.height
+        "<svg role=\"img\" aria-label=\"{aria}\" class=\"chart-svg\" width=\"{}\" height=\"{}\" {rest}",
+        spec.width, spec.height
     )
 }
 

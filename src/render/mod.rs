@@ -1,9 +1,11 @@
 //! The project → the site's files, in memory: `(path, bytes)` for every file of the output.
 
 pub mod charts;
+pub mod commentary;
 pub mod echarts;
 pub mod markdown;
 pub mod pages;
+pub mod shortcodes;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -12,6 +14,14 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use crate::load::Project;
+
+/// HTML-escapes text (for attributes too): Tera's escaper, the same the templates use.
+pub fn escape_html(text: &str) -> String {
+    let mut buf = Vec::with_capacity(text.len());
+    // Writing to a Vec cannot fail.
+    let _ = tera::escape_html(text, &mut buf);
+    String::from_utf8(buf).unwrap_or_default()
+}
 
 /// One file of the generated site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,10 +53,11 @@ pub fn site(project: &Project) -> Result<Site> {
     let specs = charts::specs(&project.survey);
     let (svgs, stats) = charts::render_all(&specs, Some(&cache_dir(project)))?;
     let charts = Charts { specs, svgs };
+    let commentary = commentary::render_all(project, &charts, &tera)?;
 
     let mut files = Vec::new();
     for page in pages::list(project) {
-        let context = pages::context(project, &page, &charts);
+        let context = pages::context(project, &page, &charts, &commentary);
         let html = templates::render(&tera, page.kind.template(), &context)?;
         files.push(OutputFile {
             path: page.output_file(),
@@ -122,10 +133,7 @@ pub fn sitemap(base_url: &str, pages: &[String]) -> Option<String> {
     );
     for page in pages {
         let url = crate::url::absolute(base_url, page)?;
-        xml.push_str(&format!(
-            "  <url><loc>{}</loc></url>\n",
-            charts::escape_attr(&url)
-        ));
+        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", escape_html(&url)));
     }
     xml.push_str("</urlset>\n");
     Some(xml)

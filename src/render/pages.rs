@@ -7,7 +7,9 @@ use crate::load::Project;
 use crate::load::content::Commentary;
 use crate::model::{Count, Question, QuestionKind, Region, Survey, percent, share};
 use crate::render::charts::{crosstab_id, question_id, region_question_id};
-use crate::render::{Charts, markdown};
+use std::collections::BTreeMap;
+
+use crate::render::Charts;
 use crate::url::{Linker, absolute};
 
 /// The shown form of a value the source does not give.
@@ -125,6 +127,7 @@ pub fn format_count(count: Count) -> String {
     match count {
         Count::Value(v) => v.to_string(),
         Count::NotReported => NOT_REPORTED.into(),
+        Count::Suppressed => crate::model::SUPPRESSED.into(),
     }
 }
 
@@ -135,15 +138,15 @@ fn commentary_for<'a>(project: &'a Project, path: &str) -> Option<&'a Commentary
         .find(|c| c.page == path && (project.drafts || !c.front.draft))
 }
 
-fn commentary_value(project: &Project, path: &str) -> Value {
-    match commentary_for(project, path) {
-        None => Value::Null,
-        Some(c) => json!({
+fn commentary_value(project: &Project, path: &str, html: &BTreeMap<String, String>) -> Value {
+    match (commentary_for(project, path), html.get(path)) {
+        (Some(c), Some(html)) => json!({
             "title": c.front.title,
             "summary": c.front.summary,
-            "html": markdown::to_html(&c.body, project.config.settings.allow_html),
+            "html": html,
             "file": c.file,
         }),
+        _ => Value::Null,
     }
 }
 
@@ -170,7 +173,12 @@ fn ordered<'a, T>(project: &Project, items: &'a [T], path: impl Fn(&T) -> String
 }
 
 /// The template context of one page.
-pub fn context(project: &Project, page: &Page, charts: &Charts) -> Value {
+pub fn context(
+    project: &Project,
+    page: &Page,
+    charts: &Charts,
+    commentary: &BTreeMap<String, String>,
+) -> Value {
     let survey = &project.survey;
     let config = &project.config;
     let l = &page.linker;
@@ -235,7 +243,7 @@ pub fn context(project: &Project, page: &Page, charts: &Charts) -> Value {
         .unwrap_or_else(|| config.description.clone());
 
     let mut breadcrumbs = vec![json!({"title": "ホーム", "href": l.href("")})];
-    if let Some(r) = region {
+    if let (Some(r), Kind::RegionQuestion) = (region, page.kind) {
         breadcrumbs.push(json!({"title": r.title, "href": l.href(&region_path(&r.id))}));
     }
 
@@ -261,7 +269,7 @@ pub fn context(project: &Project, page: &Page, charts: &Charts) -> Value {
         "regions": regions,
         "questions": questions,
         "breadcrumbs": breadcrumbs,
-        "commentary": commentary_value(project, &page.path),
+        "commentary": commentary_value(project, &page.path, commentary),
         "dimension": survey.dimension.as_ref().map(|d| json!({"id": d.id, "title": d.title})),
         "data_csv_href": l.href(DATA_CSV),
         "charts_js": config.settings.interactive_charts.then(|| json!({
@@ -608,7 +616,7 @@ pub fn chart_ids(page: &Page) -> Vec<String> {
     }
 }
 
-fn chart_value(charts: &Charts, id: &str, interactive: bool) -> Value {
+pub fn chart_value(charts: &Charts, id: &str, interactive: bool) -> Value {
     let (Some(spec), Some(svg)) = (charts.specs.get(id), charts.svgs.get(id)) else {
         return Value::Null;
     };

@@ -300,7 +300,6 @@ fn to_crlf(project: &Project, rel: &str) {
 }
 
 #[test]
-#[ignore = "BUG: in a CSV file with CRLF line endings (as Excel saves it) every error names the line above the bad row: the csv crate's Position::line lags by one with CRLF (BurntSushi/rust-csv#395), and load/tables.rs uses it as is"]
 fn csv_line_numbers_with_crlf_line_endings() {
     let b = BuiltOnce::example();
     to_crlf(&b.project, COUNTS);
@@ -311,7 +310,6 @@ fn csv_line_numbers_with_crlf_line_endings() {
 }
 
 #[test]
-#[ignore = "BUG: same CRLF off-by-one as csv_line_numbers_with_crlf_line_endings, for a row with the wrong number of fields (the line comes from csv::Error::position)"]
 fn csv_field_count_error_with_crlf_line_endings() {
     let b = BuiltOnce::example();
     to_crlf(&b.project, COUNTS);

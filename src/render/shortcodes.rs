@@ -1,0 +1,458 @@
+//! Shortcodes: commentary that quotes the data instead of copying it, so it cannot disagree.
+//!
+//! Inline values: `{{ count(q="q1", option="adopted") }}`, `{{ percent(...) }}`,
+//! `{{ base(q="q2") }}`, `{{ n() }}`, `{{ label(q="q1", option="adopted") }}`.
+//! Blocks, alone on their line: `{{ chart(q="q1") }}`, `{{ table(q="q1") }}`,
+//! `{{ answers(q="q5") }}`, `{{ note(text="…") }}`.
+//! `region` and `q` default to the page's own; `region="tokyo"` compares with another region.
+//! Every problem is reported with `file:line:column`.
+
+use std::fmt::Write as _;
+
+use anyhow::Result;
+
+use crate::load::content::Commentary;
+use crate::load::did_you_mean;
+use crate::model::{Count, Question, QuestionKind, Region, Survey, percent};
+use crate::render::pages::{NOT_REPORTED, format_count};
+
+/// What a shortcode may default to: the page's region and question, if it has them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PageContext<'a> {
+    pub region: Option<&'a str>,
+    pub question: Option<&'a str>,
+}
+
+/// A block shortcode, left for the caller to render (it needs templates and charts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    Chart {
+        region: Option<String>,
+        question: String,
+    },
+    Table {
+        region: Option<String>,
+        question: String,
+    },
+    Answers {
+        region: String,
+        question: String,
+    },
+    Note {
+        text: String,
+    },
+}
+
+/// Markdown with inline values filled in and each block replaced by a placeholder paragraph
+/// (`SURVEYSITE-BLOCK-<n>`), which the caller swaps for the block's HTML after markdown.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    pub markdown: String,
+    pub blocks: Vec<Block>,
+}
+
+pub fn placeholder(n: usize) -> String {
+    format!("SURVEYSITE-BLOCK-{n}")
+}
+
+/// One parsed call: `name(key="value", …)` and where it starts.
+#[derive(Debug)]
+struct Call {
+    name: String,
+    args: Vec<(String, String)>,
+    line: u64,
+    column: u64,
+}
+
+pub fn expand(commentary: &Commentary, survey: &Survey, page: PageContext) -> Result<Expanded> {
+    let mut out = Expanded::default();
+    let mut problems: Vec<String> = Vec::new();
+    let body = &commentary.body;
+    let mut rest = body.as_str();
+    let mut consumed = 0;
+    while let Some(start) = rest.find("{{") {
+        let before = &rest[..start];
+        out.markdown.push_str(before);
+        let abs = consumed + start;
+        let (line, column) = position(body, abs, commentary.body_line);
+        let Some(end) = rest[start..].find("}}") else {
+            problems.push(format!(
+                "{}:{line}:{column}: `{{{{` without a closing `}}}}`",
+                commentary.file
+            ));
+            out.markdown.push_str(&rest[start..]);
+            rest = "";
+            break;
+        };
+        let inner = &rest[start + 2..start + end];
+        let after = start + end + 2;
+        match parse_call(inner.trim(), line, column) {
+            Err(e) => problems.push(format!("{}:{line}:{column}: {e}", commentary.file)),
+            Ok(call) => match evaluate(&call, survey, page) {
+                Err(e) => problems.push(format!(
+                    "{}:{}:{}: {e}",
+                    commentary.file, call.line, call.column
+                )),
+                Ok(Value::Text(t)) => out.markdown.push_str(&escape_markdown(&t)),
+                Ok(Value::Block(b)) => {
+                    let n = out.blocks.len();
+                    out.blocks.push(b);
+                    // A paragraph of its own, so the block never lands inside a sentence.
+                    let _ = write!(out.markdown, "\n\n{}\n\n", placeholder(n));
+                }
+            },
+        }
+        consumed += after;
+        rest = &rest[after..];
+    }
+    out.markdown.push_str(rest);
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        anyhow::bail!("{}", problems.join("\n"))
+    }
+}
+
+/// Line (from the file's start) and column (in characters, from 1) of a byte offset in the body.
+fn position(body: &str, offset: usize, body_line: u64) -> (u64, u64) {
+    let before = &body[..offset];
+    let line = body_line + before.matches('\n').count() as u64;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
+    (line, column)
+}
+
+fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `name(key="value", key=3)` → a call. Strings are double-quoted; `\"` inside is a quote.
+fn parse_call(text: &str, line: u64, column: u64) -> std::result::Result<Call, String> {
+    let open = text.find('(').ok_or_else(|| {
+        format!("expected a shortcode like `count(q=\"q1\", option=\"adopted\")`, found `{text}`")
+    })?;
+    let name = text[..open].trim().to_string();
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(format!(
+            "expected a shortcode name before `(`, found `{}`",
+            &text[..open]
+        ));
+    }
+    let inner = text[open + 1..]
+        .trim_end()
+        .strip_suffix(')')
+        .ok_or_else(|| format!("shortcode `{name}` is missing its closing `)`"))?;
+    let mut args = Vec::new();
+    let mut chars = inner.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace() || *c == ',') {
+            chars.next();
+        }
+        if chars.peek().is_none() {
+            break;
+        }
+        let key: String =
+            std::iter::from_fn(|| chars.next_if(|c| c.is_ascii_alphanumeric() || *c == '_'))
+                .collect();
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        if key.is_empty() || chars.next() != Some('=') {
+            return Err(format!(
+                "in `{name}(…)`: expected arguments like key=\"value\""
+            ));
+        }
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        let value = if chars.peek() == Some(&'"') {
+            chars.next();
+            let mut v = String::new();
+            loop {
+                match chars.next() {
+                    None => {
+                        return Err(format!(
+                            "in `{name}(…)`: the value of `{key}` has no closing `\"`"
+                        ));
+                    }
+                    Some('\\') if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        v.push('"');
+                    }
+                    Some('"') => break,
+                    Some(c) => v.push(c),
+                }
+            }
+            v
+        } else {
+            let v: String =
+                std::iter::from_fn(|| chars.next_if(|c| !c.is_whitespace() && *c != ',')).collect();
+            if v.is_empty() {
+                return Err(format!("in `{name}(…)`: `{key}=` has no value"));
+            }
+            v
+        };
+        args.push((key, value));
+    }
+    Ok(Call {
+        name,
+        args,
+        line,
+        column,
+    })
+}
+
+enum Value {
+    Text(String),
+    Block(Block),
+}
+
+const SHORTCODES: &[(&str, &[&str])] = &[
+    ("count", &["q", "option", "region"]),
+    ("percent", &["q", "option", "region"]),
+    ("base", &["q", "region"]),
+    ("n", &["region"]),
+    ("label", &["q", "option"]),
+    ("chart", &["q", "region"]),
+    ("table", &["q", "region"]),
+    ("answers", &["q", "region"]),
+    ("note", &["text"]),
+];
+
+fn evaluate(call: &Call, survey: &Survey, page: PageContext) -> std::result::Result<Value, String> {
+    let Some((_, allowed)) = SHORTCODES.iter().find(|(n, _)| *n == call.name) else {
+        return Err(format!(
+            "unknown shortcode `{}`{} (known: {})",
+            call.name,
+            did_you_mean(&call.name, SHORTCODES.iter().map(|(n, _)| *n)),
+            SHORTCODES
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    };
+    for (key, _) in &call.args {
+        if !allowed.contains(&key.as_str()) {
+            return Err(format!(
+                "`{}` takes no argument `{key}`{} (it takes: {})",
+                call.name,
+                did_you_mean(key, allowed.iter().copied()),
+                allowed.join(", ")
+            ));
+        }
+    }
+    let arg = |k: &str| {
+        call.args
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let name = call.name.as_str();
+    let region = |required: bool| -> std::result::Result<Option<&Region>, String> {
+        match arg("region").or(page.region) {
+            Some(id) => survey.region(id).map(Some).ok_or_else(|| {
+                format!(
+                    "region \"{id}\" is not in the codebook{}",
+                    did_you_mean(id, survey.regions.iter().map(|r| r.id.as_str()))
+                )
+            }),
+            None if required => Err(format!(
+                "`{name}` needs a region: this page has none, so give one, e.g. region=\"{}\"",
+                survey.regions.first().map_or("", |r| r.id.as_str())
+            )),
+            None => Ok(None),
+        }
+    };
+    let question = || -> std::result::Result<&Question, String> {
+        let id = arg("q").or(page.question).ok_or_else(|| {
+            format!(
+                "`{name}` needs a question: this page has none, so give one, e.g. q=\"{}\"",
+                survey.questions.first().map_or("", |q| q.id.as_str())
+            )
+        })?;
+        survey.question(id).ok_or_else(|| {
+            format!(
+                "question \"{id}\" is not in the codebook{}",
+                did_you_mean(id, survey.questions.iter().map(|q| q.id.as_str()))
+            )
+        })
+    };
+    let option = |q: &Question| -> std::result::Result<String, String> {
+        let id = arg("option")
+            .ok_or_else(|| format!("`{name}` needs option=\"…\" (one of: {})", option_ids(q)))?;
+        if q.kind == QuestionKind::Text {
+            return Err(format!(
+                "question \"{}\" is free text: it has no options",
+                q.id
+            ));
+        }
+        q.option(id).map(|o| o.id.clone()).ok_or_else(|| {
+            format!(
+                "option \"{id}\" is not an option of question \"{}\"{}",
+                q.id,
+                did_you_mean(id, q.options.iter().map(|o| o.id.as_str()))
+            )
+        })
+    };
+    let choice = |q: &Question| {
+        if q.kind == QuestionKind::Text {
+            Err(format!(
+                "`{name}` needs a choice question, and \"{}\" is free text",
+                q.id
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    Ok(match name {
+        "count" | "percent" => {
+            let q = question()?;
+            let o = option(q)?;
+            let r = region(true)?.ok_or("unreachable")?;
+            let c = survey.count(&r.id, &q.id, &o);
+            if name == "count" {
+                Value::Text(format_count(c))
+            } else {
+                Value::Text(match c {
+                    Count::Value(_) => percent(c, survey.base_count(&r.id, q))
+                        .unwrap_or_else(|| NOT_REPORTED.into()),
+                    other => format_count(other),
+                })
+            }
+        }
+        "base" => {
+            let q = question()?;
+            let r = region(true)?.ok_or("unreachable")?;
+            Value::Text(format_count(survey.base_count(&r.id, q)))
+        }
+        "n" => {
+            let r = region(true)?.ok_or("unreachable")?;
+            Value::Text(format_count(survey.respondents(&r.id)))
+        }
+        "label" => {
+            let q = question()?;
+            let o = option(q)?;
+            Value::Text(q.option(&o).map(|o| o.label.clone()).unwrap_or_default())
+        }
+        "chart" | "table" => {
+            let q = question()?;
+            choice(q)?;
+            let region = region(false)?.map(|r| r.id.clone());
+            if name == "chart" {
+                Value::Block(Block::Chart {
+                    region,
+                    question: q.id.clone(),
+                })
+            } else {
+                Value::Block(Block::Table {
+                    region,
+                    question: q.id.clone(),
+                })
+            }
+        }
+        "answers" => {
+            let q = question()?;
+            let r = region(true)?.ok_or("unreachable")?;
+            Value::Block(Block::Answers {
+                region: r.id.clone(),
+                question: q.id.clone(),
+            })
+        }
+        "note" => {
+            let text = arg("text").ok_or("`note` needs text=\"…\"")?;
+            Value::Block(Block::Note {
+                text: text.to_string(),
+            })
+        }
+        _ => unreachable!("every name of SHORTCODES is handled"),
+    })
+}
+
+fn option_ids(q: &Question) -> String {
+    q.options
+        .iter()
+        .map(|o| o.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The page context of a commentary file's page ("regions/tokyo/q1/" → tokyo, q1).
+pub fn page_context(page: &str) -> PageContext<'_> {
+    let parts: Vec<&str> = page.trim_end_matches('/').split('/').collect();
+    match parts.as_slice() {
+        ["regions", r] => PageContext {
+            region: Some(r),
+            question: None,
+        },
+        ["regions", r, q] => PageContext {
+            region: Some(r),
+            question: Some(q),
+        },
+        ["questions", q] => PageContext {
+            region: None,
+            question: Some(q),
+        },
+        _ => PageContext::default(),
+    }
+}
+
+/// Answers as an escaped HTML list (respondents' text is untrusted).
+pub fn answers_html(survey: &Survey, region: &str, question: &str) -> String {
+    let answers: Vec<String> = survey
+        .answers_for(region, question)
+        .map(|a| format!("<li>{}</li>", crate::render::escape_html(&a.text)))
+        .collect();
+    if answers.is_empty() {
+        return format!("<p class=\"muted\">{NOT_REPORTED} 資料に回答の記載がありません。</p>");
+    }
+    format!("<ul class=\"answers\">{}</ul>", answers.join(""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calls_parse_with_japanese_strings_and_escapes() {
+        let call = parse_call(r#"note(text="注意: \"全数\"ではありません")"#, 1, 1).unwrap();
+        assert_eq!(call.name, "note");
+        assert_eq!(
+            call.args,
+            vec![(
+                "text".to_string(),
+                "注意: \"全数\"ではありません".to_string()
+            )]
+        );
+        let call = parse_call(r#"count( q="q1" , option = "adopted" )"#, 1, 1).unwrap();
+        assert_eq!(call.args.len(), 2);
+        assert!(parse_call("count(q=\"q1\"", 1, 1).is_err());
+        assert!(parse_call("count(q=)", 1, 1).is_err());
+    }
+
+    #[test]
+    fn positions_count_lines_from_the_file_and_columns_in_characters() {
+        let body = "一行目\n二行目の{{ x() }}";
+        let offset = body.find("{{").unwrap();
+        assert_eq!(position(body, offset, 5), (6, 5));
+    }
+
+    #[test]
+    fn page_contexts() {
+        let c = page_context("regions/tokyo/q1/");
+        assert_eq!((c.region, c.question), (Some("tokyo"), Some("q1")));
+        let c = page_context("questions/q2/");
+        assert_eq!((c.region, c.question), (None, Some("q2")));
+        let c = page_context("");
+        assert_eq!((c.region, c.question), (None, None));
+    }
+}
