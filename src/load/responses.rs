@@ -361,11 +361,21 @@ struct QuestionPlan {
 struct Lookup {
     column: usize,
     values: HashMap<String, usize>,
+    /// The values in codebook order, for "did you mean".
+    names: Vec<String>,
 }
 
 impl Lookup {
+    fn new(column: usize, names: Vec<(String, usize)>) -> Lookup {
+        Lookup {
+            column,
+            values: names.iter().cloned().collect(),
+            names: names.into_iter().map(|(n, _)| n).collect(),
+        }
+    }
+
     fn known(&self) -> impl Iterator<Item = &str> + Clone {
-        self.values.keys().map(String::as_str)
+        self.names.iter().map(String::as_str)
     }
 }
 
@@ -446,10 +456,10 @@ fn compile(raw: &RawResponses, survey: &Survey, headers: Vec<String>) -> Result<
     let region = match &raw.region {
         None => None,
         Some(l) => {
-            let mut values = HashMap::new();
+            let mut values = Vec::new();
             for (i, r) in survey.regions.iter().enumerate() {
-                values.insert(r.id.clone(), i);
-                values.insert(r.title.clone(), i);
+                values.push((r.title.clone(), i));
+                values.push((r.id.clone(), i));
             }
             for (text, id) in &l.values {
                 let i = survey
@@ -469,12 +479,9 @@ fn compile(raw: &RawResponses, survey: &Survey, headers: Vec<String>) -> Result<
                             ),
                         )
                     })?;
-                values.insert(text.trim().to_string(), i);
+                values.push((text.trim().to_string(), i));
             }
-            Some(Lookup {
-                column: column(&headers, &l.column, &file)?,
-                values,
-            })
+            Some(Lookup::new(column(&headers, &l.column, &file)?, values))
         }
     };
     let fixed_region = match (&region, total_region) {
@@ -503,10 +510,10 @@ fn compile(raw: &RawResponses, survey: &Survey, headers: Vec<String>) -> Result<
             ));
         }
         (Some(l), Some(d)) => {
-            let mut values = HashMap::new();
+            let mut values = Vec::new();
             for (i, g) in d.groups.iter().enumerate() {
-                values.insert(g.id.clone(), i);
-                values.insert(g.label.clone(), i);
+                values.push((g.label.clone(), i));
+                values.push((g.id.clone(), i));
             }
             for (text, id) in &l.values {
                 let i = d
@@ -524,7 +531,7 @@ fn compile(raw: &RawResponses, survey: &Survey, headers: Vec<String>) -> Result<
                             ),
                         )
                     })?;
-                values.insert(text.trim().to_string(), i);
+                values.push((text.trim().to_string(), i));
             }
             match &l.questions {
                 None => {
@@ -539,10 +546,7 @@ fn compile(raw: &RawResponses, survey: &Survey, headers: Vec<String>) -> Result<
                     }
                 }
             }
-            Some(Lookup {
-                column: column(&headers, &l.column, &file)?,
-                values,
-            })
+            Some(Lookup::new(column(&headers, &l.column, &file)?, values))
         }
     };
 
@@ -732,7 +736,11 @@ fn nearest<'a>(wanted: &str, known: impl Iterator<Item = &'a str> + Clone) -> Op
                 (shared, k)
             })
             .filter(|(n, _)| *n >= 2)
-            .max_by_key(|(n, _)| *n)
+            // The first of equals: options are in questionnaire order.
+            .fold(None, |best: Option<(usize, &str)>, (n, k)| match best {
+                Some((b, _)) if b >= n => best,
+                _ => Some((n, k)),
+            })
             .map(|(_, k)| k)
     })
 }

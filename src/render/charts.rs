@@ -33,7 +33,7 @@ const FONT: &str = "Hiragino Sans, Hiragino Kaku Gothic ProN, Yu Gothic, YuGothi
 const TEXT: &str = "#1f2328";
 const WIDTH: u32 = 720;
 /// Bump when the SVG post-processing changes, so cached SVGs are made again.
-const RENDER_VERSION: u32 = 2;
+const RENDER_VERSION: u32 = 3;
 
 /// One chart: its option and everything shown around it.
 #[derive(Debug, Clone)]
@@ -181,22 +181,25 @@ fn percent_axis(max: f64) -> Axis {
         .split_line(SplitLine::new())
 }
 
-fn base_chart(rows: usize, legend: bool) -> Chart {
-    let mut chart = Chart::new()
+/// The palette, one grid (a second `.grid()` would add a second grid, not replace this one),
+/// and a one-line legend on top when asked.
+fn base_chart(grid: Option<Grid>, legend: bool) -> Chart {
+    let grid = grid.unwrap_or_else(|| {
+        Grid::new()
+            .left(8)
+            .right(if legend { 48 } else { 110 })
+            .top(if legend { 40 } else { 12 })
+            .bottom(28)
+            .contain_label(true)
+    });
+    let chart = Chart::new()
         .color(PALETTE.iter().map(|c| Color::from(*c)).collect())
-        .grid(
-            Grid::new()
-                .left(8)
-                .right(if legend { 48 } else { 110 })
-                .top(if legend { 40 } else { 12 })
-                .bottom(28)
-                .contain_label(true),
-        );
+        .grid(grid);
     if legend {
-        chart = chart.legend(Legend::new().top(0).left(8).text_style(text_style()));
+        chart.legend(Legend::new().top(0).left(8).text_style(text_style()))
+    } else {
+        chart
     }
-    let _ = rows;
-    chart
 }
 
 /// A legend listing one entry per line above the plot (option labels are long).
@@ -242,23 +245,25 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
 
     let (option, height) = if q.kind == QuestionKind::Single {
         // One 100% bar: a segment per option, the legend names each with its numbers.
-        let mut chart = base_chart(1, false)
-            .legend(legend_list())
-            .grid(
+        let mut chart = base_chart(
+            Some(
                 Grid::new()
                     .left(8)
                     .right(24)
                     .top(legend_height(shown.len()) + 8)
                     .height(44)
                     .contain_label(false),
-            )
-            .x_axis(percent_axis(100.0))
-            .y_axis(
-                Axis::new()
-                    .type_(AxisType::Category)
-                    .show(false)
-                    .data(vec![region.title.clone()]),
-            );
+            ),
+            false,
+        )
+        .legend(legend_list())
+        .x_axis(percent_axis(100.0))
+        .y_axis(
+            Axis::new()
+                .type_(AxisType::Category)
+                .show(false)
+                .data(vec![region.title.clone()]),
+        );
         for (i, (o, c)) in shown.iter().enumerate() {
             let pct = share(*c, base).unwrap_or(0.0);
             let colour = PALETTE[i % PALETTE.len()];
@@ -310,7 +315,7 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
             })
             .collect();
         let lines: u32 = labels.iter().map(|l| l.lines().count().max(1) as u32).sum();
-        let chart = base_chart(shown.len(), false)
+        let chart = base_chart(None, false)
             .x_axis(percent_axis(100.0))
             .y_axis(category_axis(labels))
             .series(
@@ -418,18 +423,20 @@ fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
                 )
             })
             .collect();
-        let mut chart = base_chart(regions.len(), false)
-            .legend(legend_list())
-            .grid(
+        let mut chart = base_chart(
+            Some(
                 Grid::new()
                     .left(8)
                     .right(24)
                     .top(legend_height(q.options.len()) + 8)
                     .height(52 * survey.regions.len() as i64)
                     .contain_label(true),
-            )
-            .x_axis(percent_axis(100.0))
-            .y_axis(category_axis(regions));
+            ),
+            false,
+        )
+        .legend(legend_list())
+        .x_axis(percent_axis(100.0))
+        .y_axis(category_axis(regions));
         for (i, o) in q.options.iter().enumerate() {
             let colour = PALETTE[i % PALETTE.len()];
             let data: Vec<DataPoint> = survey
@@ -477,7 +484,7 @@ fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
     } else {
         let labels: Vec<String> = q.options.iter().map(|o| wrap(&o.label, 16)).collect();
         let lines: u32 = labels.iter().map(|l| l.lines().count().max(1) as u32).sum();
-        let mut chart = base_chart(q.options.len(), true)
+        let mut chart = base_chart(None, true)
             .x_axis(percent_axis(100.0))
             .y_axis(category_axis(labels));
         for (ri, r) in survey.regions.iter().enumerate() {
@@ -596,7 +603,7 @@ fn crosstab(survey: &Survey, region: &Region, q: &Question) -> Option<ChartSpec>
             )
         })
         .collect();
-    let mut chart = base_chart(d.groups.len(), true)
+    let mut chart = base_chart(None, true)
         .x_axis(
             Axis::new()
                 .type_(AxisType::Value)

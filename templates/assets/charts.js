@@ -17,6 +17,7 @@
       var text = v.length > 2 && v[2] !== '' ? v[2] : v[0];
       return p.seriesName + '<br>' + (p.name ? p.name.replace(/\n/g, '') + ': ' : '') + text;
     } };
+    option.animation = false; // the build-time SVG was already shown: no growing bars
     option.toolbox = { right: 0, top: 0, feature: { saveAsImage: { title: '画像として保存', pixelRatio: 2 } } };
     var host = document.createElement('div');
     host.className = 'chart-live';

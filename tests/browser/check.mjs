@@ -309,9 +309,30 @@ async function runAxe(page, label, scheme) {
   return { violations: result.violations.length, incomplete: result.incomplete };
 }
 
+// Waits until the charts stop changing (ECharts animates its first render), at most 5 s.
+async function waitForCharts(page) {
+  await page.evaluate(async () => {
+    const figs = [...document.querySelectorAll('figure')].filter((f) => f.querySelector('svg, [data-chart]'));
+    if (!figs.length) return;
+    const snap = () => figs.map((f) => f.innerHTML).join('\u0000');
+    let last = snap();
+    let same = 0;
+    const t0 = performance.now();
+    while (same < 2 && performance.now() - t0 < 5000) {
+      await new Promise((r) => setTimeout(r, 150));
+      const cur = snap();
+      same = cur === last ? same + 1 : 0;
+      last = cur;
+    }
+  });
+}
+
 // Charts: every <figure> with an <svg> needs a visible, non-empty svg and a visible
 // data table near it (inside the figure, right after it, or in the same section).
-async function chartChecks(page, label, width) {
+// The chart's own text must be readable: no two labels on top of each other, none
+// cut off at the svg's edge, none scaled below MIN_CHART_TEXT_PX (a warning).
+const MIN_CHART_TEXT_PX = 8;
+async function chartChecks(page, label, width, mode) {
   const charts = await page.evaluate(() => {
     const visible = (el) => {
       if (!el) return false;
@@ -319,32 +340,63 @@ async function chartChecks(page, label, width) {
       return r.width > 0 && r.height > 0 && (el.checkVisibility ? el.checkVisibility({ visibilityProperty: true, opacityProperty: true }) : true);
     };
     const describe = (el) => el.id ? `figure#${el.id}` : `figure:nth-of-type(${[...el.parentElement.children].filter((c) => c.tagName === 'FIGURE').indexOf(el) + 1}) in ${el.parentElement.tagName.toLowerCase()}${el.parentElement.id ? '#' + el.parentElement.id : ''}`;
+    const area = (a) => Math.max(0, a.right - a.left) * Math.max(0, a.bottom - a.top);
+    const inter = (a, b) => area({ left: Math.max(a.left, b.left), right: Math.min(a.right, b.right), top: Math.max(a.top, b.top), bottom: Math.min(a.bottom, b.bottom) });
     return [...document.querySelectorAll('figure')].filter((f) => f.querySelector('svg')).map((fig) => {
       const svg = fig.querySelector('svg');
       const r = svg.getBoundingClientRect();
+      // What the reader sees of the svg: clipped by any overflow-hidden ancestor in the figure.
+      let clip = { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+      for (let el = svg.parentElement; el && el !== fig.parentElement; el = el.parentElement) {
+        if (getComputedStyle(el).overflow !== 'visible') {
+          const b = el.getBoundingClientRect();
+          clip = { left: Math.max(clip.left, b.left), right: Math.min(clip.right, b.right), top: Math.max(clip.top, b.top), bottom: Math.min(clip.bottom, b.bottom) };
+        }
+      }
+      const texts = [...svg.querySelectorAll('text')]
+        .filter((t) => t.textContent.trim() && visible(t) && getComputedStyle(t).opacity !== '0')
+        .map((t) => ({ s: t.textContent.trim(), b: t.getBoundingClientRect() }));
+      const overlaps = [];
+      for (let i = 0; i < texts.length; i++) {
+        for (let j = i + 1; j < texts.length; j++) {
+          const a = texts[i].b;
+          const b = texts[j].b;
+          const x = inter(a, b);
+          if (x > 0.15 * Math.min(area(a), area(b))) overlaps.push(`「${texts[i].s.slice(0, 24)}」 × 「${texts[j].s.slice(0, 24)}」`);
+        }
+      }
+      const cut = texts.filter(({ b }) => b.left < clip.left - 2 || b.right > clip.right + 2 || b.top < clip.top - 2 || b.bottom > clip.bottom + 2)
+        .map(({ s }) => `「${s.slice(0, 24)}」`);
+      const heights = texts.map(({ b }) => b.height).filter((h) => h > 0);
       let table = fig.querySelector('table');
       for (let sib = fig.nextElementSibling, i = 0; !table && sib && i < 3; sib = sib.nextElementSibling, i++) {
         table = sib.tagName === 'TABLE' ? sib : sib.querySelector('table');
       }
       if (!table) table = fig.parentElement?.closest('section, article')?.querySelector('table') || null;
-      const caption = fig.querySelector('figcaption')?.textContent.trim().slice(0, 60) || '';
+      const caption = fig.querySelector('figcaption')?.textContent.trim().slice(0, 40) || '';
+      const named = svg.closest('[role="img"][aria-label]')?.getAttribute('aria-label')
+        || svg.getAttribute('aria-label') || svg.querySelector('title')?.textContent || fig.querySelector('figcaption')?.textContent || '';
       return {
         where: describe(fig), caption,
         svgW: Math.round(r.width), svgH: Math.round(r.height), svgVisible: visible(svg),
         svgRight: Math.round(r.right), viewport: document.documentElement.clientWidth,
-        hasTable: !!table, tableVisible: visible(table),
-        svgName: svg.getAttribute('aria-label') || svg.querySelector('title')?.textContent || fig.querySelector('figcaption')?.textContent || '',
+        hasTable: !!table, tableVisible: visible(table), named: !!named.trim(),
+        nTexts: texts.length, overlaps, cut,
+        minText: heights.length ? Math.min(...heights) : null,
       };
     });
   });
   for (const c of charts) {
-    const what = `${c.where}${c.caption ? ` 「${c.caption}」` : ''} at ${width}px`;
+    const what = `[${mode}] ${c.where}${c.caption ? ` 「${c.caption}」` : ''} at ${width}px`;
     if (!(c.svgW > 0 && c.svgH > 0)) fail('chart', label, `${what}: svg is ${c.svgW}×${c.svgH}`);
     else if (!c.svgVisible) fail('chart', label, `${what}: svg is not visible`);
     if (!c.hasTable) fail('chart', label, `${what}: no data table near the chart`);
     else if (!c.tableVisible) fail('chart', label, `${what}: the data table near the chart is not visible`);
+    if (c.overlaps.length) fail('chart', label, `${what}: ${c.overlaps.length} pair(s) of chart labels overlap, e.g. ${c.overlaps.slice(0, 3).join(', ')}`);
+    if (c.cut.length) fail('chart', label, `${what}: ${c.cut.length} chart label(s) cut off at the chart's edge, e.g. ${c.cut.slice(0, 3).join(', ')}`);
+    if (c.minText !== null && c.minText < MIN_CHART_TEXT_PX) warn('chart', label, `${what}: chart text renders as small as ${c.minText.toFixed(1)}px (svg ${c.svgW}×${c.svgH})`);
     if (c.svgRight > c.viewport + 1) warn('chart', label, `${what}: svg sticks out of the viewport (right edge ${c.svgRight}px > ${c.viewport}px)`);
-    if (!c.svgName.trim()) warn('chart', label, `${what}: chart has no accessible name (figcaption, aria-label or <title>)`);
+    if (!c.named) warn('chart', label, `${what}: chart has no accessible name (figcaption, aria-label or <title>)`);
   }
   return charts.length;
 }
@@ -369,6 +421,8 @@ async function main() {
   const desktop = await openTab(await browser.newContext({ ...ctxOpts, viewport: DESKTOP, colorScheme: 'light' }), base);
   const dark = await openTab(await browser.newContext({ ...ctxOpts, viewport: DESKTOP, colorScheme: 'dark' }), base);
   const phone = await openTab(await browser.newContext({ ...ctxOpts, viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme: 'light' }), base);
+  const nojsDesktop = await openTab(await browser.newContext({ ...ctxOpts, viewport: DESKTOP, javaScriptEnabled: false }), base);
+  const nojsPhone = await openTab(await browser.newContext({ ...ctxOpts, viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, javaScriptEnabled: false }), base);
 
   const linked = new Map(); // internal link target -> pages linking to it
   const stats = { pages: 0, axeRuns: 0, axeViolations: 0, charts: 0, screenshots: 0, incomplete: new Map() };
@@ -388,8 +442,9 @@ async function main() {
     let v = await visit(desktop, entry.url, { expectStatus });
     for (const href of await domChecks(v.page, v.label, { phone: false })) linked.set(href, [...(linked.get(href) || []), entry.url]);
     if (isKind) {
+      await waitForCharts(v.page);
       const a = await runAxe(v.page, v.label, 'light'); stats.axeRuns++; stats.axeViolations += a.violations; noteIncomplete(a.incomplete);
-      stats.charts += await chartChecks(v.page, v.label, DESKTOP.width);
+      stats.charts += await chartChecks(v.page, v.label, DESKTOP.width, 'js');
       await v.page.screenshot({ path: path.join(opts.screenshots, `${entry.name}-desktop.png`), fullPage: true, animations: 'disabled', scale: 'css' });
       stats.screenshots++;
     } else if (opts.axeAll) {
@@ -400,6 +455,7 @@ async function main() {
     // desktop, dark colour scheme emulated: axe only (contrast may change)
     if (isKind || opts.axeAll) {
       v = await visit(dark, entry.url, { expectStatus });
+      if (isKind) await waitForCharts(v.page);
       const a = await runAxe(v.page, v.label, 'dark'); stats.axeRuns++; stats.axeViolations += a.violations; noteIncomplete(a.incomplete);
       if (isKind) {
         await v.page.screenshot({ path: path.join(opts.screenshots, `${entry.name}-desktop-dark.png`), fullPage: false, animations: 'disabled', scale: 'css' });
@@ -412,11 +468,21 @@ async function main() {
     v = await visit(phone, entry.url, { expectStatus });
     await domChecks(v.page, v.label, { phone: true });
     if (isKind) {
-      stats.charts += await chartChecks(v.page, v.label, PHONE.width);
+      await waitForCharts(v.page);
+      stats.charts += await chartChecks(v.page, v.label, PHONE.width, 'js');
       await v.page.screenshot({ path: path.join(opts.screenshots, `${entry.name}-phone.png`), fullPage: true, animations: 'disabled', scale: 'css' });
       stats.screenshots++;
     }
     reportEvents(v);
+
+    // JavaScript off: the build-time SVG charts are what the reader gets.
+    if (isKind) {
+      for (const [tab, w] of [[nojsDesktop, DESKTOP.width], [nojsPhone, PHONE.width]]) {
+        v = await visit(tab, entry.url, { expectStatus });
+        stats.charts += await chartChecks(v.page, v.label, w, 'no-js');
+        reportEvents(v);
+      }
+    }
     console.log(`${isKind ? '*' : ' '} ${entry.url}${isKind ? `  [${entry.name}: axe, charts, screenshots]` : ''}  ${Date.now() - tPage} ms`);
   }
 
@@ -461,7 +527,7 @@ async function main() {
   if (stats.incomplete.size) {
     console.log(`axe needs review:    ${[...stats.incomplete].map(([id, n]) => `${id} ×${n}`).join(', ')} (not failures)`);
   }
-  console.log(`charts (figure+svg): ${stats.charts ? `${stats.charts} checked (desktop + phone)` : 'none on the checked pages yet'}`);
+  console.log(`charts (figure+svg): ${stats.charts ? `${stats.charts} checks (each chart with and without JavaScript, at desktop and phone width)` : 'none on the checked pages yet'}`);
   console.log(`screenshots:         ${stats.screenshots} in ${path.relative(process.cwd(), opts.screenshots) || '.'}`);
   const counts = [...group(failures)].map(([c, l]) => `${c} ${l.length}`).join(', ');
   console.log(`warnings:            ${warnings.length}`);

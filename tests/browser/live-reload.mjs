@@ -148,6 +148,8 @@ async function main() {
   const consoleErrors = [];
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  const failedRequests = [];
+  page.on('response', (r) => { if (r.status() >= 400) failedRequests.push(`${r.status()} ${r.url()}`); });
   let loads = 0;
   page.on('load', () => { loads += 1; });
   const socketOpen = () => page.waitForFunction(
@@ -206,6 +208,7 @@ async function main() {
 
   check(pageErrors.length === 0, `no page errors${pageErrors.length ? `: ${pageErrors.join(' | ')}` : ''}`);
   if (consoleErrors.length) console.log(`console errors (not failing): ${consoleErrors.join(' | ')}`);
+  check(failedRequests.length === 0, `no failed requests${failedRequests.length ? `: ${failedRequests.join(' | ')}` : ''}`);
   await browser.close();
   browser = null;
 
