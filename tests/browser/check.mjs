@@ -355,14 +355,21 @@ async function chartChecks(page, label, width, mode) {
       }
       const texts = [...svg.querySelectorAll('text')]
         .filter((t) => t.textContent.trim() && visible(t) && getComputedStyle(t).opacity !== '0')
-        .map((t) => ({ s: t.textContent.trim(), b: t.getBoundingClientRect() }));
+        .map((t) => {
+          // The glyph box: a text's client rect includes the font's line gap (about 1.4 em
+          // for CJK fonts), so the lines of one wrapped label touch; trim it to about 1 em.
+          const b = t.getBoundingClientRect();
+          const dy = b.height * 0.15;
+          return { s: t.textContent.trim(), b: { left: b.left + 1, right: b.right - 1, top: b.top + dy, bottom: b.bottom - dy, height: b.height } };
+        });
       const overlaps = [];
       for (let i = 0; i < texts.length; i++) {
         for (let j = i + 1; j < texts.length; j++) {
           const a = texts[i].b;
           const b = texts[j].b;
-          const x = inter(a, b);
-          if (x > 0.15 * Math.min(area(a), area(b))) overlaps.push(`「${texts[i].s.slice(0, 24)}」 × 「${texts[j].s.slice(0, 24)}」`);
+          const ox = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+          const oy = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+          if (ox > 2 && oy > 2 && inter(a, b) > 0.05 * Math.min(area(a), area(b))) overlaps.push(`「${texts[i].s.slice(0, 24)}」 × 「${texts[j].s.slice(0, 24)}」`);
         }
       }
       const cut = texts.filter(({ b }) => b.left < clip.left - 2 || b.right > clip.right + 2 || b.top < clip.top - 2 || b.bottom > clip.bottom + 2)

@@ -16,7 +16,8 @@
 //   4. stops the server with Ctrl-C (SIGINT) and expects a clean exit.
 //
 // Prints how long each step took in the browser (the issue's target: an edit shows within 1 s,
-// aim for 200 ms; timings are reported, not asserted). Page errors fail the test.
+// aim for 200 ms; timings are reported, not asserted). Page and console errors and failed
+// requests fail the test.
 // Exit status: 0 passed, 1 a check failed, 2 could not run.
 
 import { spawn } from 'node:child_process';
@@ -147,7 +148,10 @@ async function main() {
   const pageErrors = [];
   const consoleErrors = [];
   page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  // The example has no favicon, so Chromium's own /favicon.ico request is a 404: not the page's.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) consoleErrors.push(m.text());
+  });
   const failedRequests = [];
   page.on('response', (r) => { if (r.status() >= 400) failedRequests.push(`${r.status()} ${r.url()}`); });
   let loads = 0;
@@ -207,7 +211,7 @@ async function main() {
   check(await page.locator('h1').first().innerText() !== '', 'the page has its heading');
 
   check(pageErrors.length === 0, `no page errors${pageErrors.length ? `: ${pageErrors.join(' | ')}` : ''}`);
-  if (consoleErrors.length) console.log(`console errors (not failing): ${consoleErrors.join(' | ')}`);
+  check(consoleErrors.length === 0, `no console errors${consoleErrors.length ? `: ${consoleErrors.join(' | ')}` : ''}`);
   check(failedRequests.length === 0, `no failed requests${failedRequests.length ? `: ${failedRequests.join(' | ')}` : ''}`);
   await browser.close();
   browser = null;

@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod charts;
 mod errors;
 mod links;
 mod numbers;
