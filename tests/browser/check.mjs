@@ -330,7 +330,7 @@ async function waitForCharts(page) {
 // Charts: every <figure> with an <svg> needs a visible, non-empty svg and a visible
 // data table near it (inside the figure, right after it, or in the same section).
 // The chart's own text must be readable: no two labels on top of each other, none
-// cut off at the svg's edge, none scaled below MIN_CHART_TEXT_PX (a warning).
+// cut off at the svg's edge, none scaled below MIN_CHART_TEXT_PX font size (a warning).
 const MIN_CHART_TEXT_PX = 8;
 async function chartChecks(page, label, width, mode) {
   const charts = await page.evaluate(() => {
@@ -353,6 +353,9 @@ async function chartChecks(page, label, width, mode) {
           clip = { left: Math.max(clip.left, b.left), right: Math.min(clip.right, b.right), top: Math.max(clip.top, b.top), bottom: Math.min(clip.bottom, b.bottom) };
         }
       }
+      // user units -> CSS px: a viewBox scaled to the svg's rendered width
+      const vb = svg.viewBox?.baseVal;
+      const scale = vb && vb.width ? r.width / vb.width : 1;
       const texts = [...svg.querySelectorAll('text')]
         .filter((t) => t.textContent.trim() && visible(t) && getComputedStyle(t).opacity !== '0')
         .map((t) => {
@@ -360,7 +363,7 @@ async function chartChecks(page, label, width, mode) {
           // for CJK fonts), so the lines of one wrapped label touch; trim it to about 1 em.
           const b = t.getBoundingClientRect();
           const dy = b.height * 0.15;
-          return { s: t.textContent.trim(), b: { left: b.left + 1, right: b.right - 1, top: b.top + dy, bottom: b.bottom - dy, height: b.height } };
+          return { s: t.textContent.trim(), px: parseFloat(getComputedStyle(t).fontSize) * scale, b: { left: b.left + 1, right: b.right - 1, top: b.top + dy, bottom: b.bottom - dy, height: b.height } };
         });
       const overlaps = [];
       for (let i = 0; i < texts.length; i++) {
@@ -374,7 +377,7 @@ async function chartChecks(page, label, width, mode) {
       }
       const cut = texts.filter(({ b }) => b.left < clip.left - 2 || b.right > clip.right + 2 || b.top < clip.top - 2 || b.bottom > clip.bottom + 2)
         .map(({ s }) => `「${s.slice(0, 24)}」`);
-      const heights = texts.map(({ b }) => b.height).filter((h) => h > 0);
+      const sizes = texts.map(({ px }) => px).filter((h) => h > 0);
       let table = fig.querySelector('table');
       for (let sib = fig.nextElementSibling, i = 0; !table && sib && i < 3; sib = sib.nextElementSibling, i++) {
         table = sib.tagName === 'TABLE' ? sib : sib.querySelector('table');
@@ -389,7 +392,7 @@ async function chartChecks(page, label, width, mode) {
         svgRight: Math.round(r.right), viewport: document.documentElement.clientWidth,
         hasTable: !!table, tableVisible: visible(table), named: !!named.trim(),
         nTexts: texts.length, overlaps, cut,
-        minText: heights.length ? Math.min(...heights) : null,
+        minText: sizes.length ? Math.min(...sizes) : null,
       };
     });
   });
@@ -401,7 +404,7 @@ async function chartChecks(page, label, width, mode) {
     else if (!c.tableVisible) fail('chart', label, `${what}: the data table near the chart is not visible`);
     if (c.overlaps.length) fail('chart', label, `${what}: ${c.overlaps.length} pair(s) of chart labels overlap, e.g. ${c.overlaps.slice(0, 3).join(', ')}`);
     if (c.cut.length) fail('chart', label, `${what}: ${c.cut.length} chart label(s) cut off at the chart's edge, e.g. ${c.cut.slice(0, 3).join(', ')}`);
-    if (c.minText !== null && c.minText < MIN_CHART_TEXT_PX) warn('chart', label, `${what}: chart text renders as small as ${c.minText.toFixed(1)}px (svg ${c.svgW}×${c.svgH})`);
+    if (c.minText !== null && c.minText < MIN_CHART_TEXT_PX) warn('chart', label, `${what}: chart text is scaled down to ${c.minText.toFixed(1)}px (svg drawn at ${c.svgW}×${c.svgH})`);
     if (c.svgRight > c.viewport + 1) warn('chart', label, `${what}: svg sticks out of the viewport (right edge ${c.svgRight}px > ${c.viewport}px)`);
     if (!c.named) warn('chart', label, `${what}: chart has no accessible name (figcaption, aria-label or <title>)`);
   }

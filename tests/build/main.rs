@@ -10,4 +10,5 @@ mod links;
 mod numbers;
 mod pages;
 mod project;
+mod publish;
 mod text_answers;
