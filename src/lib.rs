@@ -14,3 +14,4 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod url;
+pub mod workflow;

@@ -411,6 +411,13 @@ fn key_figure(survey: &Survey, region: &Region, q: &Question) -> Value {
             let mut v = cell(survey, region, q, &o.id);
             v["label"] = json!(o.label);
             v["most"] = json!(q.key_option.is_none());
+            // "Most chosen" is only sure when every option is reported.
+            v["most_of_reported"] = json!(
+                q.key_option.is_none()
+                    && q.options
+                        .iter()
+                        .any(|o| survey.count(&region.id, &q.id, &o.id) == Count::NotReported)
+            );
             v
         }
     }
