@@ -32,7 +32,8 @@ pub const PALETTE: &[&str] = &[
 const FONT: &str = "Hiragino Sans, Hiragino Kaku Gothic ProN, Yu Gothic, YuGothic, Meiryo, Noto Sans JP, Noto Sans CJK JP, sans-serif";
 const TEXT: &str = "#1f2328";
 const WIDTH: u32 = 720;
-/// Bump when the SVG post-processing changes, so cached SVGs are made again.
+/// Bump when what the engine is asked to draw changes outside the option (the render script),
+/// so cached SVGs are made again. (Post-processing runs after the cache.)
 const RENDER_VERSION: u32 = 3;
 
 /// One chart: its option and everything shown around it.
@@ -202,6 +203,13 @@ fn base_chart(grid: Option<Grid>, legend: bool) -> Chart {
     }
 }
 
+/// The height of one category of a bar chart: ECharts spaces categories evenly, so the label
+/// with the most lines sets it (16 px a line), or the bars do (`bars`), whichever is taller.
+fn category_height(labels: &[String], bars: u32) -> u32 {
+    let lines = labels.iter().map(|l| l.lines().count().max(1)).max().unwrap_or(1) as u32;
+    (16 * lines + 12).max(bars)
+}
+
 /// A legend listing one entry per line above the plot (option labels are long).
 fn legend_list() -> Legend {
     Legend::new()
@@ -314,7 +322,7 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
                 )
             })
             .collect();
-        let lines: u32 = labels.iter().map(|l| l.lines().count().max(1) as u32).sum();
+        let row = category_height(&labels, 32);
         let chart = base_chart(None, false)
             .x_axis(percent_axis(100.0))
             .y_axis(category_axis(labels))
@@ -333,7 +341,7 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
                     )
                     .data(data),
             );
-        (chart, 48 + 18 * lines + 14 * shown.len() as u32)
+        (chart, 40 + row * shown.len() as u32)
     };
     ChartSpec {
         id: region_question_id(&region.id, &q.id),
@@ -483,7 +491,7 @@ fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
         )
     } else {
         let labels: Vec<String> = q.options.iter().map(|o| wrap(&o.label, 16)).collect();
-        let lines: u32 = labels.iter().map(|l| l.lines().count().max(1) as u32).sum();
+        let row = category_height(&labels, 14 * survey.regions.len() as u32 + 12);
         let mut chart = base_chart(None, true)
             .x_axis(percent_axis(100.0))
             .y_axis(category_axis(labels));
@@ -515,11 +523,7 @@ fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
                     .data(data),
             );
         }
-        let per_option = 14 * survey.regions.len() as u32 + 12;
-        (
-            chart,
-            76 + (18 * lines).max(per_option * q.options.len() as u32),
-        )
+        (chart, 76 + row * q.options.len() as u32)
     };
     ChartSpec {
         id: question_id(&q.id),
@@ -815,7 +819,7 @@ fn cache_file(dir: &Path, key: u64) -> PathBuf {
 /// Makes the engine's SVG fit to inline: class names made unique to the chart and independent
 /// of render order, sized by CSS, named for screen readers.
 fn finish_svg(svg: &str, spec: &ChartSpec) -> String {
-    let svg = renumber_classes(svg, &spec.id);
+    let svg = renumber_classes(&strip_ecmeta(svg), &spec.id);
     let aria = super::escape_html(&spec.aria);
     let rest = svg.strip_prefix("<svg ").unwrap_or(&svg);
     // The outer size comes from CSS (width: 100%); the viewBox keeps the proportions.
@@ -828,6 +832,25 @@ fn finish_svg(svg: &str, spec: &ChartSpec) -> String {
         "<svg role=\"img\" aria-label=\"{aria}\" class=\"chart-svg\" width=\"{}\" height=\"{}\" {rest}",
         spec.width, spec.height
     )
+}
+
+/// ECharts marks SSR elements with `ecmeta_*="…"` attributes for its own hydration; they are
+/// not valid HTML and nothing here uses them.
+fn strip_ecmeta(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(i) = rest.find(" ecmeta_") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + 1..];
+        // name="value": skip to the closing quote of the value
+        let end = tail
+            .find("=\"")
+            .and_then(|eq| tail[eq + 2..].find('"').map(|q| eq + 2 + q + 1))
+            .unwrap_or(tail.len());
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `zr3-cls-12` → `<id>-c0`, numbered by first appearance in this SVG.
@@ -885,6 +908,12 @@ mod tests {
             renumber_classes(svg, "rq-a-q1"),
             r#"<path class="rq-a-q1-c0"/><path class="rq-a-q1-c1"/><path class="rq-a-q1-c0"/>"#
         );
+    }
+
+    #[test]
+    fn echarts_meta_attributes_are_dropped() {
+        let svg = r##"<path d="M0 0" fill="#0072B2" ecmeta_series_index="0" ecmeta_ssr_type="chart" class="x">"##;
+        assert_eq!(strip_ecmeta(svg), r##"<path d="M0 0" fill="#0072B2" class="x">"##);
     }
 
     #[test]

@@ -89,7 +89,17 @@ fn block_html(
             if let Some(spec) = charts.specs.get(&id) {
                 value["csv_href"] = json!(linker.href(&format!("{owner}{}", spec.csv_name())));
             }
-            templates::render(templates, "chart.html", &json!({ "c": value }))?
+            // Every chart comes with the table of its numbers.
+            let figure = templates::render(templates, "chart.html", &json!({ "c": value }))?;
+            let table = block_html(
+                project,
+                charts,
+                templates,
+                linker,
+                &Block::Table { region: region.clone(), question: question.clone() },
+                n,
+            )?;
+            format!("{figure}\n{table}")
         }
         Block::Table { region, question } => {
             let q = survey

@@ -75,11 +75,24 @@ pub fn expand(commentary: &Commentary, survey: &Survey, page: PageContext) -> Re
         out.markdown.push_str(before);
         let abs = consumed + start;
         let (line, column) = position(body, abs, commentary.body_line);
-        let Some(end) = rest[start..].find("}}") else {
+        // A `{{` whose `}}` comes only after the next `{{` is unclosed: otherwise the two
+        // shortcodes would be read as one and the error would point at the wrong thing.
+        let next_open = rest[start + 2..].find("{{").map(|i| i + 2);
+        let Some(end) = rest[start..]
+            .find("}}")
+            .filter(|&end| next_open.is_none_or(|open| end < open))
+        else {
             problems.push(format!(
                 "{}:{line}:{column}: `{{{{` without a closing `}}}}`",
                 commentary.file
             ));
+            if let Some(open) = next_open {
+                // Keep looking: the shortcodes after this one are checked too.
+                out.markdown.push_str(&rest[start..start + open]);
+                consumed += start + open;
+                rest = &rest[start + open..];
+                continue;
+            }
             out.markdown.push_str(&rest[start..]);
             rest = "";
             break;

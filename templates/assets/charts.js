@@ -4,6 +4,9 @@
 (function () {
   'use strict';
   if (typeof echarts === 'undefined') return;
+  // On narrow screens the build-time SVG (which scrolls sideways) reads better than a squeezed
+  // interactive chart: keep it.
+  if (window.matchMedia && window.matchMedia('(max-width: 600px)').matches) return;
   var boxes = document.querySelectorAll('[data-chart]');
   Array.prototype.forEach.call(boxes, function (box) {
     var data = document.getElementById(box.getAttribute('data-chart') + '-option');
@@ -12,6 +15,7 @@
     try { option = JSON.parse(data.textContent); } catch (e) { return; }
     var svg = box.querySelector('svg');
     var label = svg ? svg.getAttribute('aria-label') : '';
+    var ratio = svg ? svg.getAttribute('width') + ' / ' + svg.getAttribute('height') : '2 / 1';
     option.tooltip = { trigger: 'item', formatter: function (p) {
       var v = Array.isArray(p.value) ? p.value : [p.value];
       var text = v.length > 2 && v[2] !== '' ? v[2] : v[0];
@@ -23,6 +27,7 @@
     host.className = 'chart-live';
     host.setAttribute('role', 'img');
     host.setAttribute('aria-label', label);
+    host.style.aspectRatio = ratio;
     box.replaceChildren(host);
     var chart = echarts.init(host, null, { renderer: 'svg' });
     chart.setOption(option);

@@ -166,10 +166,11 @@ fn home_page_shows_title_respondents_links_and_commentary() {
     let paragraphs: Vec<&str> = body
         .split("\n\n")
         .map(str::trim)
-        .filter(|p| !p.is_empty() && !p.starts_with('#'))
+        // Paragraphs quoting the data through shortcodes are checked in tests/shortcodes.rs.
+        .filter(|p| !p.is_empty() && !p.starts_with('#') && !p.contains("{{"))
         .collect();
     assert!(
-        paragraphs.len() >= 3,
+        paragraphs.len() >= 2,
         "content/index.md paragraphs: {paragraphs:?}"
     );
     let shown = text(&home);
