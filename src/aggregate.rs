@@ -2,7 +2,7 @@
 //! Only counts are kept while rows stream by: memory follows regions × questions × options, not
 //! the number of rows (free-text answers, which are shown verbatim, are the exception).
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use serde::Deserialize;
 
@@ -323,7 +323,7 @@ pub fn suppress_small_cells(survey: &mut Survey, s: &Suppression, rows: Option<&
     }
 
     if s.min_respondents_for_text > 0 {
-        withhold_text(survey, s.min_respondents_for_text);
+        withhold_text(survey, s.min_respondents_for_text, rows);
     }
 }
 
@@ -458,36 +458,61 @@ fn constraints(survey: &Survey, rows: Option<&FromRows>) -> Vec<Constraint> {
 }
 
 /// Drops the free-text answers of regions with fewer than `min` respondents, leaving a note.
-fn withhold_text(survey: &mut Survey, min: u64) {
-    let small: Vec<String> = survey
-        .regions
-        .iter()
-        .filter(|r| survey.respondents(&r.id).value().is_some_and(|n| n < min))
-        .map(|r| r.id.clone())
-        .collect();
-    let mut withheld: BTreeMap<(String, String), ()> = BTreeMap::new();
-    survey.data.answers.retain(|a| {
-        let keep = !small.contains(&a.region);
-        if !keep {
-            withheld.insert((a.region.clone(), a.question.clone()), ());
+/// The total computed from every row lists every answer, so when only one region's answers to a
+/// question are withheld, the smallest other region's are too: otherwise the total minus the
+/// shown regions would be exactly the withheld answers.
+fn withhold_text(survey: &mut Survey, min: u64, rows: Option<&FromRows>) {
+    let size = |r: &str| survey.respondents(r).value().unwrap_or(0);
+    let has_answers = |r: &str, q: &str| survey.answers_for(r, q).next().is_some();
+    let mut withheld: BTreeSet<(String, String)> = BTreeSet::new();
+    for q in &survey.questions {
+        let mut regions: Vec<&str> = survey
+            .regions
+            .iter()
+            .map(|r| r.id.as_str())
+            .filter(|r| size(r) < min && has_answers(r, &q.id))
+            .collect();
+        if let Some(rows) = rows
+            && let Some(total) = &rows.total
+            && !regions.contains(&total.as_str())
+            && regions
+                .iter()
+                .filter(|r| rows.regions.iter().any(|x| x == *r))
+                .count()
+                == 1
+            && let Some(next) = rows
+                .regions
+                .iter()
+                .filter(|r| !regions.contains(&r.as_str()) && has_answers(r, &q.id))
+                .min_by_key(|r| size(r))
+        {
+            regions.push(next);
         }
-        keep
-    });
+        withheld.extend(regions.into_iter().map(|r| (r.to_string(), q.id.clone())));
+    }
     // In codebook order, so the notes read in the order of the pages.
+    let mut notes = Vec::new();
     for r in &survey.regions {
         for q in &survey.questions {
-            if withheld.contains_key(&(r.id.clone(), q.id.clone())) {
-                survey.notes.push(Note {
+            if withheld.contains(&(r.id.clone(), q.id.clone())) {
+                let why = if size(&r.id) < min {
+                    format!("回答者が{min}{}未満の地域のため", survey.unit)
+                } else {
+                    "回答者の少ない他の地域の回答を特定できないようにするため".to_string()
+                };
+                notes.push(Note {
                     region: r.id.clone(),
                     question: q.id.clone(),
-                    text: format!(
-                        "回答者が{min}{}未満の地域のため、自由記述の回答は掲載していません。",
-                        survey.unit
-                    ),
+                    text: format!("{why}、自由記述の回答は掲載していません。"),
                 });
             }
         }
     }
+    survey
+        .data
+        .answers
+        .retain(|a| !withheld.contains(&(a.region.clone(), a.question.clone())));
+    survey.notes.extend(notes);
 }
 
 #[cfg(test)]
@@ -677,5 +702,53 @@ mod tests {
         assert_eq!(left, [("b", "別の意見")]);
         assert_eq!(s.notes.len(), 2, "a and t: {:?}", s.notes);
         assert!(s.notes[0].text.contains("10件未満"));
+    }
+
+    #[test]
+    fn withholding_one_regions_text_withholds_the_next_smallest_too() {
+        let mut s = survey();
+        // a: 1 respondent, b: 2; the total t lists every answer.
+        let from = tally(
+            &mut s,
+            &[
+                (0, 0, &[], "aの意見"),
+                (1, 1, &[], "bの意見"),
+                (1, 1, &[], ""),
+            ],
+        );
+        suppress_small_cells(
+            &mut s,
+            &Suppression {
+                threshold: 1,
+                min_respondents_for_text: 2,
+            },
+            Some(&from),
+        );
+        // a (1 < 2) is withheld; t minus b would then be a's answer, so b is withheld too.
+        let left: Vec<(&str, &str)> = s
+            .data
+            .answers
+            .iter()
+            .map(|a| (a.region.as_str(), a.text.as_str()))
+            .collect();
+        assert_eq!(left, [("t", "aの意見"), ("t", "bの意見")]);
+        let notes: Vec<(&str, &str)> = s
+            .notes
+            .iter()
+            .map(|n| (n.region.as_str(), n.text.as_str()))
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                (
+                    "a",
+                    "回答者が2件未満の地域のため、自由記述の回答は掲載していません。"
+                ),
+                (
+                    "b",
+                    "回答者の少ない他の地域の回答を特定できないようにするため、自由記述の回答は掲載していません。"
+                )
+            ]
+        );
     }
 }

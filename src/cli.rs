@@ -47,6 +47,18 @@ pub enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// Start a report project: a small working one, or one whose codebook is inferred from a
+    /// respondent-level export (Google Forms, Microsoft Forms, Excel CSV)
+    New {
+        /// The folder to create (new, or empty)
+        dir: PathBuf,
+        /// A CSV with one row per respondent to infer the codebook from (copied into data/)
+        #[arg(long, value_name = "EXPORT.csv")]
+        from: Option<PathBuf>,
+        /// The export's column that gives each respondent's region (default: guessed from the header)
+        #[arg(long, value_name = "NAME", requires = "from")]
+        region_column: Option<String>,
+    },
     /// Build in memory and report every broken link, missing title, orphan commentary and data
     /// problem at once; list the pages that have no commentary yet
     Check {

@@ -13,6 +13,11 @@ fn main() -> std::process::ExitCode {
             force,
         } => cmd::build::run(&root, output, base_url.as_deref(), force),
         cli::Command::Check { root, base_url } => cmd::check::run(&root, base_url.as_deref()),
+        cli::Command::New {
+            dir,
+            from,
+            region_column,
+        } => cmd::new::run(&dir, from.as_deref(), region_column.as_deref()),
         cli::Command::Serve {
             root,
             port,

@@ -206,7 +206,11 @@ fn base_chart(grid: Option<Grid>, legend: bool) -> Chart {
 /// The height of one category of a bar chart: ECharts spaces categories evenly, so the label
 /// with the most lines sets it (16 px a line), or the bars do (`bars`), whichever is taller.
 fn category_height(labels: &[String], bars: u32) -> u32 {
-    let lines = labels.iter().map(|l| l.lines().count().max(1)).max().unwrap_or(1) as u32;
+    let lines = labels
+        .iter()
+        .map(|l| l.lines().count().max(1))
+        .max()
+        .unwrap_or(1) as u32;
     (16 * lines + 12).max(bars)
 }
 
@@ -913,7 +917,10 @@ mod tests {
     #[test]
     fn echarts_meta_attributes_are_dropped() {
         let svg = r##"<path d="M0 0" fill="#0072B2" ecmeta_series_index="0" ecmeta_ssr_type="chart" class="x">"##;
-        assert_eq!(strip_ecmeta(svg), r##"<path d="M0 0" fill="#0072B2" class="x">"##);
+        assert_eq!(
+            strip_ecmeta(svg),
+            r##"<path d="M0 0" fill="#0072B2" class="x">"##
+        );
     }
 
     #[test]

@@ -96,7 +96,10 @@ fn block_html(
                 charts,
                 templates,
                 linker,
-                &Block::Table { region: region.clone(), question: question.clone() },
+                &Block::Table {
+                    region: region.clone(),
+                    question: question.clone(),
+                },
                 n,
             )?;
             format!("{figure}\n{table}")

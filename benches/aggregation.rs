@@ -1,0 +1,103 @@
+//! Aggregation benchmark: SYNTHETIC respondent rows (benches/support/synth.rs) → counts per
+//! region and the total, then suppression. Each size runs in a fresh process so that its peak
+//! memory (VmHWM) is its own: memory follows regions × questions × options, not rows.
+//! `cargo bench --bench aggregation`
+//!
+//! Figures, not assertions: timing targets live here, never in tests.
+
+#[path = "support/synth.rs"]
+mod synth;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use surveysite::aggregate::{Suppression, suppress_small_cells};
+use surveysite::load::{codebook, responses};
+
+/// Peak resident memory of this process so far, in MiB (Linux).
+fn vmhwm_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn mib(v: Option<f64>) -> String {
+    v.map_or("?".into(), |v| format!("{v:.1} MiB"))
+}
+
+/// Runs in the child: aggregate the project at `dir` and print one line of figures.
+fn aggregate(dir: &Path) {
+    let mut survey = codebook::load(dir).expect("codebook");
+    let before = vmhwm_mib();
+    let t = Instant::now();
+    let from = responses::load(dir, &mut survey)
+        .expect("aggregation")
+        .expect("rows");
+    let secs = t.elapsed().as_secs_f64();
+    let peak = vmhwm_mib();
+    let t = Instant::now();
+    let s = Suppression {
+        threshold: 5,
+        min_respondents_for_text: 0,
+    };
+    suppress_small_cells(&mut survey, &s, Some(&from));
+    let suppress_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let bytes = std::fs::metadata(dir.join("data/responses.csv")).map_or(0, |m| m.len());
+    println!(
+        "{:>9} rows ({:>5.1} MB): {:>6.2} s, {:>9.0} rows/s, peak memory {} (after the codebook: {}), suppression {:.0} ms, {} counts",
+        from.rows,
+        bytes as f64 / 1e6,
+        secs,
+        from.rows as f64 / secs,
+        mib(peak),
+        mib(before),
+        suppress_ms,
+        survey.data.counts.len() + survey.data.crosstab.len(),
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--aggregate") {
+        aggregate(Path::new(&args[i + 1]));
+        return;
+    }
+    println!("aggregation of SYNTHETIC respondent rows (300 regions, 4 questions, 1 cross-tab)");
+    let runs = [
+        ("300 × 100", 100, false),
+        ("300 × 1,000", 1000, false),
+        ("300 × 10,000", 10_000, false),
+        ("300 × 1,000, id column", 1000, true),
+    ];
+    for (name, per_region, with_id) in runs {
+        let tmp = tempfile::tempdir().expect("temp folder");
+        let t = Instant::now();
+        synth::write_project(
+            tmp.path(),
+            &synth::Synth {
+                regions: 300,
+                per_region,
+                with_id,
+                other_text_rate: 0.0,
+            },
+        )
+        .expect("writing synthetic data");
+        let gen_s = t.elapsed().as_secs_f64();
+        let out = Command::new(std::env::current_exe().expect("this binary"))
+            .arg("--aggregate")
+            .arg(tmp.path())
+            .output()
+            .expect("running the aggregation");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        print!(
+            "{name:<24} (generated in {gen_s:.1} s) {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}

@@ -1,0 +1,279 @@
+//! Encodings of respondent files: UTF-8, UTF-8 with BOM and CP932 (Shift_JIS, what Excel in
+//! Japan writes), detected or declared, decoded as the file streams by.
+
+use std::io::{self, Read};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::load::located;
+
+/// How the responses file is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 (with or without BOM) if the bytes are UTF-8, else CP932.
+    Auto,
+    Utf8,
+    Cp932,
+}
+
+impl Encoding {
+    pub fn parse(name: &str) -> Option<Encoding> {
+        match name.to_ascii_lowercase().replace('_', "-").as_str() {
+            "auto" => Some(Encoding::Auto),
+            "utf-8" | "utf8" | "utf-8-sig" => Some(Encoding::Utf8),
+            "cp932" | "shift-jis" | "sjis" | "windows-31j" | "ms932" => Some(Encoding::Cp932),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Encoding::Auto => "auto",
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Cp932 => "CP932 (Shift_JIS)",
+        }
+    }
+}
+
+const CHUNK: usize = 64 * 1024;
+
+/// Turns a byte stream in `encoding` into UTF-8 as it is read: a BOM is dropped, CP932 is
+/// transcoded, and a byte that is not valid text is an error naming its line.
+pub struct Decode<R> {
+    inner: R,
+    file: String,
+    want: Encoding,
+    decoder: Option<encoding_rs::Decoder>,
+    raw: Vec<u8>,
+    out: Vec<u8>,
+    pos: usize,
+    started: bool,
+    done: bool,
+    /// Newlines handed out so far, to name the line of a bad byte.
+    lines: u64,
+}
+
+impl<R: Read> Decode<R> {
+    pub fn new(inner: R, encoding: Encoding, file: &str) -> Decode<R> {
+        Decode {
+            inner,
+            file: file.to_string(),
+            want: encoding,
+            decoder: None,
+            raw: vec![0; CHUNK],
+            out: Vec::new(),
+            pos: 0,
+            started: false,
+            done: false,
+            lines: 0,
+        }
+    }
+
+    /// The encoding in use (`Auto` until a byte outside ASCII has been seen).
+    pub fn encoding(&self) -> Encoding {
+        match &self.decoder {
+            None => self.want,
+            Some(d) if d.encoding() == encoding_rs::SHIFT_JIS => Encoding::Cp932,
+            Some(_) => Encoding::Utf8,
+        }
+    }
+
+    fn fill(&mut self) -> io::Result<()> {
+        let mut n = 0;
+        // The first read gathers at least 3 bytes, to see a BOM.
+        loop {
+            let got = self.inner.read(&mut self.raw[n..])?;
+            n += got;
+            if got == 0 || self.started || n >= 3 {
+                break;
+            }
+        }
+        let last = n == 0;
+        let mut src = &self.raw[..n];
+        if !self.started {
+            self.started = true;
+            if let Some(rest) = src.strip_prefix(b"\xEF\xBB\xBF") {
+                src = rest;
+                self.decoder = Some(encoding_rs::UTF_8.new_decoder_without_bom_handling());
+            }
+        }
+        if self.decoder.is_none() {
+            let encoding = match self.want {
+                Encoding::Utf8 => encoding_rs::UTF_8,
+                Encoding::Cp932 => encoding_rs::SHIFT_JIS,
+                Encoding::Auto if src.is_ascii() => {
+                    // Same bytes in every candidate: decide later.
+                    self.out.clear();
+                    self.out.extend_from_slice(src);
+                    self.pos = 0;
+                    self.done = last;
+                    self.count_lines();
+                    return Ok(());
+                }
+                Encoding::Auto => match std::str::from_utf8(src) {
+                    Ok(_) => encoding_rs::UTF_8,
+                    // A character cut at the end of the chunk is still UTF-8.
+                    Err(e) if e.error_len().is_none() => encoding_rs::UTF_8,
+                    Err(_) => encoding_rs::SHIFT_JIS,
+                },
+            };
+            self.decoder = Some(encoding.new_decoder_without_bom_handling());
+        }
+        let Some(decoder) = self.decoder.as_mut() else {
+            return Ok(());
+        };
+        let room = decoder
+            .max_utf8_buffer_length_without_replacement(src.len())
+            .unwrap_or(src.len() * 3 + 16);
+        self.out.clear();
+        self.out.resize(room, 0);
+        let (result, _, written) =
+            decoder.decode_to_utf8_without_replacement(src, &mut self.out, last);
+        let name = if decoder.encoding() == encoding_rs::SHIFT_JIS {
+            Encoding::Cp932
+        } else {
+            Encoding::Utf8
+        };
+        self.out.truncate(written);
+        self.pos = 0;
+        self.done = last;
+        if let encoding_rs::DecoderResult::Malformed(..) = result {
+            self.count_lines();
+            let hint = match (self.want, name) {
+                (Encoding::Cp932, _) => {
+                    "set `encoding: utf-8` under `responses:` in data/codebook.yaml if the file is UTF-8"
+                }
+                (_, Encoding::Utf8) => {
+                    "if Excel saved the file, set `encoding: cp932` under `responses:` in data/codebook.yaml"
+                }
+                // Detected: its first bytes were not UTF-8, and now it is not CP932 either.
+                _ => "nor UTF-8: save it from Excel as \"CSV UTF-8\"",
+            };
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "{}:{}: the file is not valid {} text ({hint})",
+                    self.file,
+                    self.lines + 1,
+                    name.name()
+                ),
+            ));
+        }
+        self.count_lines();
+        Ok(())
+    }
+
+    fn count_lines(&mut self) {
+        self.lines += self.out.iter().filter(|&&b| b == b'\n').count() as u64;
+    }
+}
+
+impl<R: Read> Read for Decode<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.pos >= self.out.len() {
+            if self.done {
+                return Ok(0);
+            }
+            self.fill()?;
+        }
+        let n = buf.len().min(self.out.len() - self.pos);
+        buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// A CSV reader over a respondent file, decoded, with its header.
+pub fn open(
+    path: &Path,
+    shown: &str,
+    encoding: Encoding,
+) -> Result<csv::Reader<Decode<std::fs::File>>> {
+    let file = std::fs::File::open(path).with_context(|| format!("reading {shown}"))?;
+    Ok(csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(Decode::new(file, encoding, shown)))
+}
+
+/// A CSV error as `file:line: message`.
+pub fn csv_error(file: &str, e: &csv::Error) -> anyhow::Error {
+    match e.kind() {
+        // Decode's own errors already say where.
+        csv::ErrorKind::Io(io) => anyhow::anyhow!("{io}"),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => located(
+            file,
+            e.position().map_or(1, |p| p.line()),
+            None,
+            format!(
+                "this row has {len} fields, expected {expected_len} like the header (is a quote left open?)"
+            ),
+        ),
+        _ => located(file, e.position().map_or(1, |p| p.line()), None, e),
+    }
+}
+
+/// Reads the header: the column names, trimmed. An empty file is an error.
+pub fn header<R: Read>(reader: &mut csv::Reader<R>, file: &str) -> Result<Vec<String>> {
+    let header = reader.headers().map_err(|e| csv_error(file, &e))?;
+    if header.iter().all(|h| h.trim().is_empty()) {
+        anyhow::bail!(
+            "{file}: the file is empty (expected a header row naming the columns, then one row per respondent)"
+        );
+    }
+    Ok(header.iter().map(|h| h.trim().to_string()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(bytes: &[u8], encoding: Encoding) -> io::Result<(String, Encoding)> {
+        // A tiny reader hands out 5 bytes at a time, to cut characters between reads.
+        struct Trickle<'a>(&'a [u8]);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = buf.len().min(5).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut d = Decode::new(Trickle(bytes), encoding, "data/r.csv");
+        let mut out = String::new();
+        d.read_to_string(&mut out)?;
+        Ok((out, d.encoding()))
+    }
+
+    #[test]
+    fn decodes_utf8_bom_and_cp932() {
+        let text = "地域,回答\r\n区西南部,\"導入している, その他\"\r\n";
+        assert_eq!(
+            decode(text.as_bytes(), Encoding::Auto).unwrap(),
+            (text.to_string(), Encoding::Utf8)
+        );
+        let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+        assert_eq!(decode(&bom, Encoding::Auto).unwrap().0, text);
+        let (sjis, _, bad) = encoding_rs::SHIFT_JIS.encode(text);
+        assert!(!bad);
+        assert_eq!(
+            decode(&sjis, Encoding::Auto).unwrap(),
+            (text.to_string(), Encoding::Cp932)
+        );
+        assert_eq!(decode(&sjis, Encoding::Cp932).unwrap().0, text);
+    }
+
+    #[test]
+    fn bytes_that_are_not_the_encoding_name_their_line() {
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("a,b\n1,2\n導入,x\n");
+        let e = decode(&sjis, Encoding::Utf8).unwrap_err().to_string();
+        assert!(
+            e.starts_with("data/r.csv:3: the file is not valid UTF-8 text"),
+            "{e}"
+        );
+        assert!(e.contains("encoding: cp932"), "{e}");
+    }
+}
