@@ -402,9 +402,21 @@ fn small_cells_are_suppressed_with_their_complements() {
             }
         }
     }
-    // The page shows x, not the number.
-    let page = common::text(&d.page("regions/north/q1/"));
+    // The page shows x, not the number, with no percentage and no bar.
+    let html = d.page("regions/north/q1/");
+    let page = common::text(&html);
     assert!(page.contains('x'), "{page}");
+    assert!(html.contains(r#"<span class="sup" title="回答者が少ないため秘匿">x</span>"#));
+    assert!(
+        !html.contains("class=\"bar\" style=\"width: %\""),
+        "no bar for a hidden count"
+    );
+    assert!(page.contains("回答者が少ないため"), "the footer explains x");
+    let question = d.page("questions/q1/");
+    assert!(
+        !question.contains("x <span class=\"pct\">"),
+        "no percentage beside x"
+    );
 }
 
 #[test]

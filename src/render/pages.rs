@@ -254,6 +254,7 @@ pub fn context(
             "description": config.description,
             "source": config.source,
             "interactive_charts": config.settings.interactive_charts,
+            "suppression": config.settings.suppression.is_some(),
         },
         "page": {
             "kind": format!("{:?}", page.kind).to_lowercase(),
@@ -319,7 +320,7 @@ fn home(survey: &Survey) -> Value {
                     "cells": survey.regions.iter().map(|r| {
                         let n = survey.data.group_respondents.get(&(r.id.clone(), g.id.clone()))
                             .map_or(Count::NotReported, |&n| Count::Value(n));
-                        json!({"count": format_count(n), "not_reported": n == Count::NotReported,
+                        json!({"count": format_count(n), "not_reported": n == Count::NotReported, "suppressed": n == Count::Suppressed,
                                "percent": percent(n, survey.respondents(&r.id))})
                     }).collect::<Vec<_>>(),
                 })
@@ -345,6 +346,7 @@ fn cell(survey: &Survey, region: &Region, q: &Question, option: &str) -> Value {
         "percent": percent(count, base),
         "share": share(count, base),
         "not_reported": count == Count::NotReported,
+        "suppressed": count == Count::Suppressed,
     })
 }
 
@@ -591,7 +593,7 @@ fn crosstab(survey: &Survey, region: &Region, q: &Question) -> Value {
                     .copied()
                     .unwrap_or(Count::NotReported);
                 totals[i] = totals[i].zip(c.value()).map(|(a, b)| a + b);
-                json!({"count": format_count(c), "percent": percent(c, n), "not_reported": c == Count::NotReported})
+                json!({"count": format_count(c), "percent": percent(c, n), "not_reported": c == Count::NotReported, "suppressed": c == Count::Suppressed})
             })
             .collect();
         rows.push(json!({"label": g.label, "n": format_count(n), "cells": cells}));
@@ -601,7 +603,7 @@ fn crosstab(survey: &Survey, region: &Region, q: &Question) -> Value {
         .iter()
         .map(|t| {
             let c = t.map_or(Count::NotReported, Count::Value);
-            json!({"count": format_count(c), "percent": percent(c, n), "not_reported": c == Count::NotReported})
+            json!({"count": format_count(c), "percent": percent(c, n), "not_reported": c == Count::NotReported, "suppressed": c == Count::Suppressed})
         })
         .collect();
     json!({

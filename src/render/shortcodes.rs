@@ -336,10 +336,12 @@ fn evaluate(call: &Call, survey: &Survey, page: PageContext) -> std::result::Res
             if name == "count" {
                 Value::Text(format_count(c))
             } else {
-                Value::Text(match c {
-                    Count::Value(_) => percent(c, survey.base_count(&r.id, q))
-                        .unwrap_or_else(|| NOT_REPORTED.into()),
-                    other => format_count(other),
+                let base = survey.base_count(&r.id, q);
+                Value::Text(match (c, base) {
+                    // A hidden base hides the share too (it would give the base away).
+                    (Count::Value(_), Count::Suppressed) => format_count(base),
+                    (Count::Value(_), _) => percent(c, base).unwrap_or_else(|| NOT_REPORTED.into()),
+                    (other, _) => format_count(other),
                 })
             }
         }
