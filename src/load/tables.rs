@@ -188,6 +188,33 @@ fn check_option(question: &Question, file: &str, line: u64, id: &str) -> Result<
     Ok(())
 }
 
+/// The group must be one of the codebook's dimension (which must exist: `no_dimension` says why).
+fn check_group(
+    survey: &Survey,
+    file: &str,
+    line: u64,
+    group: &str,
+    no_dimension: &str,
+) -> Result<()> {
+    let dimension = survey
+        .dimension
+        .as_ref()
+        .ok_or_else(|| located(file, line, None, no_dimension.to_string()))?;
+    if !dimension.groups.iter().any(|g| g.id == group) {
+        return Err(located(
+            file,
+            line,
+            None,
+            format!(
+                "group \"{group}\" is not a group of the dimension \"{}\"{}",
+                dimension.id,
+                did_you_mean(group, dimension.groups.iter().map(|g| g.id.as_str()))
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn count_cell(file: &str, line: u64, text: &str) -> Result<Count> {
     parse_count(text).ok_or_else(|| {
         located(
@@ -326,26 +353,13 @@ fn respondents_row(
         }
         lines.insert(region.to_string(), line);
     } else {
-        let dimension = survey.dimension.as_ref().ok_or_else(|| {
-            located(
-                file,
-                line,
-                None,
-                "a group is given but the codebook has no `dimension`",
-            )
-        })?;
-        if !dimension.groups.iter().any(|g| g.id == group) {
-            return Err(located(
-                file,
-                line,
-                None,
-                format!(
-                    "group \"{group}\" is not a group of the dimension \"{}\"{}",
-                    dimension.id,
-                    did_you_mean(group, dimension.groups.iter().map(|g| g.id.as_str()))
-                ),
-            ));
-        }
+        check_group(
+            survey,
+            file,
+            line,
+            group,
+            "a group is given but the codebook has no `dimension`",
+        )?;
         survey
             .data
             .group_respondents
@@ -408,26 +422,13 @@ fn crosstab_row(
     check_region(survey, file, line, region)?;
     let q = find_question(survey, file, line, question)?;
     check_option(q, file, line, option)?;
-    let dimension = survey.dimension.as_ref().ok_or_else(|| {
-        located(
-            file,
-            line,
-            None,
-            "a cross-tab needs a `dimension` in the codebook",
-        )
-    })?;
-    if !dimension.groups.iter().any(|g| g.id == group) {
-        return Err(located(
-            file,
-            line,
-            None,
-            format!(
-                "group \"{group}\" is not a group of the dimension \"{}\"{}",
-                dimension.id,
-                did_you_mean(group, dimension.groups.iter().map(|g| g.id.as_str()))
-            ),
-        ));
-    }
+    check_group(
+        survey,
+        file,
+        line,
+        group,
+        "a cross-tab needs a `dimension` in the codebook",
+    )?;
     let count = count_cell(file, line, cell(row, "count"))?;
     if let (Count::Value(c), Some(&n)) = (
         count,

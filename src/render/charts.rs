@@ -152,6 +152,17 @@ fn label_colour(background: &str) -> &'static str {
     if l > 0.3 { TEXT } else { "#ffffff" }
 }
 
+/// The label every bar shows: the text carried in its data point (see `point`).
+fn point_label(position: LabelPosition, colour: &str, size: u32) -> Label {
+    Label::new()
+        .show(true)
+        .position(position)
+        .formatter("{@[2]}")
+        .color(colour)
+        .font_family(FONT)
+        .font_size(size)
+}
+
 /// A bar's data point: x value, y category index, and the label text shown for it.
 fn point(x: f64, y: usize, label: &str) -> DataPoint {
     DataPoint::Value(CompositeValue::Array(vec![
@@ -295,14 +306,7 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
                             .border_color("#ffffff")
                             .border_width(1),
                     )
-                    .label(
-                        Label::new()
-                            .show(true)
-                            .position(LabelPosition::Inside)
-                            .formatter("{@[2]}")
-                            .color(label_colour(colour))
-                            .font_family(FONT),
-                    )
+                    .label(point_label(LabelPosition::Inside, label_colour(colour), 12))
                     .data(vec![point(pct, 0, &inside)]),
             );
         }
@@ -335,14 +339,7 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
                     .name(region.title.clone())
                     .bar_width(18)
                     .item_style(ItemStyle::new().color(PALETTE[0]))
-                    .label(
-                        Label::new()
-                            .show(true)
-                            .position(LabelPosition::Right)
-                            .formatter("{@[2]}")
-                            .color(TEXT)
-                            .font_family(FONT),
-                    )
+                    .label(point_label(LabelPosition::Right, TEXT, 12))
                     .data(data),
             );
         (chart, 40 + row * shown.len() as u32)
@@ -478,14 +475,7 @@ fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
                             .border_color("#ffffff")
                             .border_width(1),
                     )
-                    .label(
-                        Label::new()
-                            .show(true)
-                            .position(LabelPosition::Inside)
-                            .formatter("{@[2]}")
-                            .color(label_colour(colour))
-                            .font_family(FONT),
-                    )
+                    .label(point_label(LabelPosition::Inside, label_colour(colour), 12))
                     .data(data),
             );
         }
@@ -515,15 +505,7 @@ fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
                     .name(format!("{}（n={}）", r.title, format_count(base)))
                     .bar_width(12)
                     .item_style(ItemStyle::new().color(PALETTE[ri % PALETTE.len()]))
-                    .label(
-                        Label::new()
-                            .show(true)
-                            .position(LabelPosition::Right)
-                            .formatter("{@[2]}")
-                            .color(TEXT)
-                            .font_family(FONT)
-                            .font_size(11),
-                    )
+                    .label(point_label(LabelPosition::Right, TEXT, 11))
                     .data(data),
             );
         }
@@ -664,14 +646,7 @@ fn crosstab(survey: &Survey, region: &Region, q: &Question) -> Option<ChartSpec>
                 .stack("group")
                 .bar_width(16)
                 .item_style(ItemStyle::new().color(colour))
-                .label(
-                    Label::new()
-                        .show(true)
-                        .position(LabelPosition::Inside)
-                        .formatter("{@[2]}")
-                        .color(label_colour(colour))
-                        .font_family(FONT),
-                )
+                .label(point_label(LabelPosition::Inside, label_colour(colour), 12))
                 .data(data),
         );
     }
@@ -699,14 +674,7 @@ fn crosstab(survey: &Survey, region: &Region, q: &Question) -> Option<ChartSpec>
             .stack("group")
             .bar_width(16)
             .item_style(ItemStyle::new().color(rest_colour))
-            .label(
-                Label::new()
-                    .show(true)
-                    .position(LabelPosition::Inside)
-                    .formatter("{@[2]}")
-                    .color(TEXT)
-                    .font_family(FONT),
-            )
+            .label(point_label(LabelPosition::Inside, TEXT, 12))
             .data(data),
     );
     let height = 40 + 28 * d.groups.len() as u32 + 30;

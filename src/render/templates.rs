@@ -19,6 +19,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ),
     ("404.html", include_str!("../../templates/404.html")),
     ("chart.html", include_str!("../../templates/chart.html")),
+    (
+        "commentary.html",
+        include_str!("../../templates/commentary.html"),
+    ),
 ];
 
 /// Static files copied into site/assets/, overridable by templates/assets/<name>.
