@@ -98,3 +98,23 @@ fn commentary_for_a_page_that_does_not_exist_is_not_dropped_silently() {
         out.status
     );
 }
+
+#[test]
+fn draft_commentary_is_left_out_of_build() {
+    let project = Project::example();
+    project.write(
+        "content/regions/tokyo/q3.md",
+        "---\ntitle: 下書きの見出し\ndraft: true\n---\nまだ公開しない文章です。\n",
+    );
+    let site = project.build();
+    let page = site.page("regions/tokyo/q3/");
+    assert!(!page.contains("まだ公開しない文章です。"), "a draft is not published");
+    assert!(!page.contains("下書きの見出し"));
+    // Without the flag it is published.
+    project.write(
+        "content/regions/tokyo/q3.md",
+        "---\ntitle: 下書きの見出し\n---\nまだ公開しない文章です。\n",
+    );
+    let site = project.build_into(&project.path("site2"), &[]);
+    assert!(site.page("regions/tokyo/q3/").contains("まだ公開しない文章です。"));
+}
