@@ -388,9 +388,15 @@ async function chartChecks(page, label, width, mode) {
       // What the reader sees of the svg: clipped by any overflow-hidden ancestor in the figure.
       let clip = { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
       for (let el = svg.parentElement; el && el !== fig.parentElement; el = el.parentElement) {
-        if (getComputedStyle(el).overflow !== 'visible') {
+        const style = getComputedStyle(el);
+        if (style.overflow !== 'visible') {
           const b = el.getBoundingClientRect();
-          clip = { left: Math.max(clip.left, b.left), right: Math.min(clip.right, b.right), top: Math.max(clip.top, b.top), bottom: Math.min(clip.bottom, b.bottom) };
+          // A box that scrolls sideways (a wide chart on a phone) shows all of its width to a
+          // reader who scrolls: only what lies beyond its scroll extent is cut off.
+          const scrolls = style.overflowX === 'auto' || style.overflowX === 'scroll';
+          const left = scrolls ? b.left - el.scrollLeft : b.left;
+          const right = scrolls ? left + el.scrollWidth : b.right;
+          clip = { left: Math.max(clip.left, left), right: Math.min(clip.right, right), top: Math.max(clip.top, b.top), bottom: Math.min(clip.bottom, b.bottom) };
         }
       }
       // user units -> CSS px: a viewBox scaled to the svg's rendered width
