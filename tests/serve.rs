@@ -452,6 +452,11 @@ fn an_edit_reloads_every_open_page_and_a_broken_front_matter_shows_until_fixed()
         line.starts_with("out: ") && line.contains("commentary only") && line.ends_with(" ms"),
         "the rebuild line should say what changed, how and how long it took: {line:?}"
     );
+    // Only the edited page is rendered again: its body changed, not what other pages show.
+    assert!(
+        line.contains("(1 of 28 pages rendered, 1 changed)"),
+        "{line:?}"
+    );
     let home = server.get("/");
     assert_eq!(home.status, 200);
     assert!(home.body.contains(&sentence), "the edit is not on the page");

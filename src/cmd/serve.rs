@@ -77,13 +77,15 @@ pub fn run(options: Options) -> Result<()> {
         root: root.clone(),
         base_url: options.base_url.clone(),
         project: None,
+        prepared: None,
+        files: HashMap::new(),
     };
     let start = Instant::now();
     match builder.build(true) {
-        Ok((files, base_path)) => {
+        Ok(rebuilt) => {
             let mut served = state.served.write().unwrap_or_else(|e| e.into_inner());
-            served.base_path = base_path;
-            served.files = files;
+            served.base_path = rebuilt.base_path;
+            served.files = rebuilt.files;
             println!(
                 "built {} files in {} ms",
                 served.files.len(),
@@ -151,38 +153,90 @@ pub fn run(options: Options) -> Result<()> {
     Ok(())
 }
 
-/// Rebuilds, keeping what a change does not touch: a commentary edit reloads only content/,
-/// and charts whose option did not change come from the chart cache.
+/// Rebuilds, keeping what a change does not touch: a commentary edit reloads only content/ and
+/// re-renders only the pages whose commentary changed (every page when a title, summary or
+/// order changed, as parent pages show them); templates and charts are kept. Any other change
+/// loads everything, with unchanged charts from the chart cache.
 struct Builder {
     root: PathBuf,
     base_url: Option<String>,
     project: Option<Project>,
+    prepared: Option<render::Prepared>,
+    files: HashMap<String, Vec<u8>>,
+}
+
+/// What a rebuild did.
+struct Rebuilt {
+    files: HashMap<String, Vec<u8>>,
+    base_path: String,
+    pages_rendered: usize,
 }
 
 impl Builder {
-    fn build(&mut self, full: bool) -> Result<(HashMap<String, Vec<u8>>, String)> {
-        let project = match (&mut self.project, full) {
-            (Some(project), false) => {
-                project.commentary = load::content::load(&self.root, &project.survey)?;
-                project.clone()
-            }
-            _ => {
-                // If this load fails, the next commentary edit must load everything again, not
-                // re-render the stale project (which would clear the error while data is broken).
-                self.project = None;
-                let mut project = super::build::load_project(&self.root, self.base_url.as_deref())?;
-                project.drafts = true;
-                self.project = Some(project.clone());
-                project
-            }
-        };
-        let site = render::site(&project)?;
+    fn build(&mut self, full: bool) -> Result<Rebuilt> {
+        if let (false, Some(project), Some(prepared)) = (full, &mut self.project, &self.prepared) {
+            let commentary = load::content::load(&self.root, &project.survey)?;
+            let changed = changed_pages(&project.commentary, &commentary);
+            project.commentary = commentary;
+            let files = render::render_pages(project, prepared, &|p| {
+                changed.as_ref().is_none_or(|c| c.contains(&p.path))
+            })?;
+            let pages_rendered = files.iter().filter(|f| f.path.ends_with(".html")).count();
+            self.files
+                .extend(files.into_iter().map(|f| (f.path, f.bytes)));
+            return Ok(Rebuilt {
+                files: self.files.clone(),
+                base_path: crate::url::base_path(&project.config.base_url),
+                pages_rendered,
+            });
+        }
+        // If this load fails, the next commentary edit must load everything again, not
+        // re-render the stale project (which would clear the error while data is broken).
+        self.project = None;
+        self.prepared = None;
+        let mut project = super::build::load_project(&self.root, self.base_url.as_deref())?;
+        project.drafts = true;
+        let prepared = render::prepare(&project)?;
+        let site = render::site_with(&project, &prepared)?;
+        let pages_rendered = site.iter().filter(|f| f.path.ends_with(".html")).count();
+        self.files = site.into_iter().map(|f| (f.path, f.bytes)).collect();
         let base_path = crate::url::base_path(&project.config.base_url);
-        Ok((
-            site.files.into_iter().map(|f| (f.path, f.bytes)).collect(),
+        self.project = Some(project);
+        self.prepared = Some(prepared);
+        Ok(Rebuilt {
+            files: self.files.clone(),
             base_path,
-        ))
+            pages_rendered,
+        })
     }
+}
+
+/// The pages whose commentary changed, or `None` for every page (a change other pages show:
+/// a file added or removed, or its title, summary or order).
+fn changed_pages(
+    old: &[load::content::Commentary],
+    new: &[load::content::Commentary],
+) -> Option<std::collections::BTreeSet<String>> {
+    let same_pages = old.len() == new.len() && old.iter().zip(new).all(|(a, b)| a.page == b.page);
+    if !same_pages {
+        return None;
+    }
+    let mut changed = std::collections::BTreeSet::new();
+    for (a, b) in old.iter().zip(new) {
+        if a == b {
+            continue;
+        }
+        let (fa, fb) = (&a.front, &b.front);
+        if fa.title != fb.title
+            || fa.summary != fb.summary
+            || fa.order != fb.order
+            || fa.draft != fb.draft
+        {
+            return None;
+        }
+        changed.insert(b.page.clone());
+    }
+    Some(changed)
 }
 
 /// Is this changed path one of ours, and not an editor's swap or temp file?
@@ -231,7 +285,11 @@ fn watch(
             format!("{} and {} more", changed[0], changed.len() - 1)
         };
         match builder.build(full) {
-            Ok((files, base_path)) => {
+            Ok(Rebuilt {
+                files,
+                base_path,
+                pages_rendered,
+            }) => {
                 let mut served = state.served.write().unwrap_or_else(|e| e.into_inner());
                 let pages_changed = files
                     .iter()
@@ -243,7 +301,7 @@ fn watch(
                 served.error = None;
                 drop(served);
                 println!(
-                    "{what} changed: {pages_changed} of {pages} pages changed ({}) in {} ms",
+                    "{what} changed: {} ({pages_rendered} of {pages} pages rendered, {pages_changed} changed) in {} ms",
                     if full {
                         "full rebuild"
                     } else {
@@ -512,6 +570,30 @@ mod tests {
         assert_eq!(relevant(root, Path::new("/p/content/index.md~")), None);
         assert_eq!(relevant(root, Path::new("/p/content/4913")), None);
         assert_eq!(relevant(root, Path::new("/p/site/index.html")), None);
+    }
+
+    #[test]
+    fn a_body_edit_touches_its_page_and_a_summary_edit_every_page() {
+        let file = |page: &str, summary: &str, body: &str| load::content::Commentary {
+            file: format!("content/{page}index.md"),
+            page: page.into(),
+            front: load::content::FrontMatter {
+                summary: Some(summary.into()),
+                ..Default::default()
+            },
+            body: body.into(),
+            body_line: 4,
+        };
+        let old = vec![file("", "s", "a"), file("regions/x/", "s", "b")];
+        let body = vec![file("", "s", "a"), file("regions/x/", "s", "B")];
+        assert_eq!(
+            changed_pages(&old, &body),
+            Some(["regions/x/".to_string()].into())
+        );
+        let summary = vec![file("", "s", "a"), file("regions/x/", "S", "b")];
+        assert_eq!(changed_pages(&old, &summary), None);
+        assert_eq!(changed_pages(&old, &old[..1]), None);
+        assert_eq!(changed_pages(&old, &old), Some(Default::default()));
     }
 
     #[test]

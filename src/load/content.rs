@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::{located, parse_yaml, read_text};
 use crate::model::Survey;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     /// Heading of the commentary (the page keeps its own title).
@@ -32,7 +32,7 @@ pub struct FrontMatter {
     pub draft: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Commentary {
     /// As shown in messages: `content/regions/tokyo/index.md`.
     pub file: String,

@@ -48,17 +48,36 @@ pub fn cache_dir(project: &Project) -> PathBuf {
     project.root.join(".surveysite-cache/charts")
 }
 
-pub fn site(project: &Project) -> Result<Site> {
-    let tera = templates::load(&project.root)?;
+/// What every page needs and a commentary edit does not change: templates and charts.
+pub struct Prepared {
+    pub templates: templates::Templates,
+    pub charts: Charts,
+    pub stats: charts::RenderStats,
+}
+
+pub fn prepare(project: &Project) -> Result<Prepared> {
+    let templates = templates::load(&project.root)?;
     let specs = charts::specs(&project.survey);
     let (svgs, stats) = charts::render_all(&specs, Some(&cache_dir(project)))?;
-    let charts = Charts { specs, svgs };
-    let commentary = commentary::render_all(project, &charts, &tera)?;
+    Ok(Prepared {
+        templates,
+        charts: Charts { specs, svgs },
+        stats,
+    })
+}
 
+/// Renders the pages `wanted` accepts, with the CSV files of their charts.
+pub fn render_pages(
+    project: &Project,
+    prepared: &Prepared,
+    wanted: &dyn Fn(&pages::Page) -> bool,
+) -> Result<Vec<OutputFile>> {
+    let charts = &prepared.charts;
+    let commentary = commentary::render_all(project, charts, &prepared.templates)?;
     let mut files = Vec::new();
-    for page in pages::list(project) {
-        let context = pages::context(project, &page, &charts, &commentary);
-        let html = templates::render(&tera, page.kind.template(), &context)?;
+    for page in pages::list(project).into_iter().filter(|p| wanted(p)) {
+        let context = pages::context(project, &page, charts, &commentary);
+        let html = templates::render(&prepared.templates, page.kind.template(), &context)?;
         files.push(OutputFile {
             path: page.output_file(),
             bytes: html.into_bytes(),
@@ -72,6 +91,21 @@ pub fn site(project: &Project) -> Result<Site> {
             }
         }
     }
+    Ok(files)
+}
+
+pub fn site(project: &Project) -> Result<Site> {
+    let prepared = prepare(project)?;
+    let files = site_with(project, &prepared)?;
+    Ok(Site {
+        files,
+        charts: prepared.stats,
+    })
+}
+
+/// Every file of the site, from prepared templates and charts.
+pub fn site_with(project: &Project, prepared: &Prepared) -> Result<Vec<OutputFile>> {
+    let mut files = render_pages(project, prepared, &|_| true)?;
     files.push(OutputFile {
         path: pages::DATA_CSV.into(),
         bytes: charts::csv_bytes(&pages::all_data_rows(&project.survey)),
@@ -118,10 +152,7 @@ pub fn site(project: &Project) -> Result<Site> {
         bytes: robots.into_bytes(),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Site {
-        files,
-        charts: stats,
-    })
+    Ok(files)
 }
 
 /// sitemap.xml with the absolute URL of every page; none without a base URL (a sitemap needs

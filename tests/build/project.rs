@@ -108,7 +108,10 @@ fn draft_commentary_is_left_out_of_build() {
     );
     let site = project.build();
     let page = site.page("regions/tokyo/q3/");
-    assert!(!page.contains("まだ公開しない文章です。"), "a draft is not published");
+    assert!(
+        !page.contains("まだ公開しない文章です。"),
+        "a draft is not published"
+    );
     assert!(!page.contains("下書きの見出し"));
     // Without the flag it is published.
     project.write(
@@ -116,5 +119,8 @@ fn draft_commentary_is_left_out_of_build() {
         "---\ntitle: 下書きの見出し\n---\nまだ公開しない文章です。\n",
     );
     let site = project.build_into(&project.path("site2"), &[]);
-    assert!(site.page("regions/tokyo/q3/").contains("まだ公開しない文章です。"));
+    assert!(
+        site.page("regions/tokyo/q3/")
+            .contains("まだ公開しない文章です。")
+    );
 }
