@@ -109,7 +109,7 @@ pub fn run(options: Options) -> Result<()> {
         .clone();
 
     let (tx, rx) = mpsc::channel();
-    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(80), None, tx)
+    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(50), None, tx)
         .context("starting the file watcher")?;
     for name in ["content", "data", "templates"] {
         let dir = root.join(name);
