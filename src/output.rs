@@ -12,7 +12,8 @@ use crate::render::OutputFile;
 /// Written into every output folder, so that a later build knows the folder is its own.
 pub const MARKER: &str = ".surveysite";
 
-pub fn write(output: &Path, files: &[OutputFile], force: bool) -> Result<()> {
+pub fn write(output: &Path, root: &Path, files: &[OutputFile], force: bool) -> Result<()> {
+    guard_inputs(output, root)?;
     if output.exists() && !force && !is_ours(output)? {
         anyhow::bail!(
             "{} exists, is not empty and was not made by surveysite: refusing to replace it (use --force to replace it anyway)",
@@ -64,12 +65,69 @@ fn swap(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<()> 
             return Err(e)
                 .with_context(|| format!("moving the new site into {}", output.display()));
         }
-        fs::remove_dir_all(&old).with_context(|| format!("removing {}", old.display()))?;
+        // The new site is in place: a leftover old copy is not a failed build.
+        if let Err(e) = fs::remove_dir_all(&old) {
+            eprintln!(
+                "warning: could not remove the previous site at {}: {e}",
+                old.display()
+            );
+        }
     } else {
         fs::rename(staging, output)
             .with_context(|| format!("moving the new site into {}", output.display()))?;
     }
     Ok(())
+}
+
+/// The output replaces a whole folder: never the project, a folder holding it, or its inputs
+/// (not even with --force).
+fn guard_inputs(output: &Path, root: &Path) -> Result<()> {
+    let out = resolved(output);
+    let root = resolved(root);
+    if root.starts_with(&out) {
+        anyhow::bail!(
+            "--output {} is the project folder or holds it: building there would replace report.yaml, data/ and content/ (choose e.g. {})",
+            output.display(),
+            root.join("site").display()
+        );
+    }
+    for input in ["content", "data", "templates", ".git"] {
+        if out.starts_with(root.join(input)) {
+            anyhow::bail!(
+                "--output {} is inside the project's {input}/ folder, which the build reads: choose a folder outside it",
+                output.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// An absolute path with `.` and `..` folded and symlinks resolved as far as the path exists.
+fn resolved(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut lexical = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    let mut existing = lexical.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        let Some(name) = existing.file_name().map(|n| n.to_os_string()) else {
+            break;
+        };
+        rest.push(name);
+        existing.pop();
+    }
+    let mut out = existing.canonicalize().unwrap_or(existing);
+    out.extend(rest.into_iter().rev());
+    out
 }
 
 /// An output folder may be replaced when it is empty or holds our marker.
@@ -83,4 +141,23 @@ fn is_ours(output: &Path) -> Result<bool> {
     let mut entries =
         fs::read_dir(output).with_context(|| format!("reading {}", output.display()))?;
     Ok(entries.next().is_none())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_project_and_its_inputs_are_never_the_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("report");
+        fs::create_dir_all(root.join("data")).unwrap();
+        assert!(guard_inputs(&root, &root).is_err());
+        assert!(guard_inputs(tmp.path(), &root).is_err());
+        assert!(guard_inputs(&root.join("data"), &root).is_err());
+        assert!(guard_inputs(&root.join("data/out"), &root).is_err());
+        assert!(guard_inputs(&root.join("site/../data"), &root).is_err());
+        assert!(guard_inputs(&root.join("site"), &root).is_ok());
+        assert!(guard_inputs(&tmp.path().join("elsewhere"), &root).is_ok());
+    }
 }

@@ -79,9 +79,20 @@ pub fn validate_base_url(base_url: &str) -> Result<(), String> {
             "\"{base_url}\" is not an http(s) URL with a host (expected e.g. https://user.github.io/repo/)"
         ));
     }
-    if base_url.contains(['?', '#', ' ', '"', '<', '>']) {
+    // The URL lands in attributes, robots.txt and the preview server's paths: keep it plain.
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-._~/:".contains(c);
+    if let Some(c) = rest.chars().find(|c| !plain(*c)) {
         return Err(format!(
-            "\"{base_url}\" must not hold a query, fragment, space or quote"
+            "\"{base_url}\" holds {c:?}: use a plain ASCII URL (letters, digits, - . _ ~ /), without query, fragment or spaces"
+        ));
+    }
+    let path = rest.split_once('/').map_or("", |(_, p)| p);
+    if path.split('/').any(|s| s == "." || s == "..")
+        || path.contains("//")
+        || path.starts_with('/')
+    {
+        return Err(format!(
+            "\"{base_url}\" has an empty, . or .. segment in its path"
         ));
     }
     Ok(())
@@ -145,5 +156,11 @@ mod tests {
         assert!(validate_base_url("u.github.io/repo").is_err());
         assert!(validate_base_url("ftp://x/").is_err());
         assert!(validate_base_url("https:///x").is_err());
+        assert!(validate_base_url("https://example.jp/報告書/").is_err());
+        assert!(validate_base_url("https://example.jp/a\nb/").is_err());
+        assert!(validate_base_url("https://example.jp/a/../b/").is_err());
+        assert!(validate_base_url("https://example.jp//a/").is_err());
+        assert!(validate_base_url("https://example.jp/a?x=1").is_err());
+        assert!(validate_base_url("http://localhost:8000/repo/").is_ok());
     }
 }

@@ -33,7 +33,7 @@ pub fn run(
         eprintln!("warning: {e}");
     }
     let output = output.unwrap_or_else(|| root.join("site"));
-    crate::output::write(&output, &site.files, force)?;
+    crate::output::write(&output, root, &site.files, force)?;
     let pages = site
         .files
         .iter()

@@ -328,7 +328,11 @@ fn watch(
 }
 
 fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header")
+    // Values are ASCII (base URLs are checked, site paths are slugs); should one not be a valid
+    // header value, a harmless constant header stands in rather than a panic.
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|()| {
+        Header::from_bytes(&b"X-Surveysite-Dropped"[..], &b"1"[..]).expect("a constant header")
+    })
 }
 
 fn content_type(path: &str) -> &'static str {
