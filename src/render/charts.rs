@@ -86,8 +86,11 @@ pub fn specs(survey: &Survey) -> BTreeMap<String, ChartSpec> {
     let mut out = BTreeMap::new();
     for q in survey.questions.iter().filter(|q| q.kind.is_choice()) {
         for r in &survey.regions {
-            let spec = region_question(survey, r, q);
-            out.insert(spec.id.clone(), spec);
+            // Without a known base there are no percentages to plot: the table alone says it.
+            if survey.base_count(&r.id, q).value().is_some_and(|b| b > 0) {
+                let spec = region_question(survey, r, q);
+                out.insert(spec.id.clone(), spec);
+            }
             if let Some(spec) = crosstab(survey, r, q) {
                 out.insert(spec.id.clone(), spec);
             }

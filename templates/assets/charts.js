@@ -16,10 +16,13 @@
     var svg = box.querySelector('svg');
     var label = svg ? svg.getAttribute('aria-label') : '';
     var ratio = svg ? svg.getAttribute('width') + ' / ' + svg.getAttribute('height') : '2 / 1';
+    // ECharts shows the tooltip as HTML: every piece is escaped (labels may come from
+    // respondents' cells in projects made with `surveysite new --from`).
+    var esc = echarts.format.encodeHTML;
     option.tooltip = { trigger: 'item', formatter: function (p) {
       var v = Array.isArray(p.value) ? p.value : [p.value];
       var text = v.length > 2 && v[2] !== '' ? v[2] : v[0];
-      return p.seriesName + '<br>' + (p.name ? p.name.replace(/\n/g, '') + ': ' : '') + text;
+      return esc(String(p.seriesName)) + '<br>' + (p.name ? esc(String(p.name).replace(/\n/g, '')) + ': ' : '') + esc(String(text));
     } };
     option.animation = false; // the build-time SVG was already shown: no growing bars
     option.toolbox = { right: 0, top: 0, feature: { saveAsImage: { title: '画像として保存', pixelRatio: 2 } } };

@@ -244,3 +244,27 @@ fn the_whole_report_csv_keeps_not_reported_apart_from_zero() {
         ["…", "", "導入予定あり・導入予定なしの病院", "170"]
     );
 }
+
+#[test]
+fn a_question_whose_base_is_not_reported_has_no_chart_and_no_bars() {
+    // Q2 is asked of the hospitals that adopted a system (Q1 adopted): without that count the
+    // base is unknown, so no percentage, bar or chart can be drawn for Q2.
+    let project = Project::example();
+    project.replace_line(
+        "data/counts.csv",
+        "ku-seinanbu,q1,adopted,4",
+        "ku-seinanbu,q1,adopted,…",
+    );
+    let site = project.build();
+    let html = site.page("regions/ku-seinanbu/q2/");
+    assert!(figures(&html).is_empty(), "no chart without a base");
+    assert!(!html.contains("width: %"), "no bar without a share");
+    assert!(!html.contains("（）"));
+    let table = crate::common::table_captioned(&html, "Q2");
+    let row = table.row("医療機関間での患者情報の共有が円滑・効率的に行えるようになった");
+    assert_eq!(row.td[0], "2");
+    assert_eq!(row.td[1], "", "no percentage of an unknown base");
+    // The comparison chart leaves the region out and keeps the other.
+    let q = figures(&site.page("questions/q2/"))[0].to_string();
+    assert!(svg_texts(&q).join("|").contains("68.8%"));
+}
