@@ -49,7 +49,7 @@ fn main() {
         panic!(
             "build.rs: charming {version} does not ship {BUNDLE} (looked at {}). \
              surveysite pins charming =0.6.0 for this file; if you upgraded charming, update BUNDLE \
-             and ECHARTS_VERSION in src/render/charts.rs.",
+             and ECHARTS_VERSION in src/render/echarts.rs.",
             js.display()
         );
     }

@@ -253,6 +253,7 @@ pub fn percent(count: Count, base: Count) -> Option<String> {
     if b == 0 {
         return None;
     }
+    let (c, b) = (u128::from(c), u128::from(b));
     let tenths = (c * 2000 + b) / (2 * b);
     Some(format!("{}.{}%", tenths / 10, tenths % 10))
 }

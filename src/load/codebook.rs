@@ -181,6 +181,15 @@ fn build(raw: RawCodebook) -> Result<Survey> {
     for r in &raw.regions {
         new_id(&r.id, "region", &mut seen)?;
     }
+    if let Some(second) = raw.regions.iter().filter(|r| r.total).nth(1) {
+        return Err(at(
+            &second.id,
+            format!(
+                "region \"{}\" is the second with `total: true`: only one region holds the all-regions figures",
+                second.id.value
+            ),
+        ));
+    }
     if raw.regions.is_empty() {
         anyhow::bail!("{FILE}: `regions` is empty: a report needs at least one region");
     }

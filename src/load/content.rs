@@ -86,10 +86,12 @@ pub fn load(root: &Path, _survey: &Survey) -> Result<Vec<Commentary>> {
 pub fn page_of(file: &str) -> String {
     let rel = file.strip_prefix("content/").unwrap_or(file);
     let stem = rel.strip_suffix(".md").unwrap_or(rel);
-    let stem = stem
-        .strip_suffix("index")
-        .unwrap_or(stem)
-        .trim_end_matches('/');
+    // Only a whole `index` segment names its folder's page: `c-index.md` is page `c-index`.
+    let stem = if stem == "index" {
+        ""
+    } else {
+        stem.strip_suffix("/index").unwrap_or(stem)
+    };
     if stem.is_empty() {
         String::new()
     } else {
@@ -137,6 +139,14 @@ mod tests {
         assert_eq!(page_of("content/regions/tokyo/index.md"), "regions/tokyo/");
         assert_eq!(page_of("content/regions/tokyo.md"), "regions/tokyo/");
         assert_eq!(page_of("content/regions/tokyo/q1.md"), "regions/tokyo/q1/");
+        assert_eq!(
+            page_of("content/questions/c-index.md"),
+            "questions/c-index/"
+        );
+        assert_eq!(
+            page_of("content/questions/reindex/index.md"),
+            "questions/reindex/"
+        );
     }
 
     #[test]

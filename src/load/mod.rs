@@ -104,7 +104,12 @@ pub fn closest<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> Op
     known
         .into_iter()
         .map(|k| (edit_distance(&wanted, &k.chars().collect::<Vec<_>>()), k))
-        .filter(|(d, k)| *d <= (k.chars().count().max(wanted.len()) / 2).max(1))
+        // Close enough to be a typo: at most half the length, and never the whole id (for
+        // one-letter ids any other would do).
+        .filter(|(d, k)| {
+            *d <= k.chars().count().max(wanted.len()) / 2
+                && *d < k.chars().count().max(wanted.len())
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
 }
@@ -149,6 +154,9 @@ mod tests {
             Some("adopted")
         );
         assert_eq!(closest("zzzzzz", ["adopted", "planned"]), None);
+        assert_eq!(closest("北", ["東", "南"]), None);
+        assert_eq!(closest("a", ["t", "b"]), None);
+        assert_eq!(closest("q9", ["q1", "q2"]), Some("q1"));
     }
 
     #[test]

@@ -96,6 +96,10 @@ fn cell<'a>(row: &'a HashMap<String, String>, column: &str) -> &'a str {
     row.get(column).map_or("", String::as_str)
 }
 
+/// The largest count or number of respondents accepted (ten billion): far above any survey,
+/// far below where sums could overflow.
+pub const MAX_COUNT: u64 = 10_000_000_000;
+
 /// Collects every problem of a file, so that one run reports them all.
 #[derive(Default)]
 pub struct Problems(Vec<anyhow::Error>);
@@ -128,7 +132,13 @@ impl Problems {
 fn parse_count(text: &str) -> Option<Count> {
     match text {
         "…" | "..." | "NR" => Some(Count::NotReported),
-        _ => text.parse().ok().map(Count::Value),
+        // Digits only (no sign), and a size no survey reaches: sums and shares cannot overflow.
+        _ if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => text
+            .parse()
+            .ok()
+            .filter(|&n| n <= MAX_COUNT)
+            .map(Count::Value),
+        _ => None,
     }
 }
 
@@ -221,7 +231,7 @@ fn count_cell(file: &str, line: u64, text: &str) -> Result<Count> {
             file,
             line,
             None,
-            format!("count \"{text}\" is not a whole number (write … for a value the source does not report)"),
+            format!("count \"{text}\" is not a whole number up to {MAX_COUNT} (write … for a value the source does not report)"),
         )
     })
 }
@@ -310,6 +320,26 @@ fn load_crosstab(root: &Path, survey: &mut Survey, problems: &mut Problems) -> R
     for (line, row) in &table.rows {
         problems.add(crosstab_row(survey, table.file, *line, row));
     }
+    // When every group is given, the groups add up to the question's own count (the 計 row).
+    let mut sums: BTreeMap<(&str, &str, &str), (u64, usize)> = BTreeMap::new();
+    for ((region, question, _, option), count) in &survey.data.crosstab {
+        let entry = sums.entry((region, question, option)).or_default();
+        if let Count::Value(c) = count {
+            entry.0 += c;
+            entry.1 += 1;
+        }
+    }
+    let groups = survey.dimension.as_ref().map_or(0, |d| d.groups.len());
+    for ((region, question, option), (sum, given)) in sums {
+        if given == groups
+            && let Count::Value(total) = survey.count(region, question, option)
+            && sum != total
+        {
+            problems.add(Err(anyhow::anyhow!(
+                "{CROSSTAB}: the groups of {region} × {question} × {option} add up to {sum}, but {COUNTS} gives {total}"
+            )));
+        }
+    }
     Ok(())
 }
 
@@ -334,14 +364,17 @@ fn respondents_row(
     let (region, group) = (cell(row, "region"), cell(row, "group"));
     check_region(survey, file, line, region)?;
     let n = cell(row, "respondents");
-    let n: u64 = n.parse().map_err(|_| {
-        located(
-            file,
-            line,
-            None,
-            format!("respondents \"{n}\" is not a whole number"),
-        )
-    })?;
+    let n: u64 = parse_count(n)
+        .and_then(Count::value)
+        .ok_or(())
+        .map_err(|()| {
+            located(
+                file,
+                line,
+                None,
+                format!("respondents \"{n}\" is not a whole number (up to {MAX_COUNT})"),
+            )
+        })?;
     if group.is_empty() {
         if survey.data.respondents.insert(region.into(), n).is_some() {
             return Err(located(
@@ -360,10 +393,19 @@ fn respondents_row(
             group,
             "a group is given but the codebook has no `dimension`",
         )?;
-        survey
+        if survey
             .data
             .group_respondents
-            .insert((region.into(), group.into()), n);
+            .insert((region.into(), group.into()), n)
+            .is_some()
+        {
+            return Err(located(
+                file,
+                line,
+                None,
+                format!("region \"{region}\", group \"{group}\" is given twice"),
+            ));
+        }
     }
     Ok(())
 }
@@ -445,10 +487,15 @@ fn crosstab_row(
             format!("count {c} is larger than the group's {n} respondents ({RESPONDENTS})"),
         ));
     }
-    survey.data.crosstab.insert(
-        (region.into(), question.into(), group.into(), option.into()),
-        count,
-    );
+    let key = (region.into(), question.into(), group.into(), option.into());
+    if survey.data.crosstab.insert(key, count).is_some() {
+        return Err(located(
+            file,
+            line,
+            None,
+            format!("{region} × {question} × {group} × {option} is given twice"),
+        ));
+    }
     Ok(())
 }
 
@@ -568,5 +615,11 @@ mod tests {
         assert_eq!(parse_count(""), None);
         assert_eq!(parse_count("-1"), None);
         assert_eq!(parse_count("3.5"), None);
+        assert_eq!(parse_count("+6"), None);
+        assert_eq!(parse_count("18446744073709551615"), None);
+        assert_eq!(
+            parse_count("10000000000"),
+            Some(Count::Value(10_000_000_000))
+        );
     }
 }

@@ -727,7 +727,7 @@ pub fn render_all(
     let mut todo = Vec::new();
     let mut stats = RenderStats::default();
     for (id, spec, json, key) in &jobs {
-        match cache.and_then(|dir| std::fs::read_to_string(cache_file(dir, *key)).ok()) {
+        match cache.and_then(|dir| read_cached(dir, *key)) {
             Some(svg) => {
                 out.insert((*id).clone(), finish_svg(&svg, spec));
                 stats.cached += 1;
@@ -764,8 +764,7 @@ pub fn render_all(
                         .with_context(|| format!("chart {id}"));
                     if let (Ok(svg), Some(dir)) = (&svg, cache) {
                         // A cache that cannot be written only costs time on the next build.
-                        let _ = std::fs::create_dir_all(dir)
-                            .and_then(|()| std::fs::write(cache_file(dir, *key), svg));
+                        let _ = write_cached(dir, *key, svg);
                     }
                     results.lock().unwrap().push(((*id).clone(), svg));
                 }
@@ -785,6 +784,28 @@ fn cache_key(json: &str, width: u32, height: u32) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     (json, width, height, ECHARTS_VERSION, RENDER_VERSION).hash(&mut h);
     h.finish()
+}
+
+/// A cached SVG, if it is whole (a build killed mid-write must not leave a broken chart).
+fn read_cached(dir: &Path, key: u64) -> Option<String> {
+    let svg = std::fs::read_to_string(cache_file(dir, key)).ok()?;
+    (svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>")).then_some(svg)
+}
+
+/// Writes beside the final name and renames, so a reader never sees half a file.
+fn write_cached(dir: &Path, key: u64, svg: &str) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let file = cache_file(dir, key);
+    let tmp = file.with_extension(
+        format!(
+            "tmp-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        )
+        .replace(['(', ')'], ""),
+    );
+    std::fs::write(&tmp, svg)?;
+    std::fs::rename(&tmp, &file)
 }
 
 fn cache_file(dir: &Path, key: u64) -> PathBuf {
@@ -891,6 +912,20 @@ mod tests {
         assert_eq!(
             strip_ecmeta(svg),
             r##"<path d="M0 0" fill="#0072B2" class="x">"##
+        );
+    }
+
+    #[test]
+    fn a_truncated_cache_file_is_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        write_cached(dir.path(), 7, "<svg width=\"1\"></svg>").unwrap();
+        assert!(read_cached(dir.path(), 7).is_some());
+        std::fs::write(cache_file(dir.path(), 7), "<svg width=\"1\"><path").unwrap();
+        assert!(read_cached(dir.path(), 7).is_none());
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
         );
     }
 

@@ -418,7 +418,7 @@ fn key_figure(survey: &Survey, region: &Region, q: &Question) -> Value {
                 q.key_option.is_none()
                     && q.options
                         .iter()
-                        .any(|o| survey.count(&region.id, &q.id, &o.id) == Count::NotReported)
+                        .any(|o| survey.count(&region.id, &q.id, &o.id).value().is_none())
             );
             v
         }
@@ -574,7 +574,6 @@ fn crosstab(survey: &Survey, region: &Region, q: &Question) -> Value {
     if options.is_empty() {
         return Value::Null;
     }
-    let mut totals = vec![Some(0u64); options.len()];
     let mut rows = Vec::new();
     for g in &d.groups {
         let n = survey
@@ -584,25 +583,24 @@ fn crosstab(survey: &Survey, region: &Region, q: &Question) -> Value {
             .map_or(Count::NotReported, |&n| Count::Value(n));
         let cells: Vec<Value> = options
             .iter()
-            .enumerate()
-            .map(|(i, o)| {
+            .map(|o| {
                 let c = survey
                     .data
                     .crosstab
                     .get(&(region.id.clone(), q.id.clone(), g.id.clone(), o.id.clone()))
                     .copied()
                     .unwrap_or(Count::NotReported);
-                totals[i] = totals[i].zip(c.value()).map(|(a, b)| a + b);
                 json!({"count": format_count(c), "percent": percent(c, n), "not_reported": c == Count::NotReported, "suppressed": c == Count::Suppressed})
             })
             .collect();
         rows.push(json!({"label": g.label, "n": format_count(n), "cells": cells}));
     }
     let n = survey.respondents(&region.id);
-    let total_cells: Vec<Value> = totals
+    // The 計 row is the question's own count of the option (loading checks the groups add up).
+    let total_cells: Vec<Value> = options
         .iter()
-        .map(|t| {
-            let c = t.map_or(Count::NotReported, Count::Value);
+        .map(|o| {
+            let c = survey.count(&region.id, &q.id, &o.id);
             json!({"count": format_count(c), "percent": percent(c, n), "not_reported": c == Count::NotReported, "suppressed": c == Count::Suppressed})
         })
         .collect();
