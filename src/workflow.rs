@@ -38,9 +38,13 @@ jobs:
             ~/.cargo/bin
             ~/.cargo/registry
             .surveysite-cache
-          key: ${{{{ runner.os }}}}-surveysite-v1
+          # A new key every run (caches are immutable per key), restored from the latest.
+          key: ${{{{ runner.os }}}}-surveysite-${{{{ github.run_id }}}}
+          restore-keys: ${{{{ runner.os }}}}-surveysite-
       - name: Install surveysite
-        run: command -v surveysite || {install}
+        # cargo install skips the build when the installed binary is from the same commit.
+        run: |
+          {install}
       - name: Check the report
         run: surveysite check --base-url "${{{{ steps.pages.outputs.base_url }}}}/"
       - name: Build the site

@@ -24,10 +24,10 @@ use super::echarts::{ECHARTS_VERSION, Engine};
 use super::pages::{NOT_REPORTED, format_count, question_label};
 use crate::model::{ChoiceOption, Count, Question, QuestionKind, Region, Survey, percent, share};
 
-/// Okabe–Ito: distinguishable with the common colour-vision deficiencies (yellow left out: too
-/// little contrast on white).
+/// Okabe–Ito hues (distinguishable with the common colour-vision deficiencies), the light ones
+/// darkened to at least 3:1 against white; yellow left out.
 pub const PALETTE: &[&str] = &[
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#6E6E6E",
+    "#0072B2", "#B07800", "#007A5A", "#C26A9B", "#2F8FC8", "#D55E00", "#6E6E6E",
 ];
 const FONT: &str = "Hiragino Sans, Hiragino Kaku Gothic ProN, Yu Gothic, YuGothic, Meiryo, Noto Sans JP, Noto Sans CJK JP, sans-serif";
 const TEXT: &str = "#1f2328";
@@ -140,19 +140,32 @@ fn text_style() -> TextStyle {
 
 /// White text on the dark colours of the palette, dark text on the light ones.
 fn label_colour(background: &str) -> &'static str {
-    let hex = background.trim_start_matches('#');
-    let c = |i: usize| {
-        u8::from_str_radix(hex.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0) as f64 / 255.0
-    };
-    let lin = |v: f64| {
+    let (bg, white, dark) = (luminance(background), 1.0, luminance(TEXT));
+    // Whichever of white and dark text stands out more from the bar.
+    if contrast(white, bg) >= contrast(dark, bg) {
+        "#ffffff"
+    } else {
+        TEXT
+    }
+}
+
+fn contrast(a: f64, b: f64) -> f64 {
+    (a.max(b) + 0.05) / (a.min(b) + 0.05)
+}
+
+/// WCAG relative luminance of `#rrggbb`.
+fn luminance(colour: &str) -> f64 {
+    let hex = colour.trim_start_matches('#');
+    let channel = |i: usize| {
+        let v =
+            u8::from_str_radix(hex.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0) as f64 / 255.0;
         if v <= 0.03928 {
             v / 12.92
         } else {
             ((v + 0.055) / 1.055).powf(2.4)
         }
     };
-    let l = 0.2126 * lin(c(0)) + 0.7152 * lin(c(2)) + 0.0722 * lin(c(4));
-    if l > 0.3 { TEXT } else { "#ffffff" }
+    0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
 }
 
 /// The label every bar shows: the text carried in its data point (see `point`).
@@ -290,8 +303,10 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
                 .show(false)
                 .data(vec![region.title.clone()]),
         );
-        for (i, (o, c)) in shown.iter().enumerate() {
+        for (o, c) in &shown {
             let pct = share(*c, base).unwrap_or(0.0);
+            // An option keeps its colour on every page, whatever else is left out.
+            let i = q.options.iter().position(|x| x.id == o.id).unwrap_or(0);
             let colour = PALETTE[i % PALETTE.len()];
             let inside = if pct >= 9.0 {
                 percent(*c, base).unwrap_or_default()
@@ -573,7 +588,7 @@ fn crosstab(survey: &Survey, region: &Region, q: &Question) -> Option<ChartSpec>
     let mut csv_rows = vec![vec![
         "地域".to_string(),
         d.title.clone(),
-        "病院数".into(),
+        format!("{}数", survey.unit),
         "選択肢".into(),
         "件数".into(),
         "割合(%)".into(),
@@ -938,6 +953,13 @@ mod tests {
     fn label_text_contrasts_with_the_bar() {
         assert_eq!(label_colour("#0072B2"), "#ffffff");
         assert_eq!(label_colour("#E69F00"), TEXT);
+    }
+
+    #[test]
+    fn every_colour_stands_out_from_the_page() {
+        for c in PALETTE {
+            assert!(contrast(1.0, luminance(c)) >= 3.0, "{c} on white");
+        }
     }
 
     #[test]

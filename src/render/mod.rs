@@ -116,6 +116,12 @@ pub fn site_with(project: &Project, prepared: &Prepared) -> Result<Vec<OutputFil
             bytes: templates::asset(&project.root, name, default)?,
         });
     }
+    for (name, bytes) in templates::extra_assets(&project.root)? {
+        files.push(OutputFile {
+            path: format!("assets/{name}"),
+            bytes,
+        });
+    }
     if project.config.settings.interactive_charts {
         files.push(OutputFile {
             path: "assets/echarts.min.js".into(),

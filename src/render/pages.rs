@@ -255,6 +255,7 @@ pub fn context(
             "source": config.source,
             "interactive_charts": config.settings.interactive_charts,
             "suppression": config.settings.suppression.is_some(),
+            "unit": survey.unit,
         },
         "page": {
             "kind": format!("{:?}", page.kind).to_lowercase(),

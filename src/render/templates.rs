@@ -91,6 +91,34 @@ pub fn load(root: &Path) -> Result<Templates> {
 }
 
 /// The project's override of an asset, or the built-in one.
+/// The project's own files in templates/assets/ (a logo, a font, extra CSS), by name, except
+/// those the build writes itself (`ASSETS`, charts.js).
+pub fn extra_assets(root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let dir = root.join("templates/assets");
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = entry?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry
+            .path()
+            .strip_prefix(&dir)?
+            .to_string_lossy()
+            .replace('\\', "/");
+        if ASSETS.iter().any(|(n, _)| *n == name) || name == "charts.js" || name.starts_with('.') {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path())
+            .map_err(|e| anyhow::anyhow!("reading templates/assets/{name}: {e}"))?;
+        out.push((name, bytes));
+    }
+    Ok(out)
+}
+
 pub fn asset(root: &Path, name: &str, default: &str) -> Result<Vec<u8>> {
     let path = root.join("templates/assets").join(name);
     if path.is_file() {

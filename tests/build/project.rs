@@ -124,3 +124,22 @@ fn draft_commentary_is_left_out_of_build() {
             .contains("まだ公開しない文章です。")
     );
 }
+
+#[test]
+fn extra_files_in_templates_assets_are_published() {
+    let project = Project::example();
+    project.write(
+        "templates/assets/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    let site = project.build();
+    let files = site.files();
+    assert_eq!(
+        files["assets/logo.svg"],
+        b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
+    );
+    assert!(
+        files.contains_key("assets/style.css"),
+        "the built-in style stays"
+    );
+}
