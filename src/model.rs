@@ -191,6 +191,23 @@ impl Survey {
             .map_or(Count::NotReported, |&n| Count::Value(n))
     }
 
+    /// Respondents of a region in one group of the dimension.
+    pub fn group_respondents(&self, region: &str, group: &str) -> Count {
+        self.data
+            .group_respondents
+            .get(&(region.into(), group.into()))
+            .map_or(Count::NotReported, |&n| Count::Value(n))
+    }
+
+    /// A cross-tab cell: the count of an option within one group of the dimension.
+    pub fn crosstab_count(&self, region: &str, question: &str, group: &str, option: &str) -> Count {
+        self.data
+            .crosstab
+            .get(&(region.into(), question.into(), group.into(), option.into()))
+            .copied()
+            .unwrap_or(Count::NotReported)
+    }
+
     /// The number of respondents a question was asked of in a region.
     pub fn base_count(&self, region: &str, question: &Question) -> Count {
         let Some(base) = self.base(&question.base) else {

@@ -21,7 +21,7 @@ use charming::element::{
 use charming::series::Bar;
 
 use super::echarts::{ECHARTS_VERSION, Engine};
-use super::pages::{NOT_REPORTED, format_count, question_label};
+use super::pages::{NOT_REPORTED, base_title, format_count, question_label};
 use crate::model::{ChoiceOption, Count, Question, QuestionKind, Region, Survey, percent, share};
 
 /// Okabe–Ito hues (distinguishable with the common colour-vision deficiencies), the light ones
@@ -379,13 +379,6 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
     }
 }
 
-fn base_title(survey: &Survey, q: &Question) -> String {
-    survey
-        .base(&q.base)
-        .map(|b| b.title.clone())
-        .unwrap_or_default()
-}
-
 fn csv_header() -> Vec<String> {
     ["地域", "設問", "選択肢", "件数", "割合(%)", "対象(n)"]
         .map(String::from)
@@ -556,28 +549,9 @@ fn crosstab(survey: &Survey, region: &Region, q: &Question) -> Option<ChartSpec>
     let groups: Vec<(String, Count)> = d
         .groups
         .iter()
-        .map(|g| {
-            let n = survey
-                .data
-                .group_respondents
-                .get(&(region.id.clone(), g.id.clone()))
-                .map_or(Count::NotReported, |&n| Count::Value(n));
-            (g.id.clone(), n)
-        })
+        .map(|g| (g.id.clone(), survey.group_respondents(&region.id, &g.id)))
         .collect();
-    let get = |group: &str, option: &str| {
-        survey
-            .data
-            .crosstab
-            .get(&(
-                region.id.clone(),
-                q.id.clone(),
-                group.to_string(),
-                option.to_string(),
-            ))
-            .copied()
-            .unwrap_or(Count::NotReported)
-    };
+    let get = |group: &str, option: &str| survey.crosstab_count(&region.id, &q.id, group, option);
     let max = groups
         .iter()
         .filter_map(|(_, n)| n.value())

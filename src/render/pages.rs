@@ -319,8 +319,7 @@ fn home(survey: &Survey) -> Value {
                 json!({
                     "label": g.label,
                     "cells": survey.regions.iter().map(|r| {
-                        let n = survey.data.group_respondents.get(&(r.id.clone(), g.id.clone()))
-                            .map_or(Count::NotReported, |&n| Count::Value(n));
+                        let n = survey.group_respondents(&r.id, &g.id);
                         json!({"count": format_count(n), "not_reported": n == Count::NotReported, "suppressed": n == Count::Suppressed,
                                "percent": percent(n, survey.respondents(&r.id))})
                     }).collect::<Vec<_>>(),
@@ -331,7 +330,7 @@ fn home(survey: &Survey) -> Value {
     json!({ "respondent_groups": groups })
 }
 
-fn base_title(survey: &Survey, q: &Question) -> String {
+pub fn base_title(survey: &Survey, q: &Question) -> String {
     survey
         .base(&q.base)
         .map(|b| b.title.clone())
@@ -435,7 +434,11 @@ fn notes(survey: &Survey, region: Option<&Region>, q: &Question) -> Vec<String> 
                 notes.extend(
                     survey
                         .notes_for(&r.id, &q.id)
-                        .map(|n| format!("{}: {}", r.title, n.text)),
+                        // A note that already names its region needs no prefix.
+                        .map(|n| match n.text.starts_with(&r.title) {
+                            true => n.text.clone(),
+                            false => format!("{}: {}", r.title, n.text),
+                        }),
                 );
             }
         }
@@ -577,20 +580,11 @@ fn crosstab(survey: &Survey, region: &Region, q: &Question) -> Value {
     }
     let mut rows = Vec::new();
     for g in &d.groups {
-        let n = survey
-            .data
-            .group_respondents
-            .get(&(region.id.clone(), g.id.clone()))
-            .map_or(Count::NotReported, |&n| Count::Value(n));
+        let n = survey.group_respondents(&region.id, &g.id);
         let cells: Vec<Value> = options
             .iter()
             .map(|o| {
-                let c = survey
-                    .data
-                    .crosstab
-                    .get(&(region.id.clone(), q.id.clone(), g.id.clone(), o.id.clone()))
-                    .copied()
-                    .unwrap_or(Count::NotReported);
+                let c = survey.crosstab_count(&region.id, &q.id, &g.id, &o.id);
                 json!({"count": format_count(c), "percent": percent(c, n), "not_reported": c == Count::NotReported, "suppressed": c == Count::Suppressed})
             })
             .collect();
