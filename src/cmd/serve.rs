@@ -111,22 +111,20 @@ pub fn run(options: Options) -> Result<()> {
     let (tx, rx) = mpsc::channel();
     let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(50), None, tx)
         .context("starting the file watcher")?;
-    for name in ["content", "data", "templates"] {
-        let dir = root.join(name);
-        if dir.is_dir() {
-            debouncer
-                .watch(&dir, RecursiveMode::Recursive)
-                .with_context(|| format!("watching {}", dir.display()))?;
-        }
-    }
-    // report.yaml is watched through its folder (editors replace files on save).
+    // report.yaml is watched through its folder (editors replace files on save); so are the
+    // input folders' creation, so that a content/ made after start is watched too.
     debouncer
         .watch(&root, RecursiveMode::NonRecursive)
         .with_context(|| format!("watching {}", root.display()))?;
+    let mut inputs = InputWatch {
+        debouncer,
+        watched: Vec::new(),
+    };
+    inputs.watch_new_folders(&root)?;
 
     {
         let state = Arc::clone(&state);
-        std::thread::spawn(move || watch(rx, builder, &state));
+        std::thread::spawn(move || watch(rx, builder, inputs, &state));
     }
     {
         let server = Arc::clone(&server);
@@ -148,7 +146,6 @@ pub fn run(options: Options) -> Result<()> {
         std::thread::spawn(move || handle(request, &state));
     }
     state.broadcast(r#"{"type":"bye"}"#);
-    drop(debouncer);
     println!("stopped");
     Ok(())
 }
@@ -252,19 +249,49 @@ fn relevant(root: &Path, path: &Path) -> Option<String> {
         || name.ends_with(".tmp")
         || name == "4913";
     let ours = rel_str == "report.yaml"
+        || matches!(rel_str.as_str(), "content" | "data" | "templates")
         || rel_str.starts_with("content/")
         || rel_str.starts_with("data/")
         || rel_str.starts_with("templates/");
     (ours && !temp).then_some(rel_str)
 }
 
+/// The watcher of the input folders, and which of them it watches.
+struct InputWatch {
+    debouncer: notify_debouncer_full::Debouncer<
+        notify_debouncer_full::notify::RecommendedWatcher,
+        notify_debouncer_full::RecommendedCache,
+    >,
+    watched: Vec<&'static str>,
+}
+
+impl InputWatch {
+    /// Watches content/, data/ and templates/ where they exist and are not watched yet.
+    fn watch_new_folders(&mut self, root: &Path) -> Result<()> {
+        for name in ["content", "data", "templates"] {
+            let dir = root.join(name);
+            if dir.is_dir() && !self.watched.contains(&name) {
+                self.debouncer
+                    .watch(&dir, RecursiveMode::Recursive)
+                    .with_context(|| format!("watching {}", dir.display()))?;
+                self.watched.push(name);
+            }
+        }
+        Ok(())
+    }
+}
+
 fn watch(
     rx: Receiver<notify_debouncer_full::DebounceEventResult>,
     mut builder: Builder,
+    mut inputs: InputWatch,
     state: &State,
 ) {
     for events in rx {
         let Ok(events) = events else { continue };
+        if let Err(e) = inputs.watch_new_folders(&builder.root) {
+            eprintln!("warning: {e:#}");
+        }
         // Reading the inputs (our own rebuild included) is not a change.
         let mut changed: Vec<String> = events
             .iter()
@@ -574,6 +601,10 @@ mod tests {
         assert_eq!(relevant(root, Path::new("/p/content/index.md~")), None);
         assert_eq!(relevant(root, Path::new("/p/content/4913")), None);
         assert_eq!(relevant(root, Path::new("/p/site/index.html")), None);
+        assert_eq!(
+            relevant(root, Path::new("/p/content")).as_deref(),
+            Some("content")
+        );
     }
 
     #[test]
