@@ -164,6 +164,7 @@ impl Tally {
             .map(|&q| survey.questions[q].id.clone())
             .collect();
         let data = &mut survey.data;
+        data.rows_file = Some(file.to_string());
         for (ri, tally) in self.regions.iter().enumerate() {
             let is_total = Some(ri) == self.total;
             if tally.respondents == 0 && !is_total {
@@ -322,35 +323,35 @@ pub fn suppress_small_cells(survey: &mut Survey, s: &Suppression, rows: Option<&
         }
     }
 
-    if s.min_respondents_for_text > 0 {
-        withhold_text(survey, s.min_respondents_for_text, rows);
-    }
+    withhold_text(survey, s.min_respondents_for_text, rows);
 }
 
 /// The cell to hide so that the constraint's one hidden cell cannot be worked out, if any.
+/// Only suppressed figures are hidden: a not-reported one (`…`, or a cell the data does not
+/// give) is unknown to everyone, so a sum with such a part reveals nothing and is skipped.
 fn secondary(survey: &Survey, c: &Constraint) -> Option<Cell> {
-    let mut hidden = c
+    // Every figure of the sum, and the cell that holds it (none for a base or a shown total).
+    let mut figures: Vec<(Count, Option<&Cell>)> = c
         .cells
         .iter()
-        .filter(|cell| get(survey, cell).value().is_none())
-        .count();
-    let mut candidates: Vec<(u64, &Cell)> = c
-        .cells
-        .iter()
-        .filter_map(|cell| get(survey, cell).value().map(|v| (v, cell)))
+        .map(|cell| (get(survey, cell), Some(cell)))
         .collect();
     match &c.total {
         Total::Shown => {}
         Total::Base { region, question } => {
             let q = survey.question(question)?;
-            if survey.base_count(region, q).value().is_none() {
-                hidden += 1;
-            }
+            figures.push((survey.base_count(region, q), None));
         }
-        Total::Cell(cell) => match get(survey, cell).value() {
-            None => hidden += 1,
-            Some(v) => candidates.push((v, cell)),
-        },
+        Total::Cell(cell) => figures.push((get(survey, cell), Some(cell))),
+    }
+    let mut hidden = 0;
+    let mut candidates: Vec<(u64, &Cell)> = Vec::new();
+    for (count, cell) in figures {
+        match count {
+            Count::Value(v) => candidates.extend(cell.map(|cell| (v, cell))),
+            Count::Suppressed => hidden += 1,
+            Count::NotReported => return None,
+        }
     }
     if hidden != 1 {
         return None;
@@ -457,20 +458,30 @@ fn constraints(survey: &Survey, rows: Option<&FromRows>) -> Vec<Constraint> {
     out
 }
 
-/// Drops the free-text answers of regions with fewer than `min` respondents, leaving a note.
+/// Drops free-text answers that could identify respondents, leaving a note and recording them
+/// as withheld: those of regions with fewer than `min` respondents (0: no such rule), and the
+/// text typed into an その他 option whose count is hidden (listing it would count them).
 /// The total computed from every row lists every answer, so when only one region's answers to a
 /// question are withheld, the smallest other region's are too: otherwise the total minus the
 /// shown regions would be exactly the withheld answers.
 fn withhold_text(survey: &mut Survey, min: u64, rows: Option<&FromRows>) {
     let size = |r: &str| survey.respondents(r).value().unwrap_or(0);
+    let small = |r: &str| min > 0 && size(r) < min;
     let has_answers = |r: &str, q: &str| survey.answers_for(r, q).next().is_some();
+    let other_hidden = |r: &str, q: &str| {
+        survey.answers_for(r, q).any(|a| {
+            a.option
+                .as_ref()
+                .is_some_and(|o| survey.count(r, q, o) == Count::Suppressed)
+        })
+    };
     let mut withheld: BTreeSet<(String, String)> = BTreeSet::new();
     for q in &survey.questions {
         let mut regions: Vec<&str> = survey
             .regions
             .iter()
             .map(|r| r.id.as_str())
-            .filter(|r| size(r) < min && has_answers(r, &q.id))
+            .filter(|r| has_answers(r, &q.id) && (small(r) || other_hidden(r, &q.id)))
             .collect();
         if let Some(rows) = rows
             && let Some(total) = &rows.total
@@ -495,8 +506,10 @@ fn withhold_text(survey: &mut Survey, min: u64, rows: Option<&FromRows>) {
     for r in &survey.regions {
         for q in &survey.questions {
             if withheld.contains(&(r.id.clone(), q.id.clone())) {
-                let why = if size(&r.id) < min {
+                let why = if small(&r.id) {
                     format!("回答者が{min}{}未満の地域のため", survey.unit)
+                } else if other_hidden(&r.id, &q.id) {
+                    "「その他」の件数を秘匿しているため".to_string()
                 } else {
                     "回答者の少ない他の地域の回答を特定できないようにするため".to_string()
                 };
@@ -512,6 +525,7 @@ fn withhold_text(survey: &mut Survey, min: u64, rows: Option<&FromRows>) {
         .data
         .answers
         .retain(|a| !withheld.contains(&(a.region.clone(), a.question.clone())));
+    survey.data.withheld.extend(withheld);
     survey.notes.extend(notes);
 }
 
@@ -678,6 +692,139 @@ mod tests {
         assert_eq!(count(&s, "t", "q2", "x"), Count::Value(8));
         // 0 stays shown.
         assert_eq!(count(&s, "a", "q2", "z"), Count::Value(0));
+    }
+
+    fn suppress(s: &mut Survey, threshold: u64, rows: Option<&FromRows>) {
+        suppress_small_cells(
+            s,
+            &Suppression {
+                threshold,
+                min_respondents_for_text: 0,
+            },
+            rows,
+        );
+    }
+
+    #[test]
+    fn a_not_reported_part_is_not_a_hidden_one() {
+        // Aggregated tables: a × q1 is yes 10, no … (not reported). Nothing is small, and a sum
+        // with an unknown part gives nothing away: yes stays.
+        let mut s = survey();
+        s.data.respondents.insert("a".into(), 20);
+        let key = |o: &str| ("a".to_string(), "q1".to_string(), o.to_string());
+        s.data.counts.insert(key("yes"), Count::Value(10));
+        s.data.counts.insert(key("no"), Count::NotReported);
+        suppress(&mut s, 5, None);
+        assert_eq!(count(&s, "a", "q1", "yes"), Count::Value(10));
+
+        // One small count beside a not-reported one: only the small one is hidden, since
+        // 20 - 10 = 12 + … tells nothing about it.
+        let mut s = survey();
+        s.questions.push(question(
+            "q4",
+            QuestionKind::Single,
+            "all",
+            &["x", "y", "z"],
+        ));
+        s.data.respondents.insert("a".into(), 20);
+        let key = |o: &str| ("a".to_string(), "q4".to_string(), o.to_string());
+        s.data.counts.insert(key("x"), Count::Value(2));
+        s.data.counts.insert(key("y"), Count::NotReported);
+        s.data.counts.insert(key("z"), Count::Value(10));
+        suppress(&mut s, 5, None);
+        assert_eq!(count(&s, "a", "q4", "x"), Count::Suppressed);
+        assert_eq!(count(&s, "a", "q4", "z"), Count::Value(10));
+    }
+
+    #[test]
+    fn cross_tab_options_missing_from_the_data_are_not_hidden_ones() {
+        // crosstab.csv gives only "yes" of q1: each group's "no" is absent, not hidden, so the
+        // groups' "yes" (8 and 9, nothing small) stay.
+        let mut s = survey();
+        s.dimension = Some(crate::model::Dimension {
+            id: "d".into(),
+            title: "区分".into(),
+            groups: ["g1", "g2"]
+                .iter()
+                .map(|g| crate::model::Group {
+                    id: g.to_string(),
+                    label: g.to_string(),
+                })
+                .collect(),
+        });
+        s.data.respondents.insert("a".into(), 30);
+        s.data
+            .counts
+            .insert(("a".into(), "q1".into(), "yes".into()), Count::Value(17));
+        s.data
+            .counts
+            .insert(("a".into(), "q1".into(), "no".into()), Count::Value(13));
+        for (g, n) in [("g1", 8), ("g2", 9)] {
+            s.data.crosstab.insert(
+                ("a".into(), "q1".into(), g.into(), "yes".into()),
+                Count::Value(n),
+            );
+        }
+        suppress(&mut s, 5, None);
+        let cross = |g: &str| s.data.crosstab[&("a".into(), "q1".into(), g.into(), "yes".into())];
+        assert_eq!(
+            (cross("g1"), cross("g2")),
+            (Count::Value(8), Count::Value(9))
+        );
+        assert_eq!(count(&s, "a", "q1", "no"), Count::Value(13));
+    }
+
+    #[test]
+    fn text_typed_into_a_hidden_other_option_is_withheld() {
+        // q2's z is その他. a: 5 chose x, 1 chose z and typed "aの工夫". b: 2 chose x, 4 chose
+        // z, one of whom typed "bの工夫". t: x 7, z 5.
+        let mut s = survey();
+        s.questions[1].options[2].other = true;
+        let mut t = Tally::new(3, &[2, 3, 0], 0, &[false, false, false], Some(2));
+        let mut r = Respondent::default();
+        let rows: [(usize, usize, &str, usize); 5] = [
+            (0, 0, "", 5),
+            (0, 2, "aの工夫", 1),
+            (1, 2, "bの工夫", 1),
+            (1, 2, "", 3),
+            (1, 0, "", 2),
+        ];
+        for (region, option, text, times) in rows {
+            for _ in 0..times {
+                r.clear(3);
+                r.region = region;
+                r.chosen[0].push(0);
+                r.chosen[1].push(option);
+                if !text.is_empty() {
+                    r.texts.push((1, Some(option), text.to_string()));
+                }
+                t.add(&mut r);
+            }
+        }
+        let from = t.write(&mut s, "data/responses.csv");
+        suppress(&mut s, 3, Some(&from));
+        // a × z (1) is hidden, and so b × z (4), or t - a would give it (5 - 4 = 1).
+        assert_eq!(count(&s, "a", "q2", "z"), Count::Suppressed);
+        assert_eq!(count(&s, "b", "q2", "z"), Count::Suppressed);
+        assert_eq!(count(&s, "t", "q2", "z"), Count::Value(5));
+        // Their texts would show that someone chose it, and how many: withheld, with a note.
+        // The total's 5 stay listed: they name no region.
+        let left: Vec<(&str, &str)> = s
+            .data
+            .answers
+            .iter()
+            .map(|a| (a.region.as_str(), a.text.as_str()))
+            .collect();
+        assert_eq!(left, [("t", "aの工夫"), ("t", "bの工夫")]);
+        assert!(s.answers_withheld("a", "q2") && s.answers_withheld("b", "q2"));
+        assert!(!s.answers_withheld("t", "q2"));
+        let notes: Vec<(&str, &str)> = s
+            .notes
+            .iter()
+            .map(|n| (n.region.as_str(), n.text.as_str()))
+            .collect();
+        let why = "「その他」の件数を秘匿しているため、自由記述の回答は掲載していません。";
+        assert_eq!(notes, [("a", why), ("b", why)]);
     }
 
     #[test]

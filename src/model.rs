@@ -149,6 +149,11 @@ pub struct Data {
     pub answers: Vec<Answer>,
     /// Where each count was read (data/counts.csv line), for error messages.
     pub count_lines: std::collections::HashMap<(String, String, String), u64>,
+    /// region, question: free-text answers withheld by suppression (not absent from the source).
+    pub withheld: std::collections::BTreeSet<(String, String)>,
+    /// The respondent file the figures already here were counted from, before the tables are
+    /// read (for their messages: those figures must not be given again).
+    pub rows_file: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -233,6 +238,13 @@ impl Survey {
         self.notes
             .iter()
             .filter(move |n| n.region == region && n.question == question)
+    }
+
+    /// Were this region's answers to the question withheld by suppression?
+    pub fn answers_withheld(&self, region: &str, question: &str) -> bool {
+        self.data
+            .withheld
+            .contains(&(region.to_string(), question.to_string()))
     }
 
     pub fn answers_for<'a>(

@@ -247,7 +247,7 @@ fn forms_export_is_cross_tabulated_by_the_dimension_column() {
             .collect()
     };
     assert_eq!(
-        csv("site/regions/north/q1/x-north-q1.csv"),
+        csv("site/regions/north/q1/x-north--q1.csv"),
         [
             "急性期 2 導入している 2 100.0",
             "慢性期 2 導入している 0 0.0",
@@ -257,7 +257,7 @@ fn forms_export_is_cross_tabulated_by_the_dimension_column() {
             "慢性期 2 導入予定なし 1 50.0",
         ]
     );
-    let all = csv("site/regions/all/q1/x-all-q1.csv");
+    let all = csv("site/regions/all/q1/x-all--q1.csv");
     assert_eq!(all[0], "急性期 5 導入している 4 80.0");
     assert_eq!(all[4], "急性期 5 導入予定なし 1 20.0");
 }
@@ -441,6 +441,71 @@ fn free_text_of_small_regions_is_withheld() {
     assert_eq!(common::answer_items(&d.page("regions/all/q3/")).len(), 3);
     // threshold 1 hides no count.
     assert!(!d.read("site/data.csv").contains(",x,"));
+    // Withheld, not absent from the source: the page, the question page, the region's list and
+    // the answers shortcode say so.
+    let withheld = "回答者が少ないため、この地域の自由記述は掲載していません。";
+    assert!(
+        common::text(&north).contains(withheld),
+        "{}",
+        common::text(&north)
+    );
+    assert!(!common::text(&north).contains("資料に掲載されていません"));
+    let question = common::text(&d.page("questions/q3/"));
+    assert!(question.contains(&format!("北部 {withheld}")), "{question}");
+    let region = d.page("regions/north/");
+    assert!(
+        region.contains(r#"<span class="sup" title="回答者が少ないため掲載していません">x</span>"#),
+        "{region}"
+    );
+
+    let d = Dir::fixture("responses-forms");
+    d.replace(
+        "report.yaml",
+        "base_url: \"\"\n",
+        "base_url: \"\"\nsettings:\n  suppression: { threshold: 1, min_respondents_for_text: 5 }\n",
+    );
+    d.write(
+        "content/index.md",
+        "---\ntitle: 概要\n---\n\n{{ answers(q=\"q3\", region=\"north\") }}\n",
+    );
+    d.build();
+    let home = common::text(&d.page(""));
+    assert!(home.contains(withheld), "{home}");
+    assert!(!home.contains("資料に回答の記載がありません"), "{home}");
+}
+
+#[test]
+fn text_typed_into_a_hidden_other_option_is_withheld() {
+    // threshold 3, no rule on region size. 北部 q2 その他 is 1 (row 3, "紹介状の統計が取れる"),
+    // hidden; 全域 その他 is 1 too, hidden. Listing the text would show that one chose it.
+    let d = Dir::fixture("responses-forms");
+    d.replace(
+        "report.yaml",
+        "base_url: \"\"\n",
+        "base_url: \"\"\nsettings:\n  suppression: { threshold: 3 }\n",
+    );
+    let data = d.build();
+    assert_eq!(data.rows("北部", "Q2")[2], "その他 x n=x");
+    assert_eq!(data.rows("全域", "Q2")[2], "その他 x n=4");
+    for region in ["north", "all"] {
+        let page = d.page(&format!("regions/{region}/q2/"));
+        assert!(common::answer_items(&page).is_empty(), "{region}");
+        let text = common::text(&page);
+        assert!(!text.contains("紹介状の統計"), "{region}: {text}");
+        assert!(
+            text.contains("回答者が少ないため、この地域の「その他」の記述は掲載していません。"),
+            "{region}: {text}"
+        );
+        assert!(
+            text.contains("「その他」の件数を秘匿しているため、自由記述の回答は掲載していません。"),
+            "{region}: {text}"
+        );
+    }
+    let question = d.page("questions/q2/");
+    assert!(common::answer_items(&question).is_empty());
+    assert!(!question.contains("紹介状の統計"));
+    // Free text of q3 is not affected: no rule on region size.
+    assert_eq!(common::answer_items(&d.page("regions/north/q3/")).len(), 3);
 }
 
 #[test]
@@ -478,14 +543,33 @@ fn respondent_rows_and_aggregated_tables_mix() {
     );
     assert_eq!(data.rows("北部", "Q1")[0], "導入している 2 50.0 n=4");
 
-    // A region given both ways is an error.
+    // A region given both ways is an error, even with the same figure.
     d.write(
         "data/respondents.csv",
         "region,group,respondents\npref,,100\nnorth,,4\n",
     );
     assert_eq!(
         d.build_error(),
-        "error: data/respondents.csv:3: region \"north\" has two totals"
+        "error: data/respondents.csv:3: region \"north\" is counted from data/responses.csv: leave it out of data/respondents.csv"
+    );
+    d.write(
+        "data/respondents.csv",
+        "region,group,respondents\npref,,100\nnorth,acute,2\n",
+    );
+    assert_eq!(
+        d.build_error(),
+        "error: data/respondents.csv:3: region \"north\" is counted from data/responses.csv: leave it out of data/respondents.csv"
+    );
+    // So is a count: 北部 導入している is 2 in the rows, and 2 here.
+    d.write(
+        "data/respondents.csv",
+        "region,group,respondents\npref,,100\n",
+    );
+    let counts = d.read("data/counts.csv");
+    d.write("data/counts.csv", format!("{counts}north,q1,adopted,2\n"));
+    assert_eq!(
+        d.build_error(),
+        "error: data/counts.csv:8: region \"north\", question \"q1\", option \"adopted\" is counted from data/responses.csv: leave it out of data/counts.csv"
     );
 }
 
@@ -505,6 +589,93 @@ fn a_value_the_codebook_does_not_know_names_file_line_column_and_the_nearest_opt
     assert_eq!(
         d.build_error(),
         "error: data/responses.csv:3:4: column \"Q1. 導入状況\": \"導入済\" is not an option of question \"q1\" (did you mean \"導入している\"?)"
+    );
+}
+
+#[test]
+fn errors_in_a_crlf_file_name_the_same_lines_as_in_an_lf_file() {
+    // Line 8 is the 6th respondent: row 4 spans lines 5 and 6 (a quoted line break).
+    let d = forms_with_line(8, "2024/06/02 10:00:00,南部,急性期,導入済,,");
+    let lf = "error: data/responses.csv:8:4: column \"Q1. 導入状況\": \"導入済\" is not an option of question \"q1\" (did you mean \"導入している\"?)";
+    assert_eq!(d.build_error(), lf);
+    let text = d.read("data/responses.csv");
+    d.write("data/responses.csv", text.replace('\n', "\r\n"));
+    assert_eq!(d.build_error(), lf);
+    d.write("data/responses.csv", cp932_crlf(&text));
+    assert_eq!(d.build_error(), lf);
+
+    // A repeated id names both lines.
+    let d = Dir::fixture("responses-columns");
+    d.replace(
+        "data/responses.csv",
+        "R003,2024/06/01 10:20",
+        "R001,2024/06/01 10:20",
+    );
+    let text = d.read("data/responses.csv").replace("\r\n", "\n");
+    d.write("data/responses.csv", text.replace('\n', "\r\n"));
+    assert_eq!(
+        d.build_error(),
+        "error: data/responses.csv:4:1: column \"ID\": respondent id \"R001\" is given twice (first on line 2)"
+    );
+}
+
+#[test]
+fn a_cell_text_that_is_the_id_of_one_option_and_the_label_of_another_is_an_error() {
+    // As `new --from` writes a column of letters: options most chosen first get ids a, b …, so
+    // the label "b" belongs to option a and the label "a" to option b.
+    let d = Dir::empty();
+    d.write("report.yaml", "title: t\nlanguage: ja\nbase_url: \"\"\n");
+    d.write(
+        "data/codebook.yaml",
+        "regions:\n  - { id: all, title: 全体, total: true }\n\
+         bases:\n  all:\n    title: 全員\n\
+         questions:\n  - id: q1\n    title: 評価\n    type: single\n    base: all\n    options:\n\
+         \x20     - { id: a, label: \"b\" }\n      - { id: b, label: \"a\" }\n\
+         responses:\n  file: data/responses.csv\n  questions:\n    q1: { column: Q1 }\n",
+    );
+    d.write("data/responses.csv", "Q1\nb\nb\nb\nb\na\n");
+    assert_eq!(
+        d.build_error(),
+        "error: data/codebook.yaml:17:5: `responses: questions: q1:`: the cell text \"a\" is the id of option \"a\" and the label of option \"b\": say which it means under `values:` (`{ \"a\": a }` or `{ \"a\": b }`), or rename option \"a\""
+    );
+    // Saying which: the cells are the labels. "b" 4 of 5, "a" 1.
+    d.replace(
+        "data/codebook.yaml",
+        "q1: { column: Q1 }",
+        "q1: { column: Q1, values: { \"b\": a, \"a\": b } }",
+    );
+    assert_eq!(
+        d.build().rows("全体", "Q1"),
+        ["b 4 80.0 n=5", "a 1 20.0 n=5"]
+    );
+
+    // Regions and groups alike: the title of north is the id of south.
+    let d = Dir::fixture("responses-forms");
+    d.replace(
+        "data/codebook.yaml",
+        "{ id: north, title: 北部 }",
+        "{ id: north, title: south }",
+    );
+    let e = d.build_error();
+    assert!(
+        e.ends_with(
+            "`responses: region:`: the cell text \"south\" is the title of region \"north\" and the id of region \"south\": say which it means under `values:` (`{ \"south\": north }` or `{ \"south\": south }`), or rename region \"south\""
+        ),
+        "{e}"
+    );
+    let d = Dir::fixture("responses-forms");
+    d.replace(
+        "data/codebook.yaml",
+        "{ id: acute, label: 急性期 }",
+        "{ id: acute, label: chronic }",
+    );
+    let e = d.build_error();
+    assert!(
+        e.starts_with("error: data/codebook.yaml:")
+            && e.ends_with(
+                "`responses: dimension:`: the cell text \"chronic\" is the label of group \"acute\" and the id of group \"chronic\": say which it means under `values:` (`{ \"chronic\": acute }` or `{ \"chronic\": chronic }`), or rename group \"chronic\""
+            ),
+        "{e}"
     );
 }
 
@@ -790,4 +961,21 @@ fn new_from_names_the_region_column_when_asked() {
             + &d.path("export.csv").display().to_string()
             + " (did you mean \"医療圏コード\"?)"
     );
+}
+
+#[test]
+fn new_from_never_gives_an_option_an_id_that_is_another_options_label() {
+    // Cells that are single letters: options labelled "b" and "a" must not get the ids a, b
+    // (the cell "b" would then count for the option labelled "a").
+    let export = "地域,評価\n北,b\n北,b\n北,b\n北,b\n北,a\n南,a\n南,b\n";
+    let (_d, dir, _) = new_from(export.as_bytes());
+    let out = surveysite(&["build", "--root", &dir.display().to_string()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let data = Data(common::parse_csv(
+        &fs::read_to_string(dir.join("site/data.csv")).unwrap(),
+    ));
+    let rows = data.rows("北", "Q1");
+    // 北: b 4 of 5 (80.0%), a 1 of 5 (20.0%)
+    assert!(rows.contains(&"b 4 80.0 n=5".to_string()), "{rows:?}");
+    assert!(rows.contains(&"a 1 20.0 n=5".to_string()), "{rows:?}");
 }

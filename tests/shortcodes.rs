@@ -306,7 +306,7 @@ fn chart_blocks_render_a_figure_with_an_svg_and_a_working_csv_link() {
     let tokyo = figs[0];
     assert_eq!(
         open_tag_attr(tokyo, "figure", "id").as_deref(),
-        Some("rq-tokyo-q1-m0")
+        Some("rq-tokyo--q1-m0")
     );
     assert_eq!(open_tag_attr(tokyo, "svg", "role").as_deref(), Some("img"));
     let aria = open_tag_attr(tokyo, "svg", "aria-label").expect("an aria-label");
@@ -338,7 +338,7 @@ fn chart_blocks_render_a_figure_with_an_svg_and_a_working_csv_link() {
     assert_eq!(figs.len(), 1);
     assert_eq!(
         open_tag_attr(figs[0], "figure", "id").as_deref(),
-        Some("rq-ku-seinanbu-q4-m0")
+        Some("rq-ku-seinanbu--q4-m0")
     );
     let aria = open_tag_attr(figs[0], "svg", "aria-label").unwrap();
     assert!(aria.contains("コスト面 8病院 (66.7%)"), "{aria}");
@@ -387,6 +387,41 @@ fn table_blocks_show_counts_percentages_and_bases() {
     );
     assert_eq!(table.row("その他").td, ["…"]);
     assert_eq!(table.row("対象（n）").td, ["80"]);
+}
+
+#[test]
+fn table_blocks_mark_values_like_the_question_page_and_follow_templates_table_html() {
+    let project = example_with(&[(KU, "{{ table(q=\"q2\", region=\"tokyo\") }}")]);
+    let page = project.build().page("regions/ku-seinanbu/");
+    let table = table_captioned(
+        commentary(&page),
+        "Q2 システム導入によって得られたメリット（件数と対象に対する%） 複数回答のため",
+    );
+    assert!(
+        table.row("その他").html.contains(
+            "<td class=\"num\"><span class=\"nr\" title=\"資料に記載なし\">…</span></td>"
+        ),
+        "{}",
+        table.row("その他").html
+    );
+    // The region's column links to its page for the question.
+    assert_eq!(
+        open_tag_attr(&table.rows[0].html, "a", "href").as_deref(),
+        Some("../../regions/tokyo/q2/")
+    );
+
+    project.write(
+        "templates/table.html",
+        "<p class=\"my-table\">{{ question.label }}: {% for c in columns %}{{ c.title }} n={{ c.base }}{% endfor %}</p>",
+    );
+    let page = project
+        .build_into(&project.path("site2"), &[])
+        .page("regions/ku-seinanbu/");
+    assert!(
+        commentary(&page).contains("<p class=\"my-table\">Q2: 都全域 n=80</p>"),
+        "{}",
+        commentary(&page)
+    );
 }
 
 #[test]
@@ -770,4 +805,198 @@ fn check_lists_every_problem_of_every_file_at_once() {
     );
     // and build refuses the same project the same way
     assert_eq!(rejected(&project, "build"), stderr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Code and escapes: `{{` shown as written
+
+#[test]
+fn shortcodes_in_code_are_shown_as_written_and_an_escape_writes_one_in_prose() {
+    let project = example_with(&[(
+        KU,
+        r#"- inline code: `{{ n() }}`
+- escaped: {{/* count(q="q1", option="adopted") */}}
+- escaped block: {{/* chart(q="q9") */}}
+- value: {{ n() }}
+
+```markdown
+{{ count(q="q1", option="adopted") }}病院
+{{ cuont() }}
+```
+
+    {{ n() }} indented"#,
+    )]);
+    let page = project.build().page("regions/ku-seinanbu/");
+    assert_eq!(
+        listed_values(&page),
+        pairs(&[
+            ("inline code", "{{ n() }}"),
+            ("escaped", r#"{{ count(q="q1", option="adopted") }}"#),
+            ("escaped block", r#"{{ chart(q="q9") }}"#),
+            ("value", "16"),
+        ])
+    );
+    let code: Vec<String> = elements(commentary(&page), "pre")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        code,
+        [
+            r#"{{ count(q="q1", option="adopted") }}病院 {{ cuont() }}"#,
+            "{{ n() }} indented"
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Blocks stand alone; an argument is given once
+
+#[test]
+fn a_block_in_a_sentence_list_table_or_quote_is_refused() {
+    let body = r#"導入状況は次のとおり {{ table(q="q1") }}
+
+| 設問 | 表 |
+|---|---|
+| Q1 | {{ table(q="q1") }} |
+
+- {{ chart(q="q1") }}
+- 項目
+  {{ note(text="注") }}
+
+> {{ answers(q="q7") }}
+
+{{ chart(q="q1") }} {{ table(q="q1") }}
+
+{{ table(q="q1") }}"#;
+    let project = example_with(&[(KU, body)]);
+    let stderr = rejected(&project, "build");
+    let block = |at: &str, name: &str| {
+        format!(
+            "{KU}:{at}: `{name}` is a block: put it alone on its own line, outside lists, tables and quotes"
+        )
+    };
+    assert_eq!(
+        stderr.lines().collect::<Vec<_>>(),
+        [
+            format!("error: {}", block("5:12", "table")),
+            block("9:8", "table"),
+            block("11:3", "chart"),
+            block("13:3", "note"),
+            block("15:3", "answers"),
+            block("17:1", "chart"),
+            block("17:21", "table"),
+        ]
+    );
+}
+
+#[test]
+fn an_argument_given_twice() {
+    assert_eq!(
+        build_error(
+            KU,
+            r#"導入は{{ count(q="q1", option="adopted", option="none") }}病院"#
+        ),
+        "error: content/regions/ku-seinanbu/index.md:5:4: in `count(…)`: `option` is given twice"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Heading ids and links to them, as `check` sees them
+
+fn check_output(project: &Project) -> (bool, String, String) {
+    let out = run(project, "check");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        redacted_stderr(project, &out),
+    )
+}
+
+#[test]
+fn links_to_japanese_headings_pass_check_and_broken_ones_are_named_as_written() {
+    let project = example_with(&[
+        (
+            KU,
+            "## 導入状況の概要\n\n[概要へ](#導入状況の概要)、[都全域の課題へ](../tokyo/#都全域の課題)",
+        ),
+        ("content/regions/tokyo/index.md", "## 都全域の課題\n\n本文"),
+    ]);
+    let (ok, stdout, stderr) = check_output(&project);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("no errors"), "{stdout}");
+
+    project.write(KU, &commentary_file("[なし](#存在しない見出し)"));
+    assert_eq!(
+        rejected(&project, "check"),
+        "error: regions/ku-seinanbu/index.html: broken link \"#存在しない見出し\": regions/ku-seinanbu/index.html has no id \"存在しない見出し\"\n\
+         error: check found 1 errors in 28 pages\n"
+    );
+}
+
+#[test]
+fn heading_ids_never_take_an_id_of_the_page_or_an_explicit_one() {
+    let project = example_with(&[(
+        KU_Q1,
+        "## main\n\n## h-table\n\n## 概要\n\n## 詳細 {#概要}\n\n[本文へ](#main)",
+    )]);
+    let (ok, _, stderr) = check_output(&project);
+    assert!(ok, "{stderr}");
+    let page = project.build().page("regions/ku-seinanbu/q1/");
+    let ids = attr_values(&page, "id");
+    for (id, times) in [("main", 1), ("main-1", 1), ("h-table", 1), ("h-table-1", 1)] {
+        assert_eq!(
+            ids.iter().filter(|i| *i == id).count(),
+            times,
+            "id {id}: {ids:?}"
+        );
+    }
+    let section = commentary(&page);
+    assert!(section.contains("<h3 id=\"概要-1\">概要</h3>"), "{section}");
+    assert!(section.contains("<h3 id=\"概要\">詳細</h3>"), "{section}");
+}
+
+#[test]
+fn check_reports_an_id_used_twice_on_a_page() {
+    let project = example_with(&[(KU_Q1, "## 見出し {#main}\n\n本文")]);
+    assert_eq!(
+        rejected(&project, "check"),
+        "error: regions/ku-seinanbu/q1/index.html: id \"main\" is used 2 times on the page (a link to #main reaches only the first)\n\
+         error: check found 1 errors in 28 pages\n"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drafts and orphans
+
+#[test]
+fn check_validates_drafts_and_build_leaves_them_out() {
+    let project = Project::example();
+    let draft = |body: &str| format!("---\ntitle: 下書き\ndraft: true\n---\n\n{body}\n");
+    project.write(KU, &draft("導入は{{ cuont() }}病院"));
+    assert_eq!(
+        rejected(&project, "check"),
+        "error: content/regions/ku-seinanbu/index.md:6:4: unknown shortcode `cuont` (did you mean \"count\"?) (known: count, percent, base, n, label, chart, table, answers, note)\n"
+    );
+    let built = run(&project, "build");
+    assert!(built.status.success(), "a draft is left out of build");
+
+    project.write(KU, &draft("回答は{{ n() }}病院"));
+    let (ok, _, stderr) = check_output(&project);
+    assert!(ok, "{stderr}");
+    assert_eq!(
+        stderr,
+        "warning: content/regions/ku-seinanbu/index.md: draft: left out of `build`\n"
+    );
+}
+
+#[test]
+fn build_warns_about_commentary_for_a_page_the_site_lacks() {
+    let project = example_with(&[("content/regions/osaka/index.md", "本文")]);
+    let out = run(&project, "build");
+    assert!(out.status.success());
+    assert_eq!(
+        redacted_stderr(&project, &out),
+        "warning: content/regions/osaka/index.md: commentary for /regions/osaka/ but the site has no such page (is the region or question id right?)\n"
+    );
 }

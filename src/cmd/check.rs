@@ -1,16 +1,19 @@
 //! `surveysite check`: build in memory and report every problem at once — broken links and
-//! anchors, pages without a title, orphan commentary, data problems — and the pages that have
-//! no commentary yet (a list, not an error).
+//! anchors, ids used twice on a page, pages without a title, orphan commentary, data problems —
+//! and the pages that have no commentary yet (a list, not an error). Drafts are checked too:
+//! `serve` shows them, and a draft is published by deleting one line.
 
 use std::path::Path;
 
 use anyhow::Result;
 
+use crate::load::content::Commentary;
 use crate::render::pages::{self, Kind};
 use crate::{linkcheck, load, render, url};
 
 pub fn run(root: &Path, base_url: Option<&str>) -> Result<()> {
-    let project = super::build::load_project(root, base_url)?;
+    let mut project = super::build::load_project(root, base_url)?;
+    project.drafts = true;
     let site = render::site(&project)?;
     let report = check(&project, &site.files);
     for line in &report.missing_commentary {
@@ -58,6 +61,12 @@ pub fn check(project: &load::Project, files: &[render::OutputFile]) -> Report {
             b.page, b.href, b.reason
         ));
     }
+    for d in linkcheck::duplicate_ids(files) {
+        report.errors.push(format!(
+            "{}: id \"{}\" is used {} times on the page (a link to #{} reaches only the first)",
+            d.page, d.id, d.times, d.id
+        ));
+    }
     for f in files.iter().filter(|f| f.path.ends_with(".html")) {
         let html = String::from_utf8_lossy(&f.bytes);
         let title = html
@@ -70,22 +79,17 @@ pub fn check(project: &load::Project, files: &[render::OutputFile]) -> Report {
                 .push(format!("{}: the page has no <title>", f.path));
         }
     }
-    let page_list = pages::list(project);
+    let orphans = orphan_commentary(project);
     for c in &project.commentary {
-        if !page_list
-            .iter()
-            .any(|p| p.kind != Kind::NotFound && p.path == c.page)
-        {
-            report.errors.push(format!(
-                "{}: commentary for /{} but the site has no such page (is the region or question id right?)",
-                c.file, c.page
-            ));
+        if orphans.iter().any(|o| o.file == c.file) {
+            report.errors.push(orphan_message(c));
         } else if c.front.draft {
             report
                 .warnings
                 .push(format!("{}: draft: left out of `build`", c.file));
         }
     }
+    let page_list = pages::list(project);
     for p in page_list.iter().filter(|p| p.kind != Kind::NotFound) {
         if !project.commentary.iter().any(|c| c.page == p.path) {
             report
@@ -94,4 +98,26 @@ pub fn check(project: &load::Project, files: &[render::OutputFile]) -> Report {
         }
     }
     report
+}
+
+/// Commentary files for a page the site does not have (most likely a mistyped id).
+pub fn orphan_commentary(project: &load::Project) -> Vec<&Commentary> {
+    let page_list = pages::list(project);
+    project
+        .commentary
+        .iter()
+        .filter(|c| {
+            !page_list
+                .iter()
+                .any(|p| p.kind != Kind::NotFound && p.path == c.page)
+        })
+        .collect()
+}
+
+/// What `check` (an error) and `build` (a warning) say about an orphan commentary file.
+pub fn orphan_message(c: &Commentary) -> String {
+    format!(
+        "{}: commentary for /{} but the site has no such page (is the region or question id right?)",
+        c.file, c.page
+    )
 }

@@ -133,7 +133,7 @@ fn new_id<'a>(id: &'a Spanned<String>, what: &str, seen: &mut HashSet<&'a str>) 
         return Err(at(
             id,
             format!(
-                "{what} id \"{}\" must be an ASCII slug (a-z, 0-9, -), as it is used in URLs",
+                "{what} id \"{}\" must be an ASCII slug (a-z, 0-9, single -), as it is used in URLs",
                 id.value
             ),
         ));

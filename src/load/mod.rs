@@ -141,6 +141,9 @@ pub fn is_slug(id: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
         && !id.starts_with('-')
+        && !id.ends_with('-')
+        // `--` joins ids in chart ids and file names: an id never holds it.
+        && !id.contains("--")
 }
 
 #[cfg(test)]
@@ -175,5 +178,7 @@ mod tests {
         assert!(!is_slug("区西南部"));
         assert!(!is_slug("a/b"));
         assert!(!is_slug(".."));
+        assert!(!is_slug("a--b"));
+        assert!(!is_slug("a-"));
     }
 }

@@ -375,6 +375,18 @@ fn respondents_row(
                 format!("respondents \"{n}\" is not a whole number (up to {MAX_COUNT})"),
             )
         })?;
+    // Already there, and not from this file: counted from the respondent rows.
+    if let Some(rows) = &survey.data.rows_file
+        && survey.data.respondents.contains_key(region)
+        && !lines.contains_key(region)
+    {
+        return Err(located(
+            file,
+            line,
+            None,
+            format!("region \"{region}\" is counted from {rows}: leave it out of {file}"),
+        ));
+    }
     if group.is_empty() {
         if survey.data.respondents.insert(region.into(), n).is_some() {
             return Err(located(
@@ -437,6 +449,19 @@ fn counts_row(
     check_option(q, file, line, option)?;
     let count = count_cell(file, line, cell(row, "count"))?;
     let key = (region.to_string(), question.to_string(), option.to_string());
+    if let Some(rows) = &survey.data.rows_file
+        && survey.data.counts.contains_key(&key)
+        && !lines.contains_key(&key)
+    {
+        return Err(located(
+            file,
+            line,
+            None,
+            format!(
+                "region \"{region}\", question \"{question}\", option \"{option}\" is counted from {rows}: leave it out of {file}"
+            ),
+        ));
+    }
     if let Some(first) = lines.insert(key.clone(), line) {
         return Err(located(
             file,

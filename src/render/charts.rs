@@ -39,7 +39,7 @@ const RENDER_VERSION: u32 = 3;
 /// One chart: its option and everything shown around it.
 #[derive(Debug, Clone)]
 pub struct ChartSpec {
-    /// Stable and unique in the site: `rq-tokyo-q1`, `q-q1`, `x-tokyo-q1`.
+    /// Stable and unique in the site: `rq-tokyo--q1`, `q-q1`, `x-tokyo--q1`.
     pub id: String,
     pub option: Chart,
     pub width: u32,
@@ -101,8 +101,11 @@ pub fn specs(survey: &Survey) -> BTreeMap<String, ChartSpec> {
     out
 }
 
+// Ids are slugs that may hold `-` but never `--` (see load::is_slug): joining region and
+// question with `--` keeps `a` × `b-c` and `a-b` × `c` apart.
+
 pub fn region_question_id(region: &str, question: &str) -> String {
-    format!("rq-{region}-{question}")
+    format!("rq-{region}--{question}")
 }
 
 pub fn question_id(question: &str) -> String {
@@ -110,7 +113,7 @@ pub fn question_id(question: &str) -> String {
 }
 
 pub fn crosstab_id(region: &str, question: &str) -> String {
-    format!("x-{region}-{question}")
+    format!("x-{region}--{question}")
 }
 
 /// `4病院 (25.0%)` or `…` for the aria text and labels.

@@ -1,6 +1,6 @@
 //! Commentary → HTML: shortcodes expanded (values from the data), markdown rendered, block
-//! shortcodes (charts, tables, answers, notes) put in. Every problem of every file is reported
-//! at once.
+//! shortcodes (charts, tables, answers, notes) put in, charts and tables through their
+//! templates. Every problem of every file is reported at once.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +12,7 @@ use super::shortcodes::{self, Block};
 use super::templates::{self, Templates};
 use super::{Charts, markdown};
 use crate::load::Project;
-use crate::model::{Count, percent};
+use crate::model::QuestionKind;
 use crate::url::Linker;
 
 /// The HTML of every page's commentary, by page path.
@@ -112,42 +112,35 @@ fn block_html(
                 Some(r) => survey.region(r).into_iter().collect(),
                 None => survey.regions.iter().collect(),
             };
-            let mut html = String::from("<div class=\"table-scroll\"><table class=\"results\">");
-            html.push_str(&format!(
-                "<caption>{} {}（件数と対象に対する%）</caption><thead><tr><th scope=\"col\">選択肢</th>",
-                esc(&pages::question_label(survey, q)),
-                esc(&q.title)
-            ));
-            for r in &regions {
-                html.push_str(&format!(
-                    "<th scope=\"col\" class=\"num\">{}</th>",
-                    esc(&r.title)
-                ));
-            }
-            html.push_str("</tr></thead><tbody>");
-            for o in &q.options {
-                html.push_str(&format!("<tr><th scope=\"row\">{}</th>", esc(&o.label)));
-                for r in &regions {
-                    let c = survey.count(&r.id, &q.id, &o.id);
-                    let cell = match (c, percent(c, survey.base_count(&r.id, q))) {
-                        (Count::Value(_), Some(p)) => {
-                            format!("{} <span class=\"pct\">({p})</span>", format_count(c))
-                        }
-                        _ => format_count(c),
-                    };
-                    html.push_str(&format!("<td class=\"num\">{cell}</td>"));
-                }
-                html.push_str("</tr>");
-            }
-            html.push_str("</tbody><tfoot><tr><th scope=\"row\">対象（n）</th>");
-            for r in &regions {
-                html.push_str(&format!(
-                    "<td class=\"num\">{}</td>",
-                    format_count(survey.base_count(&r.id, q))
-                ));
-            }
-            html.push_str("</tr></tfoot></table></div>");
-            html
+            let columns: Vec<_> = regions
+                .iter()
+                .map(|r| {
+                    json!({
+                        "id": r.id, "title": r.title,
+                        "href": linker.href(&pages::region_question_path(&r.id, &q.id)),
+                        "base": format_count(survey.base_count(&r.id, q)),
+                    })
+                })
+                .collect();
+            let rows: Vec<_> = q
+                .options
+                .iter()
+                .map(|o| {
+                    json!({
+                        "id": o.id, "label": o.label,
+                        "cells": regions.iter().map(|r| pages::cell(survey, r, q, &o.id)).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let context = json!({
+                "question": {
+                    "id": q.id, "label": pages::question_label(survey, q), "title": q.title,
+                    "is_multiple": q.kind == QuestionKind::Multiple,
+                },
+                "columns": columns,
+                "rows": rows,
+            });
+            templates::render(templates, "table.html", &context)?
         }
         Block::Answers { region, question } => shortcodes::answers_html(survey, region, question),
         Block::Note { text } => format!(
@@ -155,8 +148,4 @@ fn block_html(
             markdown::to_html(text, project.config.settings.allow_html)
         ),
     })
-}
-
-fn esc(s: &str) -> String {
-    super::escape_html(s)
 }

@@ -337,8 +337,8 @@ pub fn base_title(survey: &Survey, q: &Question) -> String {
         .unwrap_or_default()
 }
 
-/// One option's figures in one region.
-fn cell(survey: &Survey, region: &Region, q: &Question, option: &str) -> Value {
+/// One option's figures in one region (also the cells of the `table(…)` shortcode).
+pub fn cell(survey: &Survey, region: &Region, q: &Question, option: &str) -> Value {
     let count = survey.count(&region.id, &q.id, option);
     let base = survey.base_count(&region.id, q);
     json!({
@@ -371,6 +371,7 @@ fn region_page(survey: &Survey, region: &Region, l: &Linker) -> Value {
                 "base": format_count(base), "base_title": base_title(survey, q),
                 "key": key,
                 "answers": answers,
+                "answers_withheld": survey.answers_withheld(&region.id, &q.id),
                 "has_note": survey.notes_for(&region.id, &q.id).next().is_some(),
             })
         })
@@ -486,6 +487,7 @@ fn question_page(survey: &Survey, q: &Question, l: &Linker) -> Value {
                 "region": r.title,
                 "href": l.href(&region_question_path(&r.id, &q.id)),
                 "answers": answers(survey, r, q),
+                "answers_withheld": survey.answers_withheld(&r.id, &q.id),
             })
         })
         .collect();
@@ -562,6 +564,7 @@ fn region_question_page(survey: &Survey, region: &Region, q: &Question, l: &Link
         "rows": rows,
         "crosstab": crosstab(survey, region, q),
         "answers": answers(survey, region, q),
+        "answers_withheld": survey.answers_withheld(&region.id, &q.id),
         "notes": notes(survey, Some(region), q),
         "prev": prev,
         "next": next,

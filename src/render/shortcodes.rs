@@ -5,6 +5,7 @@
 //! Blocks, alone on their line: `{{ chart(q="q1") }}`, `{{ table(q="q1") }}`,
 //! `{{ answers(q="q5") }}`, `{{ note(text="…") }}`.
 //! `region` and `q` default to the page's own; `region="tokyo"` compares with another region.
+//! Code spans and blocks are left as written; `{{/* n() */}}` writes `{{ n() }}` in prose.
 //! Every problem is reported with `file:line:column`.
 
 use std::fmt::Write as _;
@@ -14,6 +15,7 @@ use anyhow::Result;
 use crate::load::content::Commentary;
 use crate::load::did_you_mean;
 use crate::model::{Count, Question, QuestionKind, Region, Survey, percent};
+use crate::render::markdown;
 use crate::render::pages::{NOT_REPORTED, format_count};
 
 /// What a shortcode may default to: the page's region and question, if it has them.
@@ -55,75 +57,141 @@ pub fn placeholder(n: usize) -> String {
     format!("SURVEYSITE-BLOCK-{n}")
 }
 
-/// One parsed call: `name(key="value", …)` and where it starts.
+/// One parsed call: `name(key="value", …)`.
 #[derive(Debug)]
 struct Call {
     name: String,
     args: Vec<(String, String)>,
-    line: u64,
-    column: u64,
 }
 
 pub fn expand(commentary: &Commentary, survey: &Survey, page: PageContext) -> Result<Expanded> {
     let mut out = Expanded::default();
     let mut problems: Vec<String> = Vec::new();
-    let body = &commentary.body;
-    let mut rest = body.as_str();
-    let mut consumed = 0;
-    while let Some(start) = rest.find("{{") {
-        let before = &rest[..start];
-        out.markdown.push_str(before);
-        let abs = consumed + start;
-        let (line, column) = position(body, abs, commentary.body_line);
+    let body = commentary.body.as_str();
+    let layout = Layout::of(body);
+    // body[copied..] is not in the output yet; the next `{{` is looked for from `from`.
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(i) = body[from..].find("{{") {
+        let start = from + i;
+        if let Some(code_end) = layout.code_end(start) {
+            // Code shows what is written: `{{` there is text, copied with the code.
+            from = code_end.max(start + 2);
+            continue;
+        }
+        out.markdown.push_str(&body[copied..start]);
+        let (line, column) = position(body, start, commentary.body_line);
+        let at = format!("{}:{line}:{column}", commentary.file);
         // A `{{` whose `}}` comes only after the next `{{` is unclosed: otherwise the two
         // shortcodes would be read as one and the error would point at the wrong thing.
-        let next_open = rest[start + 2..].find("{{").map(|i| i + 2);
-        let Some(end) = rest[start..]
+        let next_open = body[start + 2..].find("{{").map(|i| start + 2 + i);
+        let Some(end) = body[start..]
             .find("}}")
+            .map(|i| start + i)
             .filter(|&end| next_open.is_none_or(|open| end < open))
         else {
-            problems.push(format!(
-                "{}:{line}:{column}: `{{{{` without a closing `}}}}`",
-                commentary.file
-            ));
-            if let Some(open) = next_open {
-                // Keep looking: the shortcodes after this one are checked too.
-                out.markdown.push_str(&rest[start..start + open]);
-                consumed += start + open;
-                rest = &rest[start + open..];
+            problems.push(format!("{at}: `{{{{` without a closing `}}}}`"));
+            // Keep looking: the shortcodes after this one are checked too.
+            let resume = next_open.unwrap_or(body.len());
+            out.markdown.push_str(&body[start..resume]);
+            copied = resume;
+            from = resume;
+            continue;
+        };
+        let inner = &body[start + 2..end];
+        let after = end + 2;
+        copied = after;
+        from = after;
+        if let Some(literal) = escaped_literal(inner) {
+            out.markdown.push_str(&escape_markdown(&literal));
+            continue;
+        }
+        let call = match parse_call(inner.trim()) {
+            Ok(call) => call,
+            Err(e) => {
+                problems.push(format!("{at}: {e}"));
                 continue;
             }
-            out.markdown.push_str(&rest[start..]);
-            rest = "";
-            break;
         };
-        let inner = &rest[start + 2..start + end];
-        let after = start + end + 2;
-        match parse_call(inner.trim(), line, column) {
-            Err(e) => problems.push(format!("{}:{line}:{column}: {e}", commentary.file)),
-            Ok(call) => match evaluate(&call, survey, page) {
-                Err(e) => problems.push(format!(
-                    "{}:{}:{}: {e}",
-                    commentary.file, call.line, call.column
-                )),
-                Ok(Value::Text(t)) => out.markdown.push_str(&escape_markdown(&t)),
-                Ok(Value::Block(b)) => {
-                    let n = out.blocks.len();
-                    out.blocks.push(b);
-                    // A paragraph of its own, so the block never lands inside a sentence.
-                    let _ = write!(out.markdown, "\n\n{}\n\n", placeholder(n));
-                }
-            },
+        match evaluate(&call, survey, page) {
+            Err(e) => problems.push(format!("{at}: {e}")),
+            Ok(Value::Text(t)) => out.markdown.push_str(&escape_markdown(&t)),
+            Ok(Value::Block(_))
+                if !alone_on_its_line(body, start, after) || layout.in_container(start) =>
+            {
+                problems.push(format!(
+                    "{at}: `{}` is a block: put it alone on its own line, outside lists, tables and quotes",
+                    call.name
+                ));
+            }
+            Ok(Value::Block(b)) => {
+                let n = out.blocks.len();
+                out.blocks.push(b);
+                // A paragraph of its own, so the block never lands inside a sentence.
+                let _ = write!(out.markdown, "\n\n{}\n\n", placeholder(n));
+            }
         }
-        consumed += after;
-        rest = &rest[after..];
     }
-    out.markdown.push_str(rest);
+    out.markdown.push_str(&body[copied..]);
     if problems.is_empty() {
         Ok(out)
     } else {
         anyhow::bail!("{}", problems.join("\n"))
     }
+}
+
+/// `{{/* count(q="q1") */}}` → `{{ count(q="q1") }}`, shown as written: the way to write a
+/// shortcode in prose without running it.
+fn escaped_literal(inner: &str) -> Option<String> {
+    let commented = inner.trim().strip_prefix("/*")?.strip_suffix("*/")?;
+    Some(format!("{{{{{commented}}}}}"))
+}
+
+/// Where the markdown of a body puts code (left as written) and containers (no place for a
+/// block), as byte ranges of the body.
+struct Layout {
+    code: Vec<std::ops::Range<usize>>,
+    containers: Vec<std::ops::Range<usize>>,
+}
+
+impl Layout {
+    fn of(body: &str) -> Layout {
+        use pulldown_cmark::{Event, Parser, Tag};
+        let mut layout = Layout {
+            code: Vec::new(),
+            containers: Vec::new(),
+        };
+        for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
+            match event {
+                // A start tag's range covers the whole element, up to its end tag.
+                Event::Code(_) | Event::Start(Tag::CodeBlock(_)) => layout.code.push(range),
+                Event::Start(
+                    Tag::Item | Tag::Table(_) | Tag::BlockQuote(_) | Tag::FootnoteDefinition(_),
+                ) => layout.containers.push(range),
+                _ => {}
+            }
+        }
+        layout
+    }
+
+    /// The end of the code span or block `offset` is in, if it is in one.
+    fn code_end(&self, offset: usize) -> Option<usize> {
+        self.code
+            .iter()
+            .find(|r| r.contains(&offset))
+            .map(|r| r.end)
+    }
+
+    fn in_container(&self, offset: usize) -> bool {
+        self.containers.iter().any(|r| r.contains(&offset))
+    }
+}
+
+/// Nothing but white space before `start` and after `end` on their lines.
+fn alone_on_its_line(body: &str, start: usize, end: usize) -> bool {
+    let line_start = body[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = body[end..].find('\n').map_or(body.len(), |i| end + i);
+    body[line_start..start].trim().is_empty() && body[end..line_end].trim().is_empty()
 }
 
 /// Line (from the file's start) and column (in characters, from 1) of a byte offset in the body.
@@ -149,7 +217,7 @@ fn escape_markdown(text: &str) -> String {
 }
 
 /// `name(key="value", key=3)` → a call. Strings are double-quoted; `\"` inside is a quote.
-fn parse_call(text: &str, line: u64, column: u64) -> std::result::Result<Call, String> {
+fn parse_call(text: &str) -> std::result::Result<Call, String> {
     let open = text.find('(').ok_or_else(|| {
         format!("expected a shortcode like `count(q=\"q1\", option=\"adopted\")`, found `{text}`")
     })?;
@@ -214,14 +282,12 @@ fn parse_call(text: &str, line: u64, column: u64) -> std::result::Result<Call, S
             }
             v
         };
+        if args.iter().any(|(k, _)| *k == key) {
+            return Err(format!("in `{name}(…)`: `{key}` is given twice"));
+        }
         args.push((key, value));
     }
-    Ok(Call {
-        name,
-        args,
-        line,
-        column,
-    })
+    Ok(Call { name, args })
 }
 
 enum Value {
@@ -427,6 +493,10 @@ pub fn answers_html(survey: &Survey, region: &str, question: &str) -> String {
         .answers_for(region, question)
         .map(|a| format!("<li>{}</li>", crate::render::escape_html(&a.text)))
         .collect();
+    if answers.is_empty() && survey.answers_withheld(region, question) {
+        return "<p class=\"muted\">回答者が少ないため、この地域の自由記述は掲載していません。</p>"
+            .to_string();
+    }
     if answers.is_empty() {
         return format!("<p class=\"muted\">{NOT_REPORTED} 資料に回答の記載がありません。</p>");
     }
@@ -439,7 +509,7 @@ mod tests {
 
     #[test]
     fn calls_parse_with_japanese_strings_and_escapes() {
-        let call = parse_call(r#"note(text="注意: \"全数\"ではありません")"#, 1, 1).unwrap();
+        let call = parse_call(r#"note(text="注意: \"全数\"ではありません")"#).unwrap();
         assert_eq!(call.name, "note");
         assert_eq!(
             call.args,
@@ -448,10 +518,14 @@ mod tests {
                 "注意: \"全数\"ではありません".to_string()
             )]
         );
-        let call = parse_call(r#"count( q="q1" , option = "adopted" )"#, 1, 1).unwrap();
+        let call = parse_call(r#"count( q="q1" , option = "adopted" )"#).unwrap();
         assert_eq!(call.args.len(), 2);
-        assert!(parse_call("count(q=\"q1\"", 1, 1).is_err());
-        assert!(parse_call("count(q=)", 1, 1).is_err());
+        assert!(parse_call("count(q=\"q1\"").is_err());
+        assert!(parse_call("count(q=)").is_err());
+        assert_eq!(
+            parse_call(r#"count(q="q1", option="a", option="b")"#).unwrap_err(),
+            "in `count(…)`: `option` is given twice"
+        );
     }
 
     #[test]
@@ -459,6 +533,28 @@ mod tests {
         let body = "一行目\n二行目の{{ x() }}";
         let offset = body.find("{{").unwrap();
         assert_eq!(position(body, offset, 5), (6, 5));
+    }
+
+    #[test]
+    fn code_spans_and_blocks_and_containers_are_found() {
+        let body =
+            "a `{{ x }}` b\n\n```\n{{ y }}\n```\n\n- {{ z }}\n\n| {{ t }} |\n|---|\n\n{{ w }}\n";
+        let layout = Layout::of(body);
+        let at = |s: &str| body.find(s).unwrap();
+        assert_eq!(layout.code_end(at("{{ x")), Some(at(" b\n")));
+        assert!(layout.code_end(at("{{ y")).is_some());
+        assert!(layout.code_end(at("{{ z")).is_none() && layout.in_container(at("{{ z")));
+        assert!(layout.in_container(at("{{ t")));
+        assert!(layout.code_end(at("{{ w")).is_none() && !layout.in_container(at("{{ w")));
+    }
+
+    #[test]
+    fn escaped_shortcodes_are_shown_as_written() {
+        assert_eq!(
+            escaped_literal(r#"/* count(q="q1") */"#).as_deref(),
+            Some(r#"{{ count(q="q1") }}"#)
+        );
+        assert_eq!(escaped_literal(r#" count(q="q1") "#), None);
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         "commentary.html",
         include_str!("../../templates/commentary.html"),
     ),
+    ("table.html", include_str!("../../templates/table.html")),
 ];
 
 /// Static files copied into site/assets/, overridable by templates/assets/<name>.

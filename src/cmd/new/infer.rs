@@ -389,8 +389,26 @@ fn region_ids<'a>(titles: impl Iterator<Item = &'a str>) -> Vec<String> {
     out
 }
 
+/// Ids for options with these labels: a, b, … z, then o27, o28 …, skipping any that is another
+/// option's label (a cell "b" must not be read as the option whose id is b) or "other".
+pub(super) fn option_ids(labels: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut k = 0;
+    for _ in labels {
+        let id = loop {
+            let id = option_id(k);
+            k += 1;
+            if !labels.contains(&id.as_str()) && id != "other" {
+                break id;
+            }
+        };
+        out.push(id);
+    }
+    out
+}
+
 /// Option ids: a, b, … z, then o27, o28 …
-pub(super) fn option_id(i: usize) -> String {
+fn option_id(i: usize) -> String {
     if i < 26 {
         ((b'a' + i as u8) as char).to_string()
     } else {
@@ -450,6 +468,12 @@ mod tests {
         let texts: Vec<String> = (0..40).map(|i| format!("意見その{i}, 詳しく")).collect();
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         assert_eq!(role("ご意見", &texts), Role::Text);
+    }
+
+    #[test]
+    fn option_ids_never_match_another_options_label() {
+        assert_eq!(option_ids(&["はい", "いいえ"]), ["a", "b"]);
+        assert_eq!(option_ids(&["b", "a"]), ["c", "d"]);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use super::infer::{Column, Inferred, Role, option_id};
+use super::infer::{Column, Inferred, Role, option_ids};
 use super::{GITIGNORE, RESPONSES, workflow};
 use crate::load::responses::Encoding;
 
@@ -134,13 +134,15 @@ impl Inferred {
                 );
             }
             let mut has_other = false;
-            for (i, (label, n)) in options.iter().enumerate() {
+            let labels: Vec<&str> = options.iter().map(|(l, _)| l.as_str()).collect();
+            let ids = option_ids(&labels);
+            for ((label, n), id) in options.iter().zip(&ids) {
                 let other = label == "その他";
                 has_other |= other;
                 let _ = writeln!(
                     w,
                     "      - {{ id: {}, label: {}{} }}   # {n}",
-                    option_id(i),
+                    id,
                     y(label),
                     if other { ", other: true" } else { "" }
                 );

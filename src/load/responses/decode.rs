@@ -39,7 +39,9 @@ impl Encoding {
 const CHUNK: usize = 64 * 1024;
 
 /// Turns a byte stream in `encoding` into UTF-8 as it is read: a BOM is dropped, CP932 is
-/// transcoded, and a byte that is not valid text is an error naming its line.
+/// transcoded, CRLF becomes LF, and a byte that is not valid text is an error naming its line.
+/// (The csv crate counts a CRLF file's lines one short, rust-csv#395; src/load/tables.rs reads
+/// LF only for the same reason.)
 pub struct Decode<R> {
     inner: R,
     file: String,
@@ -52,6 +54,8 @@ pub struct Decode<R> {
     done: bool,
     /// Newlines handed out so far, to name the line of a bad byte.
     lines: u64,
+    /// A CR that ended the last chunk: dropped if the next one starts with LF.
+    held_cr: bool,
 }
 
 impl<R: Read> Decode<R> {
@@ -67,6 +71,7 @@ impl<R: Read> Decode<R> {
             started: false,
             done: false,
             lines: 0,
+            held_cr: false,
         }
     }
 
@@ -108,6 +113,7 @@ impl<R: Read> Decode<R> {
                     self.out.extend_from_slice(src);
                     self.pos = 0;
                     self.done = last;
+                    self.crlf_to_lf();
                     self.count_lines();
                     return Ok(());
                 }
@@ -138,6 +144,7 @@ impl<R: Read> Decode<R> {
         self.out.truncate(written);
         self.pos = 0;
         self.done = last;
+        self.crlf_to_lf();
         if let encoding_rs::DecoderResult::Malformed(..) = result {
             self.count_lines();
             let hint = match (self.want, name) {
@@ -162,6 +169,35 @@ impl<R: Read> Decode<R> {
         }
         self.count_lines();
         Ok(())
+    }
+
+    /// Drops the CR of every CRLF in `out`, holding back a CR that ends an unfinished chunk.
+    fn crlf_to_lf(&mut self) {
+        let mut text = Vec::with_capacity(self.out.len() + 1);
+        if std::mem::take(&mut self.held_cr) {
+            match self.out.first() {
+                Some(b'\n') => {}
+                None if !self.done => {
+                    self.held_cr = true;
+                    return;
+                }
+                _ => text.push(b'\r'),
+            }
+        }
+        for (i, &b) in self.out.iter().enumerate() {
+            if b == b'\r' {
+                match self.out.get(i + 1) {
+                    Some(b'\n') => continue,
+                    None if !self.done => {
+                        self.held_cr = true;
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            text.push(b);
+        }
+        self.out = text;
     }
 
     fn count_lines(&mut self) {
@@ -251,19 +287,35 @@ mod tests {
     #[test]
     fn decodes_utf8_bom_and_cp932() {
         let text = "地域,回答\r\n区西南部,\"導入している, その他\"\r\n";
+        let lf = text.replace("\r\n", "\n");
         assert_eq!(
             decode(text.as_bytes(), Encoding::Auto).unwrap(),
-            (text.to_string(), Encoding::Utf8)
+            (lf.clone(), Encoding::Utf8)
         );
         let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
-        assert_eq!(decode(&bom, Encoding::Auto).unwrap().0, text);
+        assert_eq!(decode(&bom, Encoding::Auto).unwrap().0, lf);
         let (sjis, _, bad) = encoding_rs::SHIFT_JIS.encode(text);
         assert!(!bad);
         assert_eq!(
             decode(&sjis, Encoding::Auto).unwrap(),
-            (text.to_string(), Encoding::Cp932)
+            (lf.clone(), Encoding::Cp932)
         );
-        assert_eq!(decode(&sjis, Encoding::Cp932).unwrap().0, text);
+        assert_eq!(decode(&sjis, Encoding::Cp932).unwrap().0, lf);
+    }
+
+    #[test]
+    fn crlf_becomes_lf_even_when_a_read_ends_between_cr_and_lf() {
+        // Shifting the text by 0–4 bytes puts every CRLF across a 5-byte read once.
+        for pad in ["", "x", "xx", "xxx", "xxxx"] {
+            let text = format!("{pad}a,b\r\n1,\"2\r\n3\"\r\n\r\n4\r5\r");
+            for encoding in [Encoding::Auto, Encoding::Utf8, Encoding::Cp932] {
+                assert_eq!(
+                    decode(text.as_bytes(), encoding).unwrap().0,
+                    format!("{pad}a,b\n1,\"2\n3\"\n\n4\r5\r"),
+                    "{pad:?} {encoding:?}"
+                );
+            }
+        }
     }
 
     #[test]

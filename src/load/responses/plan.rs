@@ -155,6 +155,75 @@ impl Lookup {
     }
 }
 
+/// A codebook entry that a cell may name by its id or by its title/label.
+pub(super) struct Named<'a, T> {
+    id: &'a str,
+    label: &'a str,
+    value: T,
+}
+
+impl<'a, T> Named<'a, T> {
+    fn new(id: &'a str, label: &'a str, value: T) -> Named<'a, T> {
+        Named { id, label, value }
+    }
+}
+
+/// Cell text → value: the codebook's `values:` first, then each entry's title/label and id.
+/// A text that names two entries (the id of one and the label of another, as when `new --from`
+/// gives ids a, b, … to options whose cells are letters) is an error unless `values:` says
+/// which: taking either would silently count those cells under the wrong one.
+fn cell_values<'a, T: Copy>(
+    explicit: Vec<(String, T)>,
+    named: impl Iterator<Item = Named<'a, T>>,
+    what: &str,
+    written: &Spanned<String>,
+    block: &str,
+) -> Result<Vec<(String, T)>> {
+    let label = if what == "region" { "title" } else { "label" };
+    let named: Vec<Named<T>> = named.collect();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for (i, n) in named.iter().enumerate() {
+        for text in [n.label, n.id] {
+            if explicit.iter().any(|(t, _)| t == text) {
+                continue;
+            }
+            let Some(&j) = seen.get(text) else {
+                seen.insert(text, i);
+                out.push((text.to_string(), n.value));
+                continue;
+            };
+            if j == i {
+                continue;
+            }
+            let first = &named[j];
+            let role = |n: &Named<T>| {
+                if n.id == text {
+                    format!("the id of {what} \"{}\"", n.id)
+                } else {
+                    format!("the {label} of {what} \"{}\"", n.id)
+                }
+            };
+            let rename = match [first, n].iter().find(|n| n.id == text) {
+                Some(n) => format!("rename {what} \"{}\"", n.id),
+                None => format!("give the two {what}s different {label}s"),
+            };
+            return Err(at(
+                written,
+                format!(
+                    "`responses: {block}:`: the cell text \"{text}\" is {} and {}: say which it means under `values:` (`{{ \"{text}\": {} }}` or `{{ \"{text}\": {} }}`), or {rename}",
+                    role(first),
+                    role(n),
+                    first.id,
+                    n.id
+                ),
+            ));
+        }
+    }
+    out.extend(explicit);
+    Ok(out)
+}
+
 /// The `responses:` block checked against the codebook and the file's header.
 #[derive(Debug)]
 pub(super) struct Plan {
@@ -232,11 +301,7 @@ pub(super) fn compile(raw: &RawResponses, survey: &Survey, headers: Vec<String>)
     let region = match &raw.region {
         None => None,
         Some(l) => {
-            let mut values = Vec::new();
-            for (i, r) in survey.regions.iter().enumerate() {
-                values.push((r.title.clone(), i));
-                values.push((r.id.clone(), i));
-            }
+            let mut explicit = Vec::new();
             for (text, id) in &l.values {
                 let i = survey
                     .regions
@@ -255,8 +320,14 @@ pub(super) fn compile(raw: &RawResponses, survey: &Survey, headers: Vec<String>)
                             ),
                         )
                     })?;
-                values.push((text.trim().to_string(), i));
+                explicit.push((text.trim().to_string(), i));
             }
+            let named = survey
+                .regions
+                .iter()
+                .enumerate()
+                .map(|(i, r)| Named::new(&r.id, &r.title, i));
+            let values = cell_values(explicit, named, "region", &l.column, "region")?;
             Some(Lookup::new(column(&headers, &l.column, &file)?, values))
         }
     };
@@ -286,11 +357,7 @@ pub(super) fn compile(raw: &RawResponses, survey: &Survey, headers: Vec<String>)
             ));
         }
         (Some(l), Some(d)) => {
-            let mut values = Vec::new();
-            for (i, g) in d.groups.iter().enumerate() {
-                values.push((g.label.clone(), i));
-                values.push((g.id.clone(), i));
-            }
+            let mut explicit = Vec::new();
             for (text, id) in &l.values {
                 let i = d
                     .groups
@@ -307,8 +374,14 @@ pub(super) fn compile(raw: &RawResponses, survey: &Survey, headers: Vec<String>)
                             ),
                         )
                     })?;
-                values.push((text.trim().to_string(), i));
+                explicit.push((text.trim().to_string(), i));
             }
+            let named = d
+                .groups
+                .iter()
+                .enumerate()
+                .map(|(i, g)| Named::new(&g.id, &g.label, i));
+            let values = cell_values(explicit, named, "group", &l.column, "dimension")?;
             match &l.questions {
                 None => {
                     for (i, q) in survey.questions.iter().enumerate() {
@@ -401,15 +474,21 @@ pub(super) fn compile_question(
     let q = &survey.questions[qi];
     let source = match (&rq.column, &rq.columns) {
         (Some(c), None) => {
-            let mut values: HashMap<String, Option<usize>> = HashMap::new();
-            for (i, o) in q.options.iter().enumerate() {
-                values.insert(o.id.clone(), Some(i));
-                values.insert(o.label.clone(), Some(i));
-            }
+            let mut explicit = Vec::new();
             for (text, id) in &rq.values {
                 let o = id.as_ref().map(|id| option_index(q, id)).transpose()?;
-                values.insert(text.trim().to_string(), o);
+                explicit.push((text.trim().to_string(), o));
             }
+            let named = q
+                .options
+                .iter()
+                .enumerate()
+                .map(|(i, o)| Named::new(&o.id, &o.label, Some(i)));
+            let block = format!("questions: {}", q.id);
+            let values: HashMap<String, Option<usize>> =
+                cell_values(explicit, named, "option", key, &block)?
+                    .into_iter()
+                    .collect();
             let separator = match (&rq.separator, q.kind) {
                 (None, _) => None,
                 (Some(s), QuestionKind::Multiple) if !s.value.is_empty() => Some(s.value.clone()),
