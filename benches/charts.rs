@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use surveysite::render::{self, charts, echarts::Engine};
+use surveysite::render::{self, charts, echarts::Engine, svg};
 
 fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
@@ -56,7 +56,7 @@ fn main() {
         }
     }
     let t = Instant::now();
-    let (_, stats) = charts::render_all(&many, None).unwrap();
+    let (_, stats) = svg::render_all(&many, None).unwrap();
     let secs = t.elapsed().as_secs_f64();
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
 

@@ -44,6 +44,34 @@ pub fn project(root: &Path) -> Result<Project> {
     })
 }
 
+/// Collects every problem of the inputs, so that one run reports them all.
+#[derive(Default)]
+pub struct Problems(Vec<anyhow::Error>);
+
+impl Problems {
+    pub fn add(&mut self, result: Result<()>) {
+        if let Err(e) = result {
+            self.0.push(e);
+        }
+    }
+
+    /// One error holding every problem, one per line.
+    pub fn finish(self) -> Result<()> {
+        match self.0.len() {
+            0 => Ok(()),
+            1 => Err(self
+                .0
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| anyhow::anyhow!("?"))),
+            n => {
+                let lines: Vec<String> = self.0.iter().map(|e| format!("{e:#}")).collect();
+                anyhow::bail!("{n} problems:\n{}", lines.join("\n"))
+            }
+        }
+    }
+}
+
 /// Reads a text file, dropping a UTF-8 BOM.
 pub fn read_text(path: &Path, shown: &str) -> Result<String> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {shown}"))?;

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use super::tables::{self, Problems};
+use super::Problems;
+use super::tables;
 use super::{codebook, parse_yaml, read_text};
 use crate::aggregate::{FromRows, Respondent, Tally};
 use crate::model::Survey;

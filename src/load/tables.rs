@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::{did_you_mean, located, read_text};
+use super::{Problems, did_you_mean, located, read_text};
 use crate::model::{Answer, Count, Question, QuestionKind, Survey};
 
 pub const RESPONDENTS: &str = "data/respondents.csv";
@@ -99,34 +99,6 @@ fn cell<'a>(row: &'a HashMap<String, String>, column: &str) -> &'a str {
 /// The largest count or number of respondents accepted (ten billion): far above any survey,
 /// far below where sums could overflow.
 pub const MAX_COUNT: u64 = 10_000_000_000;
-
-/// Collects every problem of a file, so that one run reports them all.
-#[derive(Default)]
-pub struct Problems(Vec<anyhow::Error>);
-
-impl Problems {
-    pub fn add(&mut self, result: Result<()>) {
-        if let Err(e) = result {
-            self.0.push(e);
-        }
-    }
-
-    /// One error holding every problem, one per line.
-    pub fn finish(self) -> Result<()> {
-        match self.0.len() {
-            0 => Ok(()),
-            1 => Err(self
-                .0
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| anyhow::anyhow!("?"))),
-            n => {
-                let lines: Vec<String> = self.0.iter().map(|e| format!("{e:#}")).collect();
-                anyhow::bail!("{n} problems:\n{}", lines.join("\n"))
-            }
-        }
-    }
-}
 
 /// A count cell: a whole number, or `…` / `NR` for not reported.
 fn parse_count(text: &str) -> Option<Count> {

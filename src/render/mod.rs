@@ -6,6 +6,7 @@ pub mod echarts;
 pub mod markdown;
 pub mod pages;
 pub mod shortcodes;
+pub mod svg;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -34,7 +35,7 @@ pub struct OutputFile {
 /// The rendered site and what it took.
 pub struct Site {
     pub files: Vec<OutputFile>,
-    pub charts: charts::RenderStats,
+    pub charts: svg::RenderStats,
 }
 
 /// The charts of the site: their specs and rendered SVGs, by chart id.
@@ -52,13 +53,13 @@ pub fn cache_dir(project: &Project) -> PathBuf {
 pub struct Prepared {
     pub templates: templates::Templates,
     pub charts: Charts,
-    pub stats: charts::RenderStats,
+    pub stats: svg::RenderStats,
 }
 
 pub fn prepare(project: &Project) -> Result<Prepared> {
     let templates = templates::load(&project.root)?;
     let specs = charts::specs(&project.survey);
-    let (svgs, stats) = charts::render_all(&specs, Some(&cache_dir(project)))?;
+    let (svgs, stats) = svg::render_all(&specs, Some(&cache_dir(project)))?;
     Ok(Prepared {
         templates,
         charts: Charts { specs, svgs },
