@@ -360,7 +360,7 @@ fn table_blocks_show_counts_percentages_and_bases() {
     let home = site.page("");
     let table = table_captioned(
         commentary(&home),
-        "Q1 地域医療連携システムの導入状況（件数と対象に対する%）",
+        "Q1 地域医療連携システムの導入状況（地域別、件数と対象に対する%）",
     );
     assert_eq!(table.rows[0].th, ["選択肢", "区西南部", "都全域"]);
     let cells = |label: &str| table.row(label).td.clone();
@@ -530,7 +530,7 @@ fn the_example_commentary_builds_and_quotes_the_data() {
         assert!(shown.contains(figure), "home lacks {figure:?}: {shown}");
     }
     // The home page compares the regions with a table of Q1.
-    let table = table_captioned(commentary(&home), "（件数と対象に対する%）");
+    let table = table_captioned(commentary(&home), "（地域別、件数と対象に対する%）");
     assert_eq!(
         table.row("地域医療連携に関するシステムを導入している").td,
         ["4 (25.0%)", "80 (32.0%)"]
