@@ -32,7 +32,7 @@ fn aggregate(dir: &Path) {
     let mut survey = codebook::load(dir).expect("codebook");
     let before = vmhwm_mib();
     let t = Instant::now();
-    let from = responses::load(dir, &mut survey)
+    let from = responses::load(dir, &mut survey, None)
         .expect("aggregation")
         .expect("rows");
     let secs = t.elapsed().as_secs_f64();

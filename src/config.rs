@@ -36,6 +36,9 @@ pub struct Settings {
     pub allow_html: bool,
     /// Small-cell suppression (off unless given): counts under the threshold are shown as `x`.
     pub suppression: Option<crate::aggregate::Suppression>,
+    /// The encoding of respondent exports (`auto`, `utf-8` or `cp932`) when the codebook's
+    /// `responses:` block does not say. Default: detected.
+    pub encoding: Option<String>,
 }
 
 impl Default for Settings {
@@ -44,6 +47,7 @@ impl Default for Settings {
             interactive_charts: true,
             allow_html: true,
             suppression: None,
+            encoding: None,
         }
     }
 }
@@ -56,6 +60,13 @@ pub fn load(root: &Path) -> Result<Config> {
     let path = root.join("report.yaml");
     let text = super::load::read_text(&path, "report.yaml")?;
     let config: Config = super::load::parse_yaml(&text, "report.yaml", 0)?;
+    if let Some(e) = &config.settings.encoding
+        && crate::load::responses::Encoding::parse(e).is_none()
+    {
+        anyhow::bail!(
+            "report.yaml: settings.encoding \"{e}\" is not known (write auto, utf-8 or cp932)"
+        );
+    }
     if !config.base_url.is_empty() {
         crate::url::validate_base_url(&config.base_url)
             .map_err(|e| anyhow::anyhow!("report.yaml: base_url: {e}"))?;

@@ -215,6 +215,24 @@ fn forms_export_with_bom_and_crlf_or_in_cp932_gives_the_same_numbers() {
         "  file: data/responses.csv\n  encoding: cp932\n",
     );
     assert_forms_numbers(&d.build());
+    // Or set for the project in report.yaml.
+    let d = Dir::fixture("responses-forms");
+    d.write("data/responses.csv", cp932_crlf(&text));
+    d.replace(
+        "report.yaml",
+        "base_url: \"\"\n",
+        "base_url: \"\"\nsettings:\n  encoding: cp932\n",
+    );
+    assert_forms_numbers(&d.build());
+    // A wrong setting is named.
+    d.replace("report.yaml", "  encoding: cp932\n", "  encoding: latin1\n");
+    assert!(
+        d.build_error().contains(
+            "report.yaml: settings.encoding \"latin1\" is not known (write auto, utf-8 or cp932)"
+        ),
+        "{}",
+        d.build_error()
+    );
 }
 
 #[test]

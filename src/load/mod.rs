@@ -30,7 +30,7 @@ pub fn project(root: &Path) -> Result<Project> {
     let config = crate::config::load(root)?;
     let mut survey = codebook::load(root)?;
     // Respondent rows (if the codebook declares them), then the aggregated tables.
-    let rows = responses::load(root, &mut survey)?;
+    let rows = responses::load(root, &mut survey, config.settings.encoding.as_deref())?;
     if let Some(s) = &config.settings.suppression {
         crate::aggregate::suppress_small_cells(&mut survey, s, rows.as_ref());
     }

@@ -24,7 +24,12 @@ use plan::{CodebookFile, Plan, RawResponses, at, compile};
 const MAX_PROBLEMS: usize = 20;
 
 /// Streams the responses file into counts in `survey.data`.
-fn aggregate_file(root: &Path, raw: &RawResponses, survey: &mut Survey) -> Result<FromRows> {
+fn aggregate_file(
+    root: &Path,
+    raw: &RawResponses,
+    survey: &mut Survey,
+    default_encoding: Option<&str>,
+) -> Result<FromRows> {
     let shown = raw.file.value.clone();
     let path: PathBuf = root.join(&shown);
     if !path.is_file() {
@@ -34,7 +39,10 @@ fn aggregate_file(root: &Path, raw: &RawResponses, survey: &mut Survey) -> Resul
         ));
     }
     let encoding = match &raw.encoding {
-        None => Encoding::Auto,
+        // report.yaml's setting was checked when it was read.
+        None => default_encoding
+            .and_then(Encoding::parse)
+            .unwrap_or(Encoding::Auto),
         Some(e) => Encoding::parse(&e.value).ok_or_else(|| {
             at(
                 e,
@@ -176,12 +184,13 @@ fn declared(root: &Path) -> Result<Option<RawResponses>> {
 
 /// Reads the data of a project: respondent rows when the codebook declares them, and the
 /// aggregated tables (required without rows, optional with them: they may add other regions).
-pub fn load(root: &Path, survey: &mut Survey) -> Result<Option<FromRows>> {
+/// `encoding` is report.yaml's `settings.encoding`, used when the codebook does not set one.
+pub fn load(root: &Path, survey: &mut Survey, encoding: Option<&str>) -> Result<Option<FromRows>> {
     let Some(raw) = declared(root)? else {
         tables::load(root, survey)?;
         return Ok(None);
     };
-    let rows = aggregate_file(root, &raw, survey)?;
+    let rows = aggregate_file(root, &raw, survey, encoding)?;
     let tables_given = [tables::RESPONDENTS, tables::COUNTS]
         .iter()
         .any(|f| root.join(f).exists());
