@@ -328,3 +328,21 @@ fn codebook_line_numbers_with_crlf_line_endings() {
         .replace_line(CODEBOOK, "    title: 区西南部", "    title: \"区西南部");
     b.assert_rejected(&format!("{CODEBOOK}:{line}:"), &["unclosed quote"]);
 }
+
+#[test]
+fn a_count_that_is_not_a_number_is_one_problem_not_two() {
+    let b = BuiltOnce::example();
+    let line = b
+        .project
+        .replace_line(COUNTS, "tokyo,q2,a,55", "tokyo,q2,a,-55");
+    let stderr = b.assert_rejected(
+        &format!("{COUNTS}:{line}:"),
+        &[
+            "count \"-55\" is not a whole number",
+            "write … for a value the source does not report",
+        ],
+    );
+    // The row is there: no "no row for …" on top of it.
+    assert!(!stderr.contains("no row for"), "{stderr}");
+    assert!(!stderr.contains("problems"), "one problem only: {stderr}");
+}
