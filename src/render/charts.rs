@@ -163,6 +163,22 @@ fn luminance(colour: &str) -> f64 {
     0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
 }
 
+/// One segment of a 100% bar: an option's share, its label inside, white gaps between segments.
+fn segment(name: String, colour: &str, width: i64, data: Vec<DataPoint>) -> Bar {
+    Bar::new()
+        .name(name)
+        .stack("total")
+        .bar_width(width)
+        .item_style(
+            ItemStyle::new()
+                .color(colour)
+                .border_color("#ffffff")
+                .border_width(1),
+        )
+        .label(point_label(LabelPosition::Inside, label_colour(colour), 12))
+        .data(data)
+}
+
 /// The label every bar shows: the text carried in its data point (see `point`).
 fn point_label(position: LabelPosition, colour: &str, size: u32) -> Label {
     Label::new()
@@ -308,20 +324,12 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
             } else {
                 String::new()
             };
-            chart = chart.series(
-                Bar::new()
-                    .name(format!("{}：{}", o.label, count_text(survey, *c, base)))
-                    .stack("total")
-                    .bar_width(40)
-                    .item_style(
-                        ItemStyle::new()
-                            .color(colour)
-                            .border_color("#ffffff")
-                            .border_width(1),
-                    )
-                    .label(point_label(LabelPosition::Inside, label_colour(colour), 12))
-                    .data(vec![point(pct, 0, &inside)]),
-            );
+            chart = chart.series(segment(
+                format!("{}：{}", o.label, count_text(survey, *c, base)),
+                colour,
+                40,
+                vec![point(pct, 0, &inside)],
+            ));
         }
         let height = legend_height(shown.len()) as u32 + 8 + 44 + 30;
         (chart, height)
@@ -470,20 +478,7 @@ fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
                     Some(point(pct, ri, &text))
                 })
                 .collect();
-            chart = chart.series(
-                Bar::new()
-                    .name(o.label.clone())
-                    .stack("total")
-                    .bar_width(32)
-                    .item_style(
-                        ItemStyle::new()
-                            .color(colour)
-                            .border_color("#ffffff")
-                            .border_width(1),
-                    )
-                    .label(point_label(LabelPosition::Inside, label_colour(colour), 12))
-                    .data(data),
-            );
+            chart = chart.series(segment(o.label.clone(), colour, 32, data));
         }
         (
             chart,
