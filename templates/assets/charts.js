@@ -31,7 +31,10 @@
     host.setAttribute('role', 'img');
     host.setAttribute('aria-label', label);
     host.style.aspectRatio = ratio;
-    box.replaceChildren(host);
+    // The build-time SVG stays in the page (hidden on screen) for print, where a chart without
+    // its toolbox reads better.
+    box.classList.add('enhanced');
+    box.appendChild(host);
     var chart = echarts.init(host, null, { renderer: 'svg' });
     chart.setOption(option);
     window.addEventListener('resize', function () { chart.resize(); });

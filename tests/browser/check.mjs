@@ -383,7 +383,9 @@ async function chartChecks(page, label, width, mode) {
     const area = (a) => Math.max(0, a.right - a.left) * Math.max(0, a.bottom - a.top);
     const inter = (a, b) => area({ left: Math.max(a.left, b.left), right: Math.min(a.right, b.right), top: Math.max(a.top, b.top), bottom: Math.min(a.bottom, b.bottom) });
     return [...document.querySelectorAll('figure')].filter((f) => f.querySelector('svg')).map((fig) => {
-      const svg = fig.querySelector('svg');
+      // The chart the reader sees: the interactive one when JavaScript drew it (the build-time
+      // SVG then stays hidden, for print), else the build-time SVG.
+      const svg = [...fig.querySelectorAll('svg')].find(visible) || fig.querySelector('svg');
       const r = svg.getBoundingClientRect();
       // What the reader sees of the svg: clipped by any overflow-hidden ancestor in the figure.
       let clip = { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
