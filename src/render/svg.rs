@@ -64,7 +64,10 @@ pub fn render_all(
                 let engine = match Engine::new() {
                     Ok(e) => e,
                     Err(e) => {
-                        results.lock().unwrap().push((String::new(), Err(e)));
+                        results
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push((String::new(), Err(e)));
                         return;
                     }
                 };
@@ -80,7 +83,10 @@ pub fn render_all(
                         // A cache that cannot be written only costs time on the next build.
                         let _ = write_cached(dir, *key, svg);
                     }
-                    results.lock().unwrap().push(((*id).clone(), svg));
+                    results
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(((*id).clone(), svg));
                 }
             });
         }
