@@ -7,7 +7,7 @@ use anyhow::Result;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::{did_you_mean, is_slug, located, parse_yaml, read_text};
+use super::{did_you_mean, is_slug, located, not_in_codebook, parse_yaml, read_text};
 use crate::model::{
     Base, BaseFrom, ChoiceOption, Data, Dimension, Group, Note, Question, QuestionKind, Region,
     Survey,
@@ -248,10 +248,10 @@ fn build(raw: RawCodebook) -> Result<Survey> {
             .ok_or_else(|| {
                 at(
                     id,
-                    format!(
-                        "question \"{}\" is not in the codebook{}",
-                        id.value,
-                        did_you_mean(&id.value, raw.questions.iter().map(|q| q.id.value.as_str()))
+                    not_in_codebook(
+                        "question",
+                        &id.value,
+                        raw.questions.iter().map(|q| q.id.value.as_str()),
                     ),
                 )
             })
@@ -302,13 +302,10 @@ fn build(raw: RawCodebook) -> Result<Survey> {
         if !raw.regions.iter().any(|r| r.id.value == n.region.value) {
             return Err(at(
                 &n.region,
-                format!(
-                    "region \"{}\" is not in the codebook{}",
-                    n.region.value,
-                    did_you_mean(
-                        &n.region.value,
-                        raw.regions.iter().map(|r| r.id.value.as_str())
-                    )
+                not_in_codebook(
+                    "region",
+                    &n.region.value,
+                    raw.regions.iter().map(|r| r.id.value.as_str()),
                 ),
             ));
         }

@@ -155,6 +155,18 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
     prev[b.len()]
 }
 
+/// `region "x" is not in the codebook (did you mean "y"?)`: one wording wherever an id is looked up.
+pub fn not_in_codebook<'a>(
+    what: &str,
+    id: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> String {
+    format!(
+        "{what} \"{id}\" is not in the codebook{}",
+        did_you_mean(id, known)
+    )
+}
+
 /// ` (did you mean "x"?)` or nothing.
 pub fn did_you_mean<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> String {
     closest(wanted, known)

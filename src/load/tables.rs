@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::{Problems, did_you_mean, located, read_text};
+use super::{Problems, did_you_mean, located, not_in_codebook, read_text};
 use crate::model::{Answer, Count, Question, QuestionKind, Survey};
 
 pub const RESPONDENTS: &str = "data/respondents.csv";
@@ -131,10 +131,7 @@ fn check_region(survey: &Survey, file: &str, line: u64, id: &str) -> Result<()> 
             file,
             line,
             None,
-            format!(
-                "region \"{id}\" is not in the codebook{}",
-                did_you_mean(id, survey.regions.iter().map(|r| r.id.as_str()))
-            ),
+            not_in_codebook("region", id, survey.regions.iter().map(|r| r.id.as_str())),
         ));
     }
     Ok(())
@@ -146,9 +143,10 @@ fn find_question<'a>(survey: &'a Survey, file: &str, line: u64, id: &str) -> Res
             file,
             line,
             None,
-            format!(
-                "question \"{id}\" is not in the codebook{}",
-                did_you_mean(id, survey.questions.iter().map(|q| q.id.as_str()))
+            not_in_codebook(
+                "question",
+                id,
+                survey.questions.iter().map(|q| q.id.as_str()),
             ),
         )
     })

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use anyhow::Result;
 
 use crate::load::content::Commentary;
-use crate::load::did_you_mean;
+use crate::load::{did_you_mean, not_in_codebook};
 use crate::model::{Count, Question, QuestionKind, Region, Survey, percent};
 use crate::render::markdown;
 use crate::render::pages::{NOT_REPORTED, format_count};
@@ -340,10 +340,7 @@ fn evaluate(call: &Call, survey: &Survey, page: PageContext) -> std::result::Res
     let region = |required: bool| -> std::result::Result<Option<&Region>, String> {
         match arg("region").or(page.region) {
             Some(id) => survey.region(id).map(Some).ok_or_else(|| {
-                format!(
-                    "region \"{id}\" is not in the codebook{}",
-                    did_you_mean(id, survey.regions.iter().map(|r| r.id.as_str()))
-                )
+                not_in_codebook("region", id, survey.regions.iter().map(|r| r.id.as_str()))
             }),
             None if required => Err(format!(
                 "`{name}` needs a region: this page has none, so give one, e.g. region=\"{}\"",
@@ -360,9 +357,10 @@ fn evaluate(call: &Call, survey: &Survey, page: PageContext) -> std::result::Res
             )
         })?;
         survey.question(id).ok_or_else(|| {
-            format!(
-                "question \"{id}\" is not in the codebook{}",
-                did_you_mean(id, survey.questions.iter().map(|q| q.id.as_str()))
+            not_in_codebook(
+                "question",
+                id,
+                survey.questions.iter().map(|q| q.id.as_str()),
             )
         })
     };

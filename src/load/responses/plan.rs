@@ -7,7 +7,7 @@ use anyhow::Result;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::load::{codebook, did_you_mean, located};
+use crate::load::{codebook, did_you_mean, located, not_in_codebook};
 use crate::model::{Question, QuestionKind, Survey};
 
 /// The codebook again, for its `responses:` block only (codebook.rs checks the rest).
@@ -310,13 +310,10 @@ pub(super) fn compile(raw: &RawResponses, survey: &Survey, headers: Vec<String>)
                     .ok_or_else(|| {
                         at(
                             id,
-                            format!(
-                                "region \"{}\" is not in the codebook{}",
-                                id.value,
-                                did_you_mean(
-                                    &id.value,
-                                    survey.regions.iter().map(|r| r.id.as_str())
-                                )
+                            not_in_codebook(
+                                "region",
+                                &id.value,
+                                survey.regions.iter().map(|r| r.id.as_str()),
                             ),
                         )
                     })?;
@@ -454,10 +451,10 @@ pub(super) fn question_index(survey: &Survey, id: &Spanned<String>) -> Result<us
         .ok_or_else(|| {
             at(
                 id,
-                format!(
-                    "question \"{}\" is not in the codebook{}",
-                    id.value,
-                    did_you_mean(&id.value, survey.questions.iter().map(|q| q.id.as_str()))
+                not_in_codebook(
+                    "question",
+                    &id.value,
+                    survey.questions.iter().map(|q| q.id.as_str()),
                 ),
             )
         })
