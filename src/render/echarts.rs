@@ -1,6 +1,6 @@
 //! ECharts' own server-side SVG renderer, run in an embedded QuickJS engine.
 //!
-//! The ECharts bundle is the one the pinned `charming` crate ships (found by build.rs). An engine
+//! The ECharts bundle is vendored in vendor/echarts/ (Apache-2.0, the npm release's file). An engine
 //! cannot move between threads: make one per worker. Loading ECharts takes ~90 ms, each chart
 //! ~10 ms.
 
@@ -9,7 +9,7 @@ use rquickjs::{CatchResultExt, Context, Function, Runtime};
 
 /// ECharts itself, embedded: rendered server-side here, and copied to site/assets/ for the
 /// optional interactive charts.
-pub static ECHARTS_JS: &str = include_str!(env!("ECHARTS_JS"));
+pub static ECHARTS_JS: &str = include_str!("../../vendor/echarts/echarts-5.5.1.min.js");
 pub const ECHARTS_VERSION: &str = "5.5.1";
 
 const SETUP: &str = r#"
