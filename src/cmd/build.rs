@@ -28,8 +28,8 @@ pub fn run(
     let project = load_project(root, base_url)?;
     let site = render::site(&project)?;
     // A commentary file that matches no page is most likely a mistyped id: say so.
-    for c in super::check::orphan_commentary(&project) {
-        eprintln!("warning: {}", super::check::orphan_message(c));
+    for c in crate::render::pages::orphan_commentary(&project) {
+        eprintln!("warning: {}", crate::render::pages::orphan_message(c));
     }
     let output = output.unwrap_or_else(|| root.join("site"));
     crate::output::write(&output, root, &site.files, force)?;

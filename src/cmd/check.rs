@@ -7,8 +7,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::load::content::Commentary;
-use crate::render::pages::{self, Kind};
+use crate::render::pages::{self, Kind, orphan_commentary, orphan_message};
 use crate::{linkcheck, load, render, url};
 
 pub fn run(root: &Path, base_url: Option<&str>) -> Result<()> {
@@ -98,26 +97,4 @@ pub fn check(project: &load::Project, files: &[render::OutputFile]) -> Report {
         }
     }
     report
-}
-
-/// Commentary files for a page the site does not have (most likely a mistyped id).
-pub fn orphan_commentary(project: &load::Project) -> Vec<&Commentary> {
-    let page_list = pages::list(project);
-    project
-        .commentary
-        .iter()
-        .filter(|c| {
-            !page_list
-                .iter()
-                .any(|p| p.kind != Kind::NotFound && p.path == c.page)
-        })
-        .collect()
-}
-
-/// What `check` (an error) and `build` (a warning) say about an orphan commentary file.
-pub fn orphan_message(c: &Commentary) -> String {
-    format!(
-        "{}: commentary for /{} but the site has no such page (is the region or question id right?)",
-        c.file, c.page
-    )
 }

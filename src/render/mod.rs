@@ -2,7 +2,9 @@
 
 pub mod charts;
 pub mod commentary;
+pub mod context;
 pub mod echarts;
+pub mod format;
 pub mod markdown;
 pub mod pages;
 pub mod shortcodes;
@@ -71,28 +73,83 @@ pub fn prepare(project: &Project) -> Result<Prepared> {
 pub fn render_pages(
     project: &Project,
     prepared: &Prepared,
-    wanted: &dyn Fn(&pages::Page) -> bool,
+    wanted: &(dyn Fn(&pages::Page) -> bool + Sync),
 ) -> Result<Vec<OutputFile>> {
+    let files = std::sync::Mutex::new(Vec::new());
+    render_pages_into(project, prepared, wanted, &|f| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+        Ok(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Renders the pages `wanted` accepts, with the CSV files of their charts, handing each file to
+/// `sink` as soon as it is made (from several threads, in no set order), so a build need not hold
+/// the whole site in memory. On errors, the first failing page in page order is reported.
+pub fn render_pages_into(
+    project: &Project,
+    prepared: &Prepared,
+    wanted: &(dyn Fn(&pages::Page) -> bool + Sync),
+    sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
+) -> Result<()> {
     let charts = &prepared.charts;
     let commentary = commentary::render_all(project, charts, &prepared.templates)?;
-    let mut files = Vec::new();
-    for page in pages::list(project).into_iter().filter(|p| wanted(p)) {
-        let context = pages::context(project, &page, charts, &commentary);
+    let index = context::Index::new(project);
+    let list: Vec<pages::Page> = pages::list(project)
+        .into_iter()
+        .filter(|p| wanted(p))
+        .collect();
+    let render_one = |page: &pages::Page| -> Result<()> {
+        let context = context::context(&index, page, charts, &commentary);
         let html = templates::render(&prepared.templates, page.kind.template(), &context)?;
-        files.push(OutputFile {
+        sink(OutputFile {
             path: page.output_file(),
             bytes: html.into_bytes(),
-        });
-        for id in pages::chart_ids(&page) {
+        })?;
+        for id in pages::chart_ids(page) {
             if let Some(spec) = charts.specs.get(&id) {
-                files.push(OutputFile {
+                sink(OutputFile {
                     path: format!("{}{}", page.path, spec.csv_name()),
                     bytes: spec.csv_bytes(),
-                });
+                })?;
             }
         }
+        Ok(())
+    };
+    parallel(&list, render_one)
+}
+
+/// Runs `work` on every item on as many threads as the machine has cores (items are taken in
+/// order); the error of the first failing item in list order wins, so messages are deterministic.
+fn parallel<T: Sync>(items: &[T], work: impl Fn(&T) -> Result<()> + Sync) -> Result<()> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(items.len().max(1));
+    let next = AtomicUsize::new(0);
+    let first_error: std::sync::Mutex<Option<(usize, anyhow::Error)>> = std::sync::Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    if let Err(e) = work(item) {
+                        let mut slot = first_error.lock().unwrap_or_else(|e| e.into_inner());
+                        if slot.as_ref().is_none_or(|(j, _)| i < *j) {
+                            *slot = Some((i, e));
+                        }
+                    }
+                }
+            });
+        }
+    });
+    match first_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        Some((_, e)) => Err(e),
+        None => Ok(()),
     }
-    Ok(files)
 }
 
 pub fn site(project: &Project) -> Result<Site> {
@@ -109,7 +166,7 @@ pub fn site_with(project: &Project, prepared: &Prepared) -> Result<Vec<OutputFil
     let mut files = render_pages(project, prepared, &|_| true)?;
     files.push(OutputFile {
         path: pages::DATA_CSV.into(),
-        bytes: charts::csv_bytes(&pages::all_data_rows(&project.survey)),
+        bytes: charts::csv_bytes(&context::all_data_rows(&project.survey)),
     });
     for (name, default) in templates::ASSETS {
         files.push(OutputFile {

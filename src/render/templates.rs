@@ -8,6 +8,11 @@ use anyhow::Result;
 pub const DEFAULTS: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("index.html", include_str!("../../templates/index.html")),
+    ("regions.html", include_str!("../../templates/regions.html")),
+    (
+        "questions.html",
+        include_str!("../../templates/questions.html"),
+    ),
     ("region.html", include_str!("../../templates/region.html")),
     (
         "question.html",
@@ -24,13 +29,18 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         include_str!("../../templates/commentary.html"),
     ),
     ("table.html", include_str!("../../templates/table.html")),
+    (
+        "region_table.html",
+        include_str!("../../templates/region_table.html"),
+    ),
 ];
 
 /// Static files copied into site/assets/, overridable by templates/assets/<name>.
-pub const ASSETS: &[(&str, &str)] = &[(
-    "style.css",
-    include_str!("../../templates/assets/style.css"),
-)];
+pub const ASSETS: &[(&str, &str)] = &[
+    ("style.css", include_str!("../../templates/assets/style.css")),
+    // Sorting the tables of every region (regions index, question pages) by a column.
+    ("sort.js", include_str!("../../templates/assets/sort.js")),
+];
 
 /// The progressive enhancement that swaps static SVG charts for interactive ones.
 pub const CHARTS_JS: &str = include_str!("../../templates/assets/charts.js");

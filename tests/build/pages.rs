@@ -29,7 +29,11 @@ fn region_title(id: &str) -> &'static str {
 
 /// Every page the example report must have, as output files.
 pub fn expected_pages() -> BTreeSet<String> {
-    let mut pages = BTreeSet::from(["index.html".to_string()]);
+    let mut pages = BTreeSet::from([
+        "index.html".to_string(),
+        "regions/index.html".to_string(),
+        "questions/index.html".to_string(),
+    ]);
     for r in REGIONS {
         pages.insert(format!("regions/{r}/index.html"));
         for q in QUESTIONS {
@@ -260,7 +264,7 @@ fn region_page_breadcrumb_does_not_repeat_the_region() {
             .collect();
         assert_eq!(
             crumbs,
-            ["ホーム", region_title(r)],
+            ["ホーム", "地域一覧", region_title(r)],
             "regions/{r}/ breadcrumbs"
         );
     }
