@@ -452,9 +452,7 @@ fn add_neighbours(
         .and_then(|p| p.checked_sub(1))
         .and_then(|p| index.regions.get(p))
         .map(link);
-    let next = position
-        .and_then(|p| index.regions.get(p + 1))
-        .map(link);
+    let next = position.and_then(|p| index.regions.get(p + 1)).map(link);
     v["prev_region"] = prev.unwrap_or(Value::Null);
     v["next_region"] = next.unwrap_or(Value::Null);
 }

@@ -37,7 +37,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
 
 /// Static files copied into site/assets/, overridable by templates/assets/<name>.
 pub const ASSETS: &[(&str, &str)] = &[
-    ("style.css", include_str!("../../templates/assets/style.css")),
+    (
+        "style.css",
+        include_str!("../../templates/assets/style.css"),
+    ),
     // Sorting the tables of every region (regions index, question pages) by a column.
     ("sort.js", include_str!("../../templates/assets/sort.js")),
 ];
