@@ -17,7 +17,9 @@ use super::pages::{
 };
 use crate::load::Project;
 use crate::load::content::Commentary;
-use crate::model::{Answer, Count, Question, QuestionKind, Region, Survey, percent, share};
+use crate::model::{
+    Answer, ChoiceOption, Count, Question, QuestionKind, Region, Survey, percent, share,
+};
 use crate::url::{Linker, absolute};
 
 /// Up to this many regions, a question's table has a column per region (options down the side);
@@ -41,6 +43,8 @@ pub struct Index<'a> {
     region_position: HashMap<&'a str, usize>,
     answers: HashMap<&'a str, HashMap<&'a str, Vec<&'a Answer>>>,
     commentary: HashMap<&'a str, &'a Commentary>,
+    /// The options each question has in the cross-tab data (none: no cross-tab).
+    crosstab_options: HashMap<&'a str, Vec<&'a ChoiceOption>>,
 }
 
 impl<'a> Index<'a> {
@@ -60,6 +64,7 @@ impl<'a> Index<'a> {
             region_position: HashMap::new(),
             answers: HashMap::new(),
             commentary,
+            crosstab_options: HashMap::new(),
         };
         let survey = &project.survey;
         index.regions = index.ordered(&survey.regions, |r| region_path(&r.id));
@@ -70,6 +75,25 @@ impl<'a> Index<'a> {
             .enumerate()
             .map(|(i, r)| (r.id.as_str(), i))
             .collect();
+        // One pass over the cross-tab cells (asking per question and page would be quadratic).
+        let mut in_crosstab: HashMap<&str, std::collections::HashSet<&str>> = HashMap::new();
+        for (_, q, _, o) in survey.data.crosstab.keys() {
+            in_crosstab
+                .entry(q.as_str())
+                .or_default()
+                .insert(o.as_str());
+        }
+        for q in &survey.questions {
+            let options: Vec<&ChoiceOption> = match in_crosstab.get(q.id.as_str()) {
+                Some(set) => q
+                    .options
+                    .iter()
+                    .filter(|o| set.contains(o.id.as_str()))
+                    .collect(),
+                None => Vec::new(),
+            };
+            index.crosstab_options.insert(q.id.as_str(), options);
+        }
         for a in &survey.data.answers {
             index
                 .answers
@@ -690,7 +714,7 @@ fn region_question_page(index: &Index, region: &Region, q: &Question, l: &Linker
         "base": format_count(base),
         "answered": answered.map(|n| n.to_string()),
         "rows": rows,
-        "crosstab": crosstab(survey, region, q),
+        "crosstab": crosstab(index, region, q),
         "answers": answer_values(q, index.answers(&region.id, &q.id)),
         "answers_withheld": survey.answers_withheld(&region.id, &q.id),
         "notes": notes(survey, Some(region), q),
@@ -705,11 +729,15 @@ fn region_question_page(index: &Index, region: &Region, q: &Question, l: &Linker
 }
 
 /// The question split by the dimension: group size, then count and % of each option present.
-fn crosstab(survey: &Survey, region: &Region, q: &Question) -> Value {
+fn crosstab(index: &Index, region: &Region, q: &Question) -> Value {
+    let survey = &index.project.survey;
     let Some(d) = &survey.dimension else {
         return Value::Null;
     };
-    let options = survey.crosstab_options(q);
+    let options = index
+        .crosstab_options
+        .get(q.id.as_str())
+        .map_or(&[][..], Vec::as_slice);
     if options.is_empty() {
         return Value::Null;
     }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Browser checks for a built surveysite report (issue 8, "quality gates").
 //
-//   node tests/browser/check.mjs SITE_DIR [--screenshots DIR] [--axe-all] [--chromium PATH]
+//   node tests/browser/check.mjs SITE_DIR [--screenshots DIR] [--axe-all] [--max-pages N] [--chromium PATH]
 //
 // Serves SITE_DIR on 127.0.0.1 with a tiny static server (index.html for folders,
 // 404.html with status 404 for anything unknown) and drives the system Chromium
@@ -21,7 +21,7 @@
 // Exit status: 0 all passed, 1 a check failed, 2 could not run.
 
 import { createServer } from 'node:http';
-import { createReadStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +33,7 @@ const repoRoot = path.resolve(here, '..', '..');
 // ---------------------------------------------------------------- arguments
 function usage(msg) {
   if (msg) console.error(`check.mjs: ${msg}`);
-  console.error('usage: node tests/browser/check.mjs SITE_DIR [--screenshots DIR] [--axe-all] [--chromium PATH]');
+  console.error('usage: node tests/browser/check.mjs SITE_DIR [--screenshots DIR] [--axe-all] [--max-pages N] [--chromium PATH]');
   process.exit(2);
 }
 const opts = {
@@ -41,6 +41,7 @@ const opts = {
   screenshots: path.join(repoRoot, 'target', 'screenshots'),
   axeAll: false,
   chromium: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  maxPages: Infinity,
 };
 {
   const argv = process.argv.slice(2);
@@ -48,6 +49,7 @@ const opts = {
     const a = argv[i];
     if (a === '--screenshots') opts.screenshots = path.resolve(argv[++i] ?? usage('--screenshots needs a folder'));
     else if (a === '--axe-all') opts.axeAll = true;
+    else if (a === '--max-pages') opts.maxPages = Number(argv[++i] ?? usage('--max-pages needs a number'));
     else if (a === '--chromium') opts.chromium = argv[++i] ?? usage('--chromium needs a path');
     else if (a === '-h' || a === '--help') usage();
     else if (a.startsWith('-')) usage(`unknown option ${a}`);
@@ -59,18 +61,39 @@ const opts = {
   if (!existsSync(opts.chromium)) usage(`no Chromium at ${opts.chromium} (apt-get install chromium, or set CHROMIUM_PATH)`);
 }
 
-// One page of each kind the site has. The 404 page is reached through a URL that
-// does not exist, several folders deep, so its links must work from anywhere.
+// One page of each kind the site has, found in whatever site is given (the example report or a
+// user's own): home, the two indexes, the first region, question and region × question, the
+// second region's second question, a free-text region × question page, and the 404 page,
+// reached through a URL that does not exist, several folders deep, so its links must work
+// from anywhere.
 const NOT_FOUND_URL = '/no-such-page/deeper/';
-const KIND_PAGES = [
-  { name: 'home', url: '/' },
-  { name: 'region', url: '/regions/ku-seinanbu/' },
-  { name: 'question', url: '/questions/q1/' },
-  { name: 'region-question', url: '/regions/ku-seinanbu/q1/' },
-  { name: 'region-question-tokyo-q2', url: '/regions/tokyo/q2/' },
-  { name: 'region-question-free-text-q7', url: '/regions/ku-seinanbu/q7/' },
-  { name: '404', url: NOT_FOUND_URL, status: 404 },
-];
+function kindPages(root) {
+  const dirs = (rel) => {
+    try {
+      return readdirSync(path.join(root, rel), { withFileTypes: true })
+        .filter((e) => e.isDirectory() && !e.name.startsWith('.') && existsSync(path.join(root, rel, e.name, 'index.html')))
+        .map((e) => e.name).sort();
+    } catch { return []; }
+  };
+  const regions = dirs('regions');
+  const questions = dirs('questions');
+  const kinds = [
+    { name: 'home', url: '/' },
+    { name: 'regions', url: '/regions/' },
+    { name: 'questions', url: '/questions/' },
+  ];
+  if (regions[0]) kinds.push({ name: 'region', url: `/regions/${regions[0]}/` });
+  if (questions[0]) kinds.push({ name: 'question', url: `/questions/${questions[0]}/` });
+  const rq = regions[0] ? dirs(`regions/${regions[0]}`) : [];
+  if (rq[0]) kinds.push({ name: 'region-question', url: `/regions/${regions[0]}/${rq[0]}/` });
+  const rq2 = regions[1] ? dirs(`regions/${regions[1]}`) : [];
+  if (rq2[1]) kinds.push({ name: 'region-question-second', url: `/regions/${regions[1]}/${rq2[1]}/` });
+  const freeText = rq.find((q) => readFileSync(path.join(root, 'regions', regions[0], q, 'index.html'), 'utf8').includes('>自由記述の回答'));
+  if (freeText) kinds.push({ name: 'region-question-free-text', url: `/regions/${regions[0]}/${freeText}/` });
+  kinds.push({ name: '404', url: NOT_FOUND_URL, status: 404 });
+  return kinds;
+}
+const KIND_PAGES = kindPages(opts.site);
 
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const FAIL_IMPACTS = new Set(['serious', 'critical']);
@@ -488,7 +511,15 @@ async function main() {
 
   // Every page: loaded at desktop and phone width, charts checked wherever there are any;
   // the kinds also get axe (light and dark) and screenshots.
-  const everyPage = [...KIND_PAGES, ...allPages.filter((u) => !kindUrls.has(u)).map((url) => ({ url }))];
+  // With --max-pages N (a site of thousands of pages), the kinds and N others spread evenly
+  // over the site; the links of every page are checked statically by `surveysite check`.
+  let others = allPages.filter((u) => !kindUrls.has(u));
+  if (others.length > opts.maxPages) {
+    const step = others.length / opts.maxPages;
+    others = Array.from({ length: opts.maxPages }, (_, i) => others[Math.floor(i * step)]);
+    console.log(`pages:       the ${KIND_PAGES.length} kinds and ${others.length} of the other ${allPages.length - KIND_PAGES.length + 1} pages (--max-pages)`);
+  }
+  const everyPage = [...KIND_PAGES, ...others.map((url) => ({ url }))];
   for (const kind of KIND_PAGES) if (kind.url !== NOT_FOUND_URL && !allPages.includes(kind.url)) fail('load', kind.url, 'page of this kind is missing from the site');
   const axe = async (v, scheme) => {
     const a = await runAxe(v.page, v.label, scheme);
