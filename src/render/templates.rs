@@ -100,7 +100,13 @@ pub fn load(root: &Path) -> Result<Templates> {
         .map(|s| (s.name.clone(), s.file.clone()))
         .collect();
     tera.add_raw_templates(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())))
-        .map_err(|e| template_error(&e, &files))?;
+        .map_err(|e| {
+            let texts: Vec<(String, String)> = sources
+                .iter()
+                .map(|s| (s.name.clone(), s.text.clone()))
+                .collect();
+            template_error(&e, &files, &texts)
+        })?;
     Ok(Templates { tera, files })
 }
 
@@ -149,12 +155,26 @@ pub fn render(templates: &Templates, name: &str, context: &serde_json::Value) ->
     templates
         .tera
         .render(name, &ctx)
-        .map_err(|e| template_error(&e, &templates.files))
+        .map_err(|e| template_error(&e, &templates.files, &[]))
+}
+
+/// The template a template extends: `{% extends "base.html" %}` → "base.html".
+fn extends(text: &str) -> Option<String> {
+    let start = text.find("{%")?;
+    let tag = text[start + 2..].trim_start_matches('-').trim_start();
+    let rest = tag.strip_prefix("extends")?.trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let name = &rest[1..];
+    Some(name[..name.find(quote)?].to_string())
 }
 
 /// Tera reports `error: message` then ` --> name:line:col` and a snippet. We print
 /// `templates/name:line:col: message` (naming the built-in or the project's file), then the snippet.
-fn template_error(e: &tera::Error, files: &[(String, String)]) -> anyhow::Error {
+fn template_error(
+    e: &tera::Error,
+    files: &[(String, String)],
+    sources: &[(String, String)],
+) -> anyhow::Error {
     let mut text = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
@@ -170,6 +190,9 @@ fn template_error(e: &tera::Error, files: &[(String, String)]) -> anyhow::Error 
             location = Some(loc.trim().to_string());
         } else if location.is_none() {
             message.push(trimmed.trim_start_matches("error: ").to_string());
+        } else if trimmed.starts_with("error: ") {
+            // The error's sources repeat it: one copy is enough.
+            break;
         } else {
             snippet.push(line.to_string());
         }
@@ -184,6 +207,24 @@ fn template_error(e: &tera::Error, files: &[(String, String)]) -> anyhow::Error 
         .find(|(n, _)| n == name)
         .map_or_else(|| format!("templates/{name}"), |(_, f)| f.clone());
     let snippet = snippet.join("\n");
+    // A page template fills a block its parent lacks: the parent is the file to fix (an
+    // emptied base.html would otherwise be blamed on the first page template).
+    if let Some(block) = message
+        .strip_prefix("Block `")
+        .and_then(|m| m.strip_suffix("` is not defined in any parent template"))
+        && let Some(parent) = sources
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, text)| extends(text))
+    {
+        let parent_file = files
+            .iter()
+            .find(|(n, _)| *n == parent)
+            .map_or_else(|| format!("templates/{parent}"), |(_, f)| f.clone());
+        return anyhow::anyhow!(
+            "{parent_file}: has no `{{% block {block} %}}`, which {file}:{pos} fills (every page template extends {parent} and puts its content in that block)"
+        );
+    }
     if pos.is_empty() {
         anyhow::anyhow!("{file}: {message}\n{snippet}")
     } else {

@@ -34,6 +34,12 @@ fn every_page_has_the_same_short_header_home_regions_questions() {
             continue;
         }
         let html = String::from_utf8(bytes).unwrap();
+        // Declaring no icon keeps browsers from asking for /favicon.ico (a 404 and a console
+        // error on every page).
+        assert!(
+            html.contains(r#"<link rel="icon" href="data:,">"#),
+            "{file}: no icon declared"
+        );
         let links = header_links(&file, &html);
         assert_eq!(
             links,
