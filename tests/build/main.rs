@@ -12,3 +12,4 @@ mod pages;
 mod project;
 mod publish;
 mod text_answers;
+mod output;
