@@ -194,16 +194,7 @@ impl Staging {
         if platform::exchange(buffer, target).with_context(moving)? {
             return Ok(());
         }
-        // No exchange in one step here: two renames, the output missing between them.
-        fs::rename(target, &self.swapping)
-            .with_context(|| format!("moving the previous {} aside", self.shown.display()))?;
-        if let Err(e) = fs::rename(buffer, target) {
-            let _ = fs::rename(&self.swapping, target);
-            return Err(e).with_context(moving);
-        }
-        // The new site is in place; the next build puts a leftover back where it belongs.
-        let _ = fs::rename(&self.swapping, buffer);
-        Ok(())
+        swap_by_renames(buffer, target, &self.swapping, &self.shown)
     }
 
     /// Makes `dirs` a real folder of the buffer, replacing a file or symlink in its way.
@@ -248,6 +239,20 @@ impl Staging {
     fn lock_folders(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
         self.folders.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// The swap where the system cannot exchange in one step: two renames, the output missing
+/// between them. Killed between them, the next build puts `swapping` back (strays.rs).
+fn swap_by_renames(buffer: &Path, target: &Path, swapping: &Path, shown: &Path) -> Result<()> {
+    fs::rename(target, swapping)
+        .with_context(|| format!("moving the previous {} aside", shown.display()))?;
+    if let Err(e) = fs::rename(buffer, target) {
+        let _ = fs::rename(swapping, target);
+        return Err(e).with_context(|| format!("moving the new site into {}", shown.display()));
+    }
+    // The new site is in place; the next build puts a leftover back where it belongs.
+    let _ = fs::rename(swapping, buffer);
+    Ok(())
 }
 
 /// The parts of a site path, refusing anything that would leave the site.
@@ -358,4 +363,50 @@ fn is_ours(output: &Path) -> Result<bool> {
     let mut entries =
         fs::read_dir(output).with_context(|| format!("reading {}", output.display()))?;
     Ok(entries.next().is_none())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder_with(path: &Path, text: &str) {
+        fs::create_dir_all(path).unwrap();
+        fs::write(path.join("index.html"), text).unwrap();
+    }
+
+    fn text_of(path: &Path) -> String {
+        fs::read_to_string(path.join("index.html")).unwrap()
+    }
+
+    #[test]
+    fn the_swap_by_two_renames_exchanges_the_folders() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (site, home) = (tmp.path().join("site"), tmp.path().join(".site.surveysite"));
+        let (previous, swapping) = (home.join("previous"), home.join("swapping"));
+        folder_with(&site, "old");
+        folder_with(&previous, "new");
+        swap_by_renames(&previous, &site, &swapping, &site).unwrap();
+        assert_eq!(text_of(&site), "new");
+        assert_eq!(text_of(&previous), "old");
+        assert!(!swapping.exists());
+    }
+
+    #[test]
+    fn a_swap_cut_short_is_put_back_by_the_next_build() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (site, home) = (tmp.path().join("site"), tmp.path().join(".site.surveysite"));
+        let (previous, swapping) = (home.join("previous"), home.join("swapping"));
+        // Killed after the first rename: the site is only in `swapping`.
+        folder_with(&swapping, "published");
+        folder_with(&previous, "half updated");
+        strays::clean(tmp.path(), "site", &site, &previous, &swapping);
+        assert_eq!(text_of(&site), "published");
+        assert!(!swapping.exists());
+        // Killed after the second: the new site is published, the old one in `swapping`.
+        fs::rename(&previous, &swapping).unwrap();
+        strays::clean(tmp.path(), "site", &site, &previous, &swapping);
+        assert_eq!(text_of(&site), "published");
+        assert_eq!(text_of(&previous), "half updated");
+        assert!(!swapping.exists());
+    }
 }
