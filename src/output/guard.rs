@@ -139,6 +139,11 @@ impl From<&PathBuf> for Inputs {
 
 /// An absolute path with `.` and `..` folded and symlinks resolved as far as the path exists.
 pub(super) fn resolved(path: &Path) -> PathBuf {
+    resolved_within(path, 40)
+}
+
+/// `resolved`, following at most `links` dangling symlinks (a loop ends there).
+fn resolved_within(path: &Path, links: usize) -> PathBuf {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut lexical = PathBuf::new();
     for c in abs.components() {
@@ -163,9 +168,10 @@ pub(super) fn resolved(path: &Path) -> PathBuf {
     let mut out = existing
         .canonicalize()
         .unwrap_or_else(|_| match std::fs::read_link(&existing) {
-            Ok(target) if rest.len() < 40 => {
-                resolved(&existing.parent().unwrap_or(Path::new("/")).join(target))
-            }
+            Ok(target) if links > 0 => resolved_within(
+                &existing.parent().unwrap_or(Path::new("/")).join(target),
+                links - 1,
+            ),
             _ => existing.clone(),
         });
     out.extend(rest.into_iter().rev());

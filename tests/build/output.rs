@@ -476,3 +476,22 @@ fn a_site_that_is_a_symlink_is_written_through() {
     assert!(web.path().join(".report.surveysite").is_dir());
     assert!(!project.path(".site.surveysite").exists());
 }
+
+#[test]
+fn a_symlink_loop_as_output_is_an_error_not_a_crash() {
+    let project = Project::example();
+    let (a, b) = (project.path("a"), project.path("b"));
+    std::os::unix::fs::symlink(&b, &a).unwrap();
+    std::os::unix::fs::symlink(&a, &b).unwrap();
+    let out = project.run_build(&a, &[]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains(&format!(
+            "error: --output {}: too many levels of symlinks (a loop?)",
+            a.display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+    assert!(fs::symlink_metadata(&a).unwrap().file_type().is_symlink());
+}
