@@ -495,3 +495,33 @@ fn a_symlink_loop_as_output_is_an_error_not_a_crash() {
     );
     assert!(fs::symlink_metadata(&a).unwrap().file_type().is_symlink());
 }
+
+#[test]
+fn builds_running_at_the_same_time_into_one_output_leave_a_whole_site() {
+    let project = Project::example();
+    let fresh = project.build_into(&project.path("fresh"), &[]).files();
+    let site = project.path("site");
+    let builds: Vec<_> = (0..3)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_surveysite"))
+                .arg("build")
+                .arg("--root")
+                .arg(project.root())
+                .arg("--output")
+                .arg(&site)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("running surveysite")
+        })
+        .collect();
+    for b in builds {
+        let out = b.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert!(
+        files_under(&site) == fresh,
+        "the site differs from a single build's"
+    );
+    assert!(files_under(&project.path(".site.surveysite/previous")) == fresh);
+}
