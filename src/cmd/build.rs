@@ -32,7 +32,7 @@ pub fn run(
         eprintln!("warning: {}", crate::render::pages::orphan_message(c));
     }
     let output = output.unwrap_or_else(|| root.join("site"));
-    crate::output::write(&output, root, &site.files, force)?;
+    crate::output::write(&output, &project, &site.files, force)?;
     let pages = site
         .files
         .iter()

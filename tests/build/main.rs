@@ -14,3 +14,4 @@ mod project;
 mod publish;
 mod templates;
 mod text_answers;
+mod output;

@@ -110,6 +110,13 @@ fn a_folder_surveysite_did_not_make_is_not_replaced_without_force() {
     assert!(forced.status.success());
     assert!(out.join("index.html").is_file());
     assert!(!out.join("thesis.docx").exists());
+    // Nor is it kept as the previous site beside the output.
+    assert!(
+        !project
+            .path(".mine.surveysite/previous/thesis.docx")
+            .exists()
+    );
+    assert!(project.path(".mine.surveysite").is_dir());
     // Now it is ours: a plain rebuild replaces it.
     assert!(project.run_build(&out, &[]).status.success());
 }
