@@ -453,3 +453,16 @@ fn the_starter_project_points_to_no_missing_docs() {
         assert!(gitignore.lines().any(|l| l == line), "{gitignore}");
     }
 }
+
+#[test]
+fn rows_without_a_region_are_named_by_line() {
+    // Lines 3 and 5 have no region: the loader refuses them, so the summary says where.
+    let export = "地域,Q1\n北,はい\n,いいえ\n南,はい\n,はい\n南,いいえ\n";
+    let n = New::ok(export.as_bytes(), &[]);
+    assert!(
+        n.summary()
+            .contains("2 rows have no region (lines 3, 5): the build stops at them"),
+        "{}",
+        n.summary()
+    );
+}

@@ -17,6 +17,8 @@ const MAX_DISTINCT: usize = 200;
 const MAX_REGIONS: usize = 5000;
 /// A region is named in a few words: a longer cell makes the column free text.
 const MAX_REGION_CHARS: usize = 40;
+/// Lines named in a message at most.
+const MAX_LINES_NAMED: usize = 5;
 /// Columns listed by name in a message at most.
 const MAX_LISTED: usize = 20;
 /// A choice question has at most this many options.
@@ -47,6 +49,8 @@ pub(super) struct ColumnStats {
     pub(super) with_comma: u64,
     /// The longest cell, in characters.
     pub(super) longest: usize,
+    /// The first lines where the cell is empty (a region column's rows without a region).
+    pub(super) empty_lines: Vec<u64>,
 }
 
 impl ColumnStats {
@@ -310,6 +314,8 @@ pub(super) struct Inferred {
     /// The all-regions total's id and title: `all` and 全体 unless a region is called so.
     pub(super) total: (String, String),
     pub(super) rows_without_region: u64,
+    /// The first lines of those rows.
+    pub(super) lines_without_region: Vec<u64>,
 }
 
 /// `"a", "b", "c"`: names from the export, each quoted and shortened, at most MAX_LISTED.
@@ -376,7 +382,12 @@ pub(super) fn infer(export: &Path, region_column: Option<&str>) -> Result<Inferr
             continue;
         }
         rows += 1;
-        for (s, cell) in stats.iter_mut().zip(record.iter()) {
+        let line = record.position().map_or(0, |p| p.line());
+        for (i, s) in stats.iter_mut().enumerate() {
+            let cell = record.get(i).unwrap_or("");
+            if cell.trim().is_empty() && s.empty_lines.len() < MAX_LINES_NAMED {
+                s.empty_lines.push(line);
+            }
             s.add(cell);
         }
     }
@@ -441,6 +452,8 @@ pub(super) fn infer(export: &Path, region_column: Option<&str>) -> Result<Inferr
     if n == 0 {
         anyhow::bail!("{shown_file}: no column looks like a question (every column was left out)");
     }
+    let lines_without_region =
+        region_index.map_or_else(Vec::new, |i| columns[i].stats.empty_lines.clone());
     let (regions, total, rows_without_region) = match region_index {
         None => (Vec::new(), total_names(&HashSet::new()), 0),
         Some(i) => {
@@ -448,7 +461,8 @@ pub(super) fn infer(export: &Path, region_column: Option<&str>) -> Result<Inferr
             let mut titles: Vec<(String, u64)> =
                 s.order.iter().map(|t| (t.clone(), s.values[t])).collect();
             titles.sort_by(|a, b| natural_order(&a.0, &b.0));
-            let (ids, total) = region_ids(&titles.iter().map(|t| t.0.as_str()).collect::<Vec<_>>());
+            let names: Vec<&str> = titles.iter().map(|t| t.0.as_str()).collect();
+            let (ids, total) = region_ids(&names);
             (
                 titles
                     .into_iter()
@@ -467,6 +481,7 @@ pub(super) fn infer(export: &Path, region_column: Option<&str>) -> Result<Inferr
         regions,
         total,
         rows_without_region,
+        lines_without_region,
     })
 }
 

@@ -428,9 +428,19 @@ impl Inferred {
             );
         }
         if self.rows_without_region > 0 {
+            let mut lines: Vec<String> = self
+                .lines_without_region
+                .iter()
+                .map(u64::to_string)
+                .collect();
+            if self.rows_without_region > lines.len() as u64 {
+                lines.push("…".into());
+            }
             checks.push(format!(
-                "{} no region: the build stops at them until they have one",
-                plural(self.rows_without_region as usize, "row has", "rows have")
+                "{} no region ({} {}): the build stops at them until each has one (or delete them from {RESPONSES})",
+                plural(self.rows_without_region as usize, "row has", "rows have"),
+                if lines.len() == 1 { "line" } else { "lines" },
+                lines.join(", ")
             ));
         }
         let _ = writeln!(s, "check in {}:", dir.join("data/codebook.yaml").display());
