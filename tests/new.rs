@@ -466,3 +466,21 @@ fn rows_without_a_region_are_named_by_line() {
         n.summary()
     );
 }
+
+#[test]
+fn region_values_yaml_would_misread_still_build() {
+    // As unquoted ids, null is no id at all and 0x1f or yes are not text to every YAML reader.
+    let export = "地域,Q1\nnull,はい\nnull,いいえ\n0x1f,はい\nyes,はい\n";
+    let n = New::ok(export.as_bytes(), &[]);
+    // Before the fix: `data/codebook.yaml:8:11: cannot deserialize null into string`.
+    n.build();
+    assert_eq!(
+        n.rows("null", "Q1"),
+        ["はい 1 50.0 n=2", "いいえ 1 50.0 n=2"]
+    );
+    assert_eq!(
+        n.rows("0x1f", "Q1"),
+        ["はい 1 100.0 n=1", "いいえ 0 0.0 n=1"]
+    );
+    assert!(n.read("data/codebook.yaml").contains("# 1 row\n"));
+}

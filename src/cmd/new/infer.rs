@@ -520,6 +520,15 @@ fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
     x.len().cmp(&y.len()).then_with(|| a.cmp(b))
 }
 
+/// A slug that YAML reads back as the same text when written unquoted: it starts with a letter
+/// and is no YAML keyword (`null` would be no id at all, `yes` a boolean to YAML 1.1 readers).
+fn plain_id(id: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "null", "true", "false", "yes", "no", "on", "off", "y", "n",
+    ];
+    is_slug(id) && id.starts_with(|c: char| c.is_ascii_lowercase()) && !KEYWORDS.contains(&id)
+}
+
 fn is_region_header(h: &str) -> bool {
     header_has(h, REGION_WORDS) && h.chars().count() <= 15
 }
@@ -552,7 +561,7 @@ fn region_ids(titles: &[&str]) -> (Vec<String>, (String, String)) {
     let mut out = Vec::new();
     for (i, &t) in titles.iter().enumerate() {
         let lower = t.to_lowercase().replace([' ', '_'], "-");
-        let id = if is_slug(&lower)
+        let id = if plain_id(&lower)
             && !used.contains(&lower)
             && (lower == t || !all.contains(lower.as_str()))
         {
@@ -751,6 +760,11 @@ mod tests {
         assert_eq!(
             region_ids(&["A", "a", "r1", "北部"]).0,
             ["r2", "a", "r1", "r4"]
+        );
+        // YAML would read null, 123 or yes as no text or another type.
+        assert_eq!(
+            region_ids(&["null", "123", "yes", "tokyo"]).0,
+            ["r1", "r2", "r3", "tokyo"]
         );
         let (ids, total) = region_ids(&["all", "全体"]);
         assert_eq!(ids, ["all", "r2"]);

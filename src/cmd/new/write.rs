@@ -81,7 +81,12 @@ impl Inferred {
             }
         }
         for (title, id, n) in &self.regions {
-            let _ = writeln!(w, "  - {{ id: {id}, title: {} }}   # {n} rows", y(title));
+            let _ = writeln!(
+                w,
+                "  - {{ id: {id}, title: {} }}   # {}",
+                y(title),
+                plural(*n as usize, "row", "rows")
+            );
         }
         let _ = writeln!(
             w,
