@@ -867,7 +867,7 @@ fn new_from_a_forms_export_infers_a_codebook_that_builds() {
     for line in [
         "left out: timestamp",
         "left out: personal data",
-        "region: 2 regions (区南部 4, 区西南部 4)",
+        "region: 2 regions (\"区南部\" 4, \"区西南部\" 4)",
         "q1 single choice, 2 options",
         "q2 multiple choice (\", \"), 2 options + その他 (typed answers: 1)",
         "q3 free text, 3 answers",
@@ -879,10 +879,10 @@ fn new_from_a_forms_export_infers_a_codebook_that_builds() {
     for line in [
         "  - { id: r1, title: \"区南部\" }   # 4 rows",
         "  - { id: all, title: \"全体\", total: true }",
-        "    title: \"Q1. 導入状況\"",
+        "    title: \"導入状況\"",
         "      - { id: a, label: \"情報共有\" }   # 4",
         "      - { id: b, label: \"重複検査の減少\" }   # 2",
-        "      - { id: other, label: \"その他\", other: true }   # 1 typed answers",
+        "      - { id: other, label: \"その他\", other: true }   # 1 typed answer",
         "  region: { column: \"二次医療圏\" }",
         "    q2: { column: \"Q2. メリット\", separator: \", \", other_in_cell: true }",
         "    q3: { column: \"Q3. ご意見\" }",

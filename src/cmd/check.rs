@@ -91,10 +91,21 @@ pub fn check(project: &load::Project, files: &[render::OutputFile]) -> Report {
     let page_list = pages::list(project);
     for p in page_list.iter().filter(|p| p.kind != Kind::NotFound) {
         if !project.commentary.iter().any(|c| c.page == p.path) {
-            report
-                .missing_commentary
-                .push(format!("/{} (content/{}index.md)", p.path, p.path));
+            report.missing_commentary.push(format!(
+                "/{} ({})",
+                p.path,
+                commentary_file(p.kind, &p.path)
+            ));
         }
     }
     report
+}
+
+/// The file the docs name for a page's commentary: `content/regions/east/index.md` for a region,
+/// `content/regions/east/q1.md` for a region × question page (as in docs/content.md).
+fn commentary_file(kind: Kind, page: &str) -> String {
+    match kind {
+        Kind::RegionQuestion => format!("content/{}.md", page.trim_end_matches('/')),
+        _ => format!("content/{page}index.md"),
+    }
 }

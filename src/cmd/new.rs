@@ -3,9 +3,11 @@
 //! to check and retitle.
 
 mod infer;
+mod text;
 mod write;
 
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -29,7 +31,8 @@ pub fn run(dir: &Path, from: Option<&Path>, region_column: Option<&str>) -> Resu
         None => starter(),
         Some(export) => {
             let inferred = infer::infer(export, region_column)?;
-            print!("{}", inferred.summary(export, dir));
+            // A closed stdout (`| head`) is no reason to stop, nor to panic.
+            let _ = std::io::stdout().write_all(inferred.summary(export, dir).as_bytes());
             inferred.files(export)?
         }
     };
@@ -40,7 +43,8 @@ pub fn run(dir: &Path, from: Option<&Path>, region_column: Option<&str>) -> Resu
         }
         fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
     }
-    println!(
+    let _ = writeln!(
+        std::io::stdout(),
         "wrote {} files into {}; build it with: surveysite build --root {}",
         files.len(),
         dir.display(),
@@ -76,7 +80,7 @@ fn starter() -> Vec<(PathBuf, Vec<u8>)> {
 
 const GITIGNORE: &str = "site/\n.surveysite-cache/\n";
 
-const STARTER_REPORT: &str = r#"# The report's settings: see docs/data-format.md.
+const STARTER_REPORT: &str = r#"# The report's settings.
 title: 地域の図書館利用アンケート（サンプル）
 description: 3つの地区の住民にたずねた図書館の利用状況と要望の集計です（サンプルデータ）。
 source: サンプルデータ（surveysite new が作成）
@@ -89,7 +93,6 @@ settings:
 "#;
 
 const STARTER_CODEBOOK: &str = r#"# The survey: regions, questions and options, and where each answer is in data/responses.csv.
-# Format: docs/data-format.md (codebook) and docs/from-forms.md (responses).
 unit: 人
 
 regions:

@@ -1,16 +1,26 @@
 //! Reading an export once and guessing what each column is: timestamp, personal data, respondent
 //! id, region, single or multiple choice (", "-joined), numbers, free text.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use anyhow::Result;
 
+use super::text::shown;
 use crate::load::responses::{self, Encoding};
-use crate::load::{did_you_mean, is_slug};
+use crate::load::{closest, is_slug};
 
 /// Distinct values remembered per column: past this a column is free text.
 const MAX_DISTINCT: usize = 200;
+/// Distinct values remembered for a column that may be the region column: hundreds of
+/// municipalities are normal, tens of thousands are not regions.
+const MAX_REGIONS: usize = 5000;
+/// A region is named in a few words: a longer cell makes the column free text.
+const MAX_REGION_CHARS: usize = 40;
+/// Lines named in a message at most.
+const MAX_LINES_NAMED: usize = 5;
+/// Columns listed by name in a message at most.
+const MAX_LISTED: usize = 20;
 /// A choice question has at most this many options.
 const MAX_OPTIONS: usize = 30;
 
@@ -19,7 +29,10 @@ const MAX_OPTIONS: usize = 30;
 pub(super) struct ColumnStats {
     pub(super) header: String,
     pub(super) nonempty: u64,
-    /// Distinct cells and how often (up to MAX_DISTINCT).
+    /// How many distinct cells are remembered (MAX_DISTINCT, or MAX_REGIONS for a column that
+    /// may be the region column).
+    pub(super) cap: usize,
+    /// Distinct cells and how often (up to `cap`).
     pub(super) values: HashMap<String, u64>,
     /// The order values were first seen, for stable output.
     pub(super) order: Vec<String>,
@@ -32,6 +45,12 @@ pub(super) struct ColumnStats {
     pub(super) joined: u64,
     pub(super) numeric: u64,
     pub(super) datetime: u64,
+    /// Cells holding a comma (a multiple choice read as single, or an option label with one).
+    pub(super) with_comma: u64,
+    /// The longest cell, in characters.
+    pub(super) longest: usize,
+    /// The first lines where the cell is empty (a region column's rows without a region).
+    pub(super) empty_lines: Vec<u64>,
 }
 
 impl ColumnStats {
@@ -47,7 +66,18 @@ impl ColumnStats {
         if looks_like_datetime(cell) {
             self.datetime += 1;
         }
-        count(&mut self.values, &mut self.order, &mut self.too_many, cell);
+        if cell.contains(',') {
+            self.with_comma += 1;
+        }
+        self.longest = self.longest.max(cell.chars().count());
+        let cap = self.cap.max(MAX_DISTINCT);
+        count(
+            &mut self.values,
+            &mut self.order,
+            &mut self.too_many,
+            cell,
+            cap,
+        );
         let pieces: Vec<&str> = cell
             .split(',')
             .map(str::trim)
@@ -62,15 +92,63 @@ impl ColumnStats {
                 &mut self.piece_order,
                 &mut self.too_many_pieces,
                 p,
+                MAX_DISTINCT,
             );
         }
     }
+
+    /// More distinct values than a question has: free text, unless it is the region column.
+    fn many(&self) -> bool {
+        self.too_many || self.values.len() > MAX_DISTINCT
+    }
+
+    /// Short cells on one line, not too many of them: what a region column holds.
+    fn region_like(&self) -> bool {
+        !self.too_many
+            && self.nonempty > 0
+            && self.longest <= MAX_REGION_CHARS
+            && !self.values.keys().any(|v| v.contains('\n'))
+    }
+
+    /// Most ", "-joined answers are combinations of answers also given apart (or in other
+    /// combinations): evidence of a multiple choice. An option label holding a comma is always
+    /// chosen whole, so its pieces never appear elsewhere. A combination seen once with one
+    /// piece seen nowhere else is text typed into その他 and counts neither way.
+    fn joined_evidence(&self) -> bool {
+        let (mut evident, mut against) = (0u64, 0u64);
+        for (value, &n) in &self.values {
+            let pieces: Vec<&str> = value
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect();
+            if pieces.len() < 2 {
+                continue;
+            }
+            let alone = pieces
+                .iter()
+                .filter(|p| self.pieces.get(**p).is_none_or(|&k| k <= n))
+                .count();
+            match alone {
+                0 => evident += n,
+                1 if n == 1 => {}
+                _ => against += n,
+            }
+        }
+        evident >= 2 && evident > against
+    }
 }
 
-fn count(map: &mut HashMap<String, u64>, order: &mut Vec<String>, full: &mut bool, value: &str) {
+fn count(
+    map: &mut HashMap<String, u64>,
+    order: &mut Vec<String>,
+    full: &mut bool,
+    value: &str,
+    cap: usize,
+) {
     if let Some(n) = map.get_mut(value) {
         *n += 1;
-    } else if map.len() < MAX_DISTINCT {
+    } else if map.len() < cap {
         map.insert(value.to_string(), 1);
         order.push(value.to_string());
     } else {
@@ -158,14 +236,14 @@ fn classify(c: &ColumnStats, rows: u64) -> Role {
     }
     let distinct = c.values.len();
     if header_has(&c.header, ID_WORDS)
-        && !c.too_many
+        && !c.many()
         && distinct as u64 == rows
         && c.nonempty == rows
         && rows > 1
     {
         return Role::Id;
     }
-    if c.too_many && header_has(&c.header, ID_WORDS) && c.nonempty == rows {
+    if c.many() && header_has(&c.header, ID_WORDS) && c.nonempty == rows {
         return Role::Id;
     }
     let by_count = |map: &HashMap<String, u64>, order: &[String]| {
@@ -174,7 +252,7 @@ fn classify(c: &ColumnStats, rows: u64) -> Role {
         v
     };
     if c.numeric == c.nonempty {
-        if c.too_many || distinct > MAX_OPTIONS {
+        if c.many() || distinct > MAX_OPTIONS {
             return Role::Skip("numbers with too many values (group them into ranges)");
         }
         let mut v = by_count(&c.values, &c.order);
@@ -187,7 +265,7 @@ fn classify(c: &ColumnStats, rows: u64) -> Role {
         });
         return Role::Single(v);
     }
-    if c.joined > 0 && !c.too_many_pieces {
+    if c.joined > 0 && !c.too_many_pieces && c.joined_evidence() {
         let pieces = by_count(&c.pieces, &c.piece_order);
         let total: u64 = pieces.iter().map(|p| p.1).sum();
         let recurring: Vec<(String, u64)> = pieces.iter().filter(|p| p.1 >= 2).cloned().collect();
@@ -209,7 +287,7 @@ fn classify(c: &ColumnStats, rows: u64) -> Role {
     }
     // Few values, chosen again and again (text typed by each respondent rarely repeats).
     let recurring: u64 = c.values.values().filter(|&&n| n >= 2).sum();
-    if !c.too_many
+    if !c.many()
         && (distinct <= 12 || (distinct <= MAX_OPTIONS && distinct as u64 * 3 <= c.nonempty))
         && recurring * 2 >= c.nonempty
         && !c.values.keys().any(|v| v.contains('\n'))
@@ -233,20 +311,64 @@ pub(super) struct Inferred {
     pub(super) columns: Vec<Column>,
     /// Region titles with their ids and row counts, sorted by title.
     pub(super) regions: Vec<(String, String, u64)>,
+    /// The all-regions total's id and title: `all` and 全体 unless a region is called so.
+    pub(super) total: (String, String),
     pub(super) rows_without_region: u64,
+    /// The first lines of those rows.
+    pub(super) lines_without_region: Vec<u64>,
+}
+
+/// `"a", "b", "c"`: names from the export, each quoted and shortened, at most MAX_LISTED.
+pub(super) fn listed<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> String {
+    let n = names.len();
+    let mut out: Vec<String> = names.take(MAX_LISTED).map(shown).collect();
+    if n > MAX_LISTED {
+        out.push(format!("… and {} more", n - MAX_LISTED));
+    }
+    out.join(", ")
 }
 
 pub(super) fn infer(export: &Path, region_column: Option<&str>) -> Result<Inferred> {
-    let shown = export.display().to_string();
+    let shown_file = export.display().to_string();
     if !export.is_file() {
-        anyhow::bail!("{shown}: file not found");
+        anyhow::bail!("{shown_file}: file not found");
     }
-    let mut reader = responses::open(export, &shown, Encoding::Auto)?;
-    let headers = responses::header(&mut reader, &shown)?;
+    let mut reader = responses::open(export, &shown_file, Encoding::Auto)?;
+    let headers = responses::header(&mut reader, &shown_file)?;
+    let named = match region_column {
+        None => None,
+        Some(name) => Some(
+            headers
+                .iter()
+                .position(|h| h == name.trim())
+                .ok_or_else(|| {
+                    let hint = match closest(name, headers.iter().map(String::as_str)) {
+                        Some(h) => format!("did you mean {}?", shown(h)),
+                        None => format!(
+                            "the columns are: {}",
+                            listed(headers.iter().map(String::as_str))
+                        ),
+                    };
+                    anyhow::anyhow!(
+                        "--region-column: {} is not a column of {shown_file} ({hint})",
+                        shown(name)
+                    )
+                })?,
+        ),
+    };
+    // A short header naming a place ("地域", "二次医療圏"), not a question mentioning one.
+    let maybe_region =
+        |i: usize, h: &str| named == Some(i) || (named.is_none() && is_region_header(h));
     let mut stats: Vec<ColumnStats> = headers
         .iter()
-        .map(|h| ColumnStats {
+        .enumerate()
+        .map(|(i, h)| ColumnStats {
             header: h.clone(),
+            cap: if maybe_region(i, h) {
+                MAX_REGIONS
+            } else {
+                MAX_DISTINCT
+            },
             ..ColumnStats::default()
         })
         .collect();
@@ -254,43 +376,32 @@ pub(super) fn infer(export: &Path, region_column: Option<&str>) -> Result<Inferr
     let mut rows = 0u64;
     while reader
         .read_record(&mut record)
-        .map_err(|e| responses::csv_error(&shown, &e))?
+        .map_err(|e| responses::csv_error(&shown_file, &e))?
     {
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
         rows += 1;
-        for (s, cell) in stats.iter_mut().zip(record.iter()) {
+        let line = record.position().map_or(0, |p| p.line());
+        for (i, s) in stats.iter_mut().enumerate() {
+            let cell = record.get(i).unwrap_or("");
+            if cell.trim().is_empty() && s.empty_lines.len() < MAX_LINES_NAMED {
+                s.empty_lines.push(line);
+            }
             s.add(cell);
         }
     }
     if rows == 0 {
-        anyhow::bail!("{shown}: no respondent rows below the header");
+        anyhow::bail!("{shown_file}: no respondent rows below the header");
     }
     let encoding = reader.get_ref().encoding();
 
-    let region_index = match region_column {
-        Some(name) => Some(
-            headers
-                .iter()
-                .position(|h| h == name.trim())
-                .ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "--region-column: \"{name}\" is not a column of {shown}{}",
-                        did_you_mean(name, headers.iter().map(String::as_str))
-                    )
-                })?,
-        ),
-        // A short header naming a place ("地域", "二次医療圏"), not a question mentioning one.
+    let region_index = match named {
+        Some(i) => Some(i),
         None => stats
             .iter()
             .enumerate()
-            .filter(|(_, s)| {
-                header_has(&s.header, REGION_WORDS)
-                    && s.header.chars().count() <= 15
-                    && !s.too_many
-                    && s.nonempty > 0
-            })
+            .filter(|(i, s)| maybe_region(*i, &s.header) && s.region_like())
             .min_by_key(|(_, s)| s.header.chars().count())
             .map(|(i, _)| i),
     };
@@ -298,8 +409,8 @@ pub(super) fn infer(export: &Path, region_column: Option<&str>) -> Result<Inferr
         && stats[i].too_many
     {
         anyhow::bail!(
-            "{shown}: the region column \"{}\" has more than {MAX_DISTINCT} different values",
-            headers[i]
+            "{shown_file}: the region column {} has more than {MAX_REGIONS} different values",
+            shown(&headers[i])
         );
     }
 
@@ -339,22 +450,26 @@ pub(super) fn infer(export: &Path, region_column: Option<&str>) -> Result<Inferr
         });
     }
     if n == 0 {
-        anyhow::bail!("{shown}: no column looks like a question (every column was left out)");
+        anyhow::bail!("{shown_file}: no column looks like a question (every column was left out)");
     }
-    let (regions, rows_without_region) = match region_index {
-        None => (Vec::new(), 0),
+    let lines_without_region =
+        region_index.map_or_else(Vec::new, |i| columns[i].stats.empty_lines.clone());
+    let (regions, total, rows_without_region) = match region_index {
+        None => (Vec::new(), total_names(&HashSet::new()), 0),
         Some(i) => {
             let s = &columns[i].stats;
             let mut titles: Vec<(String, u64)> =
                 s.order.iter().map(|t| (t.clone(), s.values[t])).collect();
-            titles.sort();
-            let ids = region_ids(titles.iter().map(|t| t.0.as_str()));
+            titles.sort_by(|a, b| natural_order(&a.0, &b.0));
+            let names: Vec<&str> = titles.iter().map(|t| t.0.as_str()).collect();
+            let (ids, total) = region_ids(&names);
             (
                 titles
                     .into_iter()
                     .zip(ids)
                     .map(|((t, n), id)| (t, id, n))
                     .collect(),
+                total,
                 rows - s.nonempty,
             )
         }
@@ -364,29 +479,161 @@ pub(super) fn infer(export: &Path, region_column: Option<&str>) -> Result<Inferr
         encoding,
         columns,
         regions,
+        total,
         rows_without_region,
+        lines_without_region,
     })
 }
 
-/// Ids for region titles: the title itself when it is a slug, else r1, r2 …
-fn region_ids<'a>(titles: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut used = vec!["all".to_string()];
+/// Text order with runs of digits compared as numbers: 第2町 before 第10町.
+fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> Vec<(bool, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut digit = None;
+        for (i, c) in s.char_indices() {
+            let d = c.is_ascii_digit();
+            if digit.is_some_and(|x| x != d) {
+                out.push((digit == Some(true), &s[start..i]));
+                start = i;
+            }
+            digit = Some(d);
+        }
+        if start < s.len() {
+            out.push((digit == Some(true), &s[start..]));
+        }
+        out
+    }
+    let (x, y) = (chunks(a), chunks(b));
+    for (p, q) in x.iter().zip(&y) {
+        let o = match (p, q) {
+            ((true, m), (true, n)) => {
+                let (m, n) = (m.trim_start_matches('0'), n.trim_start_matches('0'));
+                m.len().cmp(&n.len()).then_with(|| m.cmp(n))
+            }
+            _ => p.1.cmp(q.1),
+        };
+        if o.is_ne() {
+            return o;
+        }
+    }
+    x.len().cmp(&y.len()).then_with(|| a.cmp(b))
+}
+
+/// A slug that YAML reads back as the same text when written unquoted: it starts with a letter
+/// and is no YAML keyword (`null` would be no id at all, `yes` a boolean to YAML 1.1 readers).
+fn plain_id(id: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "null", "true", "false", "yes", "no", "on", "off", "y", "n",
+    ];
+    is_slug(id) && id.starts_with(|c: char| c.is_ascii_lowercase()) && !KEYWORDS.contains(&id)
+}
+
+fn is_region_header(h: &str) -> bool {
+    header_has(h, REGION_WORDS) && h.chars().count() <= 15
+}
+
+/// The total's id and title: `all` and 全体, or the first alternative no region is called.
+fn total_names(titles: &HashSet<&str>) -> (String, String) {
+    let first_free = |candidates: &[&str], numbered: &dyn Fn(usize) -> String| {
+        candidates
+            .iter()
+            .map(|c| c.to_string())
+            .chain((2..).map(numbered))
+            .find(|c| !titles.contains(c.as_str()))
+            .unwrap_or_default()
+    };
+    (
+        first_free(&["all", "total", "all-regions"], &|k| format!("all-{k}")),
+        first_free(&["全体", "全体（合計）"], &|k| {
+            format!("全体（合計{k}）")
+        }),
+    )
+}
+
+/// Ids for region titles: the title itself when it is a slug, else r1, r2 …; never an id that
+/// is another region's title (a cell must name one region), nor the total's. Returns the ids
+/// and the total's id and title.
+fn region_ids(titles: &[&str]) -> (Vec<String>, (String, String)) {
+    let all: HashSet<&str> = titles.iter().copied().collect();
+    let total = total_names(&all);
+    let mut used: HashSet<String> = HashSet::from([total.0.clone()]);
     let mut out = Vec::new();
-    for (i, t) in titles.enumerate() {
+    for (i, &t) in titles.iter().enumerate() {
         let lower = t.to_lowercase().replace([' ', '_'], "-");
-        let id = if is_slug(&lower) && !used.contains(&lower) {
+        let id = if plain_id(&lower)
+            && !used.contains(&lower)
+            && (lower == t || !all.contains(lower.as_str()))
+        {
             lower
         } else {
             let mut k = i + 1;
-            while used.contains(&format!("r{k}")) {
+            while used.contains(&format!("r{k}")) || all.contains(format!("r{k}").as_str()) {
                 k += 1;
             }
             format!("r{k}")
         };
-        used.push(id.clone());
+        used.insert(id.clone());
         out.push(id);
     }
-    out
+    (out, total)
+}
+
+/// A question's title from its header, without the header's own numbering (「Q1. 訪問看護」,
+/// 「問2．導入状況」, 「【Q3】ご意見」, 「4) 満足度」): the site numbers questions itself.
+pub(super) fn question_title(header: &str) -> &str {
+    strip_numbering(header.trim())
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(header)
+}
+
+fn strip_numbering(h: &str) -> Option<&str> {
+    let mut rest = h;
+    let bracket = ['【', '[', '［'].into_iter().find(|&b| rest.starts_with(b));
+    if let Some(b) = bracket {
+        rest = &rest[b.len_utf8()..];
+    }
+    let mut lettered = false;
+    for prefix in ["設問", "質問", "問", "Q", "q", "Ｑ", "ｑ"] {
+        if let Some(r) = rest.strip_prefix(prefix) {
+            rest = r;
+            lettered = true;
+            break;
+        }
+    }
+    let digits = |s: &str| {
+        s.char_indices()
+            .find(|(_, c)| !(c.is_ascii_digit() || ('０'..='９').contains(c)))
+            .map_or(s.len(), |(i, _)| i)
+    };
+    let d = digits(rest);
+    if d == 0 {
+        return None;
+    }
+    rest = &rest[d..];
+    // A sub-number: Q1-2, Q1_2.
+    for sep in ['-', '_', '－'] {
+        if let Some(r) = rest.strip_prefix(sep)
+            && digits(r) > 0
+        {
+            rest = &r[digits(r)..];
+        }
+    }
+    if bracket.is_some() {
+        rest = ['】', ']', '］']
+            .into_iter()
+            .find_map(|b| rest.strip_prefix(b))?;
+        return Some(rest.trim_start());
+    }
+    let next = rest.chars().next()?;
+    if matches!(next, '.' | '．' | '、' | ':' | '：' | ')' | '）') {
+        return Some(rest[next.len_utf8()..].trim_start());
+    }
+    // "Q3 ご意見", "Q1訪問看護": after a Q or 問 a space or a non-ASCII character ends the number.
+    if lettered && (next.is_whitespace() || !next.is_ascii()) {
+        return Some(rest.trim_start());
+    }
+    None
 }
 
 /// Ids for options with these labels: a, b, … z, then o27, o28 …, skipping any that is another
@@ -477,10 +724,50 @@ mod tests {
     }
 
     #[test]
+    fn a_headers_own_numbering_is_not_the_title() {
+        for (header, title) in [
+            ("Q1. 訪問看護との連携", "訪問看護との連携"),
+            ("問2．導入状況", "導入状況"),
+            ("Q3 ご意見", "ご意見"),
+            ("【Q4】満足度", "満足度"),
+            ("5) 費用", "費用"),
+            ("Q1-2. 内訳", "内訳"),
+            ("Q1訪問看護", "訪問看護"),
+            // Not numbering: kept whole.
+            ("2024年度の実績", "2024年度の実績"),
+            ("Q1", "Q1"),
+            ("QOL", "QOL"),
+            ("Q1.", "Q1."),
+        ] {
+            assert_eq!(question_title(header), title, "{header}");
+        }
+    }
+
+    #[test]
+    fn regions_numbered_in_their_names_keep_their_order() {
+        let mut v = vec!["第10町", "第2町", "第1町", "北", "第02町"];
+        v.sort_by(|a, b| natural_order(a, b));
+        assert_eq!(v, ["北", "第1町", "第02町", "第2町", "第10町"]);
+    }
+
+    #[test]
     fn region_ids_are_slugs() {
         assert_eq!(
-            region_ids(["北部", "Tokyo", "南部"].into_iter()),
+            region_ids(&["北部", "Tokyo", "南部"]).0,
             ["r1", "tokyo", "r3"]
         );
+        // "a" names its own region; "A" must not take the id a, nor "r1" the id of 北部.
+        assert_eq!(
+            region_ids(&["A", "a", "r1", "北部"]).0,
+            ["r2", "a", "r1", "r4"]
+        );
+        // YAML would read null, 123 or yes as no text or another type.
+        assert_eq!(
+            region_ids(&["null", "123", "yes", "tokyo"]).0,
+            ["r1", "r2", "r3", "tokyo"]
+        );
+        let (ids, total) = region_ids(&["all", "全体"]);
+        assert_eq!(ids, ["all", "r2"]);
+        assert_eq!(total, ("total".to_string(), "全体（合計）".to_string()));
     }
 }

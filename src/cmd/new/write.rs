@@ -7,14 +7,24 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use super::infer::{Column, Inferred, Role, option_ids};
+use super::infer::{Column, Inferred, Role, listed, option_ids, question_title};
+use super::text::{pad, plural, shown, width, yaml as y};
 use super::{GITIGNORE, RESPONSES, workflow};
 use crate::load::responses::Encoding;
 
-/// A YAML double-quoted scalar (JSON strings are valid YAML).
-fn y(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
-}
+/// Regions named in the summary's region line at most.
+const MAX_REGIONS_SHOWN: usize = 8;
+
+/// A starter commentary file: nothing from the export is copied into it (a cell or header in
+/// an HTML or YAML comment could end the comment, or hold a shortcode).
+const DRAFT: &str = "---
+# 解説の見出しと、このページへのリンクに添える要約（どちらも省略できます）:
+# title: 見出し
+# summary: 要約
+---
+
+<!-- ここに、このページの解説を Markdown で書きます。このコメントはページに表示されません。 -->
+";
 
 impl Inferred {
     fn region_header(&self) -> Option<&str> {
@@ -39,17 +49,16 @@ impl Inferred {
         let _ = writeln!(
             w,
             "# The survey, inferred by `surveysite new --from` from {}.",
-            y(&name)
+            shown(&name)
         );
         let _ = writeln!(
             w,
-            "# Check it before publishing: retitle the questions (titles are the column headers),"
+            "# Check it before publishing: retitle the questions (titles are the column headers without their numbering),"
         );
         let _ = writeln!(
             w,
             "# put the options in the questionnaire's order, and fix any type that was guessed wrong."
         );
-        let _ = writeln!(w, "# Format: docs/data-format.md and docs/from-forms.md.");
         let _ = writeln!(w);
         let _ = writeln!(
             w,
@@ -61,7 +70,7 @@ impl Inferred {
                 let _ = writeln!(
                     w,
                     "regions:   # the values of the column {}, in display order",
-                    y(h)
+                    shown(h)
                 );
             }
             None => {
@@ -72,11 +81,18 @@ impl Inferred {
             }
         }
         for (title, id, n) in &self.regions {
-            let _ = writeln!(w, "  - {{ id: {id}, title: {} }}   # {n} rows", y(title));
+            let _ = writeln!(
+                w,
+                "  - {{ id: {id}, title: {} }}   # {}",
+                y(title),
+                plural(*n as usize, "row", "rows")
+            );
         }
         let _ = writeln!(
             w,
-            "  - {{ id: all, title: \"全体\", total: true }}   # computed from every row ({})",
+            "  - {{ id: {}, title: {}, total: true }}   # computed from every row ({})",
+            self.total.0,
+            y(&self.total.1),
             self.rows
         );
         let _ = writeln!(w);
@@ -102,10 +118,16 @@ impl Inferred {
                 .unwrap_or(0)
                 + 1;
             let (kind, what) = match &c.role {
-                Role::Single(o) => ("single", format!("single choice, {} values", o.len())),
+                Role::Single(o) => (
+                    "single",
+                    format!("single choice, {}", plural(o.len(), "value", "values")),
+                ),
                 Role::Multiple { options, .. } => (
                     "multiple",
-                    format!("multiple choice joined by \", \", {} values", options.len()),
+                    format!(
+                        "multiple choice joined by \", \", {}",
+                        plural(options.len(), "value", "values")
+                    ),
                 ),
                 _ => ("text", "free text".to_string()),
             };
@@ -115,7 +137,7 @@ impl Inferred {
                 s.nonempty, self.rows
             );
             let _ = writeln!(w, "  - id: {q}");
-            let _ = writeln!(w, "    title: {}", y(&s.header));
+            let _ = writeln!(w, "    title: {}", y(question_title(&s.header)));
             let _ = writeln!(
                 w,
                 "    # short: 短い見出し   # for navigation and charts (default: the title)"
@@ -153,8 +175,9 @@ impl Inferred {
             {
                 let _ = writeln!(
                     w,
-                    "      - {{ id: other, label: \"その他\", other: true }}   # {} typed answers",
-                    others.len()
+                    "      - {{ id: {}, label: \"その他\", other: true }}   # {}",
+                    other_id(&labels),
+                    plural(others.len(), "typed answer", "typed answers")
                 );
             }
             if kind == "multiple" {
@@ -171,7 +194,7 @@ impl Inferred {
             "# Where each answer is in the respondent rows (one row per respondent)."
         );
         let _ = writeln!(w, "responses:");
-        let _ = writeln!(w, "  file: {RESPONSES}   # a copy of {}", y(&name));
+        let _ = writeln!(w, "  file: {RESPONSES}   # a copy of {}", shown(&name));
         match self.encoding {
             Encoding::Cp932 => {
                 let _ = writeln!(
@@ -222,7 +245,7 @@ impl Inferred {
             .columns
             .iter()
             .filter_map(|c| match c.role {
-                Role::Skip(why) => Some(format!("{} ({why})", y(&c.stats.header))),
+                Role::Skip(why) => Some(format!("{} ({why})", shown(&c.stats.header))),
                 _ => None,
             })
             .collect();
@@ -237,7 +260,7 @@ impl Inferred {
             .file_stem()
             .map_or_else(|| "アンケート".into(), |s| s.to_string_lossy().into_owned());
         format!(
-            "# The report's settings: see docs/data-format.md.\n\
+            "# The report's settings.\n\
              title: {}   # the report's title: retitle it\n\
              description: \"\"   # one or two sentences: what the survey asked, and of whom\n\
              source: \"\"   # where the numbers come from (shown in every footer)\n\
@@ -265,39 +288,26 @@ impl Inferred {
             (PathBuf::from(RESPONSES), bytes),
             (PathBuf::from(".gitignore"), GITIGNORE.as_bytes().to_vec()),
         ];
-        let draft = |what: &str| {
-            format!(
-                "---\n# The commentary of {what}. `title` heads it; `summary` is shown beside links to the page.\n---\n\n\
-                 <!-- ここに{what}の解説を書きます（Markdown）。この行は表示されません。 -->\n"
-            )
-        };
-        out.push((
-            PathBuf::from("content/index.md"),
-            draft("the home page（調査の概要）").into_bytes(),
-        ));
-        let mut regions: Vec<(String, String)> = self
-            .regions
-            .iter()
-            .map(|(t, id, _)| (id.clone(), t.clone()))
-            .collect();
-        regions.push(("all".into(), "全体".into()));
-        for (id, title) in regions {
+        out.push((PathBuf::from("content/index.md"), DRAFT.into()));
+        let ids = self.regions.iter().map(|(_, id, _)| id);
+        for id in ids.chain([&self.total.0]) {
             out.push((
                 PathBuf::from(format!("content/regions/{id}/index.md")),
-                draft(&format!("「{title}」のページ")).into_bytes(),
+                DRAFT.into(),
             ));
         }
-        for (c, q) in self.questions() {
+        for (_, q) in self.questions() {
             out.push((
                 PathBuf::from(format!("content/questions/{q}/index.md")),
-                draft(&format!("{q}「{}」のページ", c.stats.header)).into_bytes(),
+                DRAFT.into(),
             ));
         }
         out.push(workflow());
         Ok(out)
     }
 
-    /// What was inferred, and what the user should check.
+    /// What was inferred, and what the user should check. Everything from the export is quoted
+    /// and shortened: a cell must not run escape sequences or flood the terminal.
     pub(super) fn summary(&self, export: &Path, dir: &Path) -> String {
         let mut s = String::new();
         let _ = writeln!(
@@ -312,49 +322,88 @@ impl Inferred {
             }
         );
         let mut checks = Vec::new();
+        let mut lines = Vec::new();
         for (i, c) in self.columns.iter().enumerate() {
             let st = &c.stats;
             let q = c.question.as_deref().unwrap_or("");
             let what = match &c.role {
                 Role::Skip(why) => format!("left out: {why}"),
-                Role::Region => format!(
-                    "region: {} regions ({})",
-                    self.regions.len(),
-                    self.regions
+                Role::Region => {
+                    let mut named: Vec<String> = self
+                        .regions
                         .iter()
-                        .map(|(t, _, n)| format!("{t} {n}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                        .take(MAX_REGIONS_SHOWN)
+                        .map(|(t, _, n)| format!("{} {n}", shown(t)))
+                        .collect();
+                    if self.regions.len() > MAX_REGIONS_SHOWN {
+                        named.push(format!(
+                            "… and {} more",
+                            self.regions.len() - MAX_REGIONS_SHOWN
+                        ));
+                    }
+                    format!(
+                        "region: {} ({})",
+                        plural(self.regions.len(), "region", "regions"),
+                        named.join(", ")
+                    )
+                }
                 Role::Id => "respondent id".into(),
-                Role::Single(o) => format!("{q} single choice, {} options", o.len()),
+                Role::Single(o) => format!(
+                    "{q} single choice, {}",
+                    plural(o.len(), "option", "options")
+                ),
                 Role::Multiple { options, others } => format!(
-                    "{q} multiple choice (\", \"), {} options{}",
-                    options.len(),
+                    "{q} multiple choice (\", \"), {}{}",
+                    plural(options.len(), "option", "options"),
                     if others.is_empty() {
                         String::new()
                     } else {
                         format!(" + その他 (typed answers: {})", others.len())
                     }
                 ),
-                Role::Text => format!("{q} free text, {} answers", st.nonempty),
+                Role::Text => format!(
+                    "{q} free text, {}",
+                    plural(st.nonempty as usize, "answer", "answers")
+                ),
             };
-            let _ = writeln!(s, "  {:>3}  {:<44} {}", i + 1, what, y(&st.header));
+            lines.push((i + 1, what, shown(&st.header)));
             match &c.role {
                 Role::Multiple { others, .. } if !others.is_empty() => checks.push(format!(
-                    "{q}: {} values appear only once and were taken as text typed into その他 ({}); if one is an option, add it to the options",
-                    others.len(),
-                    others.iter().take(3).map(|o| y(o)).collect::<Vec<_>>().join(", ")
+                    "{q}: {} only once and {} taken as text typed into その他 ({}); if one is an option, add it to the options",
+                    plural(others.len(), "value appears", "values appear"),
+                    if others.len() == 1 { "was" } else { "were" },
+                    listed(others.iter().take(3).map(String::as_str))
                 )),
-                Role::Single(o) if o.iter().any(|(_, n)| *n == 1) => checks.push(format!(
-                    "{q}: {} values appear only once: a typo, or text typed into その他? (map a value to an option with `values:` under `responses: questions:`)",
-                    o.iter().filter(|(_, n)| *n == 1).count()
-                )),
+                Role::Single(o) if o.iter().any(|(_, n)| *n == 1) => {
+                    let once: Vec<&str> =
+                        o.iter().filter(|(_, n)| *n == 1).map(|(v, _)| v.as_str()).collect();
+                    checks.push(format!(
+                        "{q}: {} only once ({}): a typo, or text typed into その他? (map a value to an option with `values:` under `responses: questions:`)",
+                        plural(once.len(), "value appears", "values appear"),
+                        listed(once.iter().take(3).copied())
+                    ));
+                }
                 Role::Skip("personal data") => checks.push(format!(
                     "column {} looks like personal data and was left out: keep it out of the report",
-                    y(&st.header)
+                    shown(&st.header)
                 )),
                 _ => {}
+            }
+            // Answers holding a comma in a single choice: an option label with a comma, or a
+            // multiple choice with too little evidence to say so.
+            if let Role::Single(o) = &c.role
+                && st.with_comma > 0
+            {
+                let with: Vec<&str> = o
+                    .iter()
+                    .filter(|(v, _)| v.contains(','))
+                    .map(|(v, _)| v.as_str())
+                    .collect();
+                checks.push(format!(
+                    "{q}: {} a comma ({}): if the question allowed several answers, make it `type: multiple` with `separator: \", \"` under `responses: questions:`",
+                    plural(st.with_comma as usize, "answer holds", "answers hold"),
+                    listed(with.iter().take(3).copied())
+                ));
             }
             if q.is_empty() {
                 continue;
@@ -366,14 +415,16 @@ impl Inferred {
                 ));
             }
         }
-        if self
-            .columns
+        // The header column starts where the widest description ends (CJK counts 2 columns);
+        // a description too long for that (many regions) overflows without pushing the others.
+        let column = lines
             .iter()
-            .any(|c| matches!(c.role, Role::Single(_)))
-        {
-            checks.push(
-                "a multiple-choice question in which nobody chose two answers looks like single choice: make it `type: multiple` with `separator: \", \"`".into(),
-            );
+            .map(|(_, what, _)| width(what))
+            .filter(|&w| w <= 60)
+            .max()
+            .unwrap_or(0);
+        for (n, what, header) in lines {
+            let _ = writeln!(s, "  {n:>3}  {} {header}", pad(&what, column));
         }
         if self.region_header().is_none() {
             checks.push(
@@ -382,19 +433,37 @@ impl Inferred {
             );
         }
         if self.rows_without_region > 0 {
+            let mut lines: Vec<String> = self
+                .lines_without_region
+                .iter()
+                .map(u64::to_string)
+                .collect();
+            if self.rows_without_region > lines.len() as u64 {
+                lines.push("…".into());
+            }
             checks.push(format!(
-                "{} rows have no region: the build stops at them until they have one",
-                self.rows_without_region
+                "{} no region ({} {}): the build stops at them until each has one (or delete them from {RESPONSES})",
+                plural(self.rows_without_region as usize, "row has", "rows have"),
+                if lines.len() == 1 { "line" } else { "lines" },
+                lines.join(", ")
             ));
         }
         let _ = writeln!(s, "check in {}:", dir.join("data/codebook.yaml").display());
         let _ = writeln!(
             s,
-            "  - the question titles (the column headers), the options' order, the `unit`"
+            "  - the question titles (the column headers without their numbering), the options' order, the `unit`"
         );
         for c in checks {
             let _ = writeln!(s, "  - {c}");
         }
         s
     }
+}
+
+/// The id of the その他 option added for typed answers: `other`, unless an option is labelled so.
+fn other_id(labels: &[&str]) -> String {
+    std::iter::once("other".to_string())
+        .chain((2..).map(|k| format!("other-{k}")))
+        .find(|id| !labels.contains(&id.as_str()))
+        .unwrap_or_default()
 }
