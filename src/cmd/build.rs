@@ -1,6 +1,7 @@
 //! `surveysite build`: load, render, write atomically, print one summary line.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use anyhow::Result;
@@ -26,23 +27,34 @@ pub fn run(
 ) -> Result<()> {
     let start = Instant::now();
     let project = load_project(root, base_url)?;
-    let site = render::site(&project)?;
-    // A commentary file that matches no page is most likely a mistyped id: say so.
-    for c in crate::render::pages::orphan_commentary(&project) {
-        eprintln!("warning: {}", crate::render::pages::orphan_message(c));
-    }
+    let prepared = render::prepare(&project)?;
     let output = output.unwrap_or_else(|| root.join("site"));
-    crate::output::write(&output, &project, &site.files, force)?;
-    let pages = site
-        .files
-        .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .count();
+    // Pages go to disk as they are rendered (the site is never whole in memory); the output
+    // changes only at commit, and a failed build leaves it as it was.
+    let staging = crate::output::Staging::begin(&output, &project, force)?;
+    let (pages, files) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let put = |f: render::OutputFile| -> Result<()> {
+        if f.path.ends_with(".html") {
+            pages.fetch_add(1, Ordering::Relaxed);
+        }
+        files.fetch_add(1, Ordering::Relaxed);
+        staging.put(&f.path, &f.bytes)
+    };
+    render::render_pages_into(&project, &prepared, &|_| true, &put)?;
+    for f in render::site_files(&project)? {
+        put(f)?;
+    }
+    // A commentary file that matches no page is most likely a mistyped id: say so.
+    for c in render::pages::orphan_commentary(&project) {
+        eprintln!("warning: {}", render::pages::orphan_message(c));
+    }
+    staging.commit()?;
     println!(
-        "built {pages} pages ({} files, charts: {} rendered, {} cached) into {} in {} ms",
-        site.files.len(),
-        site.charts.rendered,
-        site.charts.cached,
+        "built {} pages ({} files, charts: {} rendered, {} cached) into {} in {} ms",
+        pages.into_inner(),
+        files.into_inner(),
+        prepared.stats.rendered,
+        prepared.stats.cached,
         output.display(),
         start.elapsed().as_millis()
     );

@@ -398,7 +398,7 @@ fn regions_page(index: &Index, l: &Linker) -> Value {
     json!({
         "sortable": true,
         "regions": rows,
-        "groups": survey.dimension.as_ref().map(|d| d.groups.iter().map(|g| g.label.clone()).collect::<Vec<_>>()),
+        "groups": survey.dimension.as_ref().map_or_else(Vec::new, |d| d.groups.iter().map(|g| g.label.clone()).collect::<Vec<_>>()),
     })
 }
 

@@ -164,10 +164,17 @@ pub fn site(project: &Project) -> Result<Site> {
 /// Every file of the site, from prepared templates and charts.
 pub fn site_with(project: &Project, prepared: &Prepared) -> Result<Vec<OutputFile>> {
     let mut files = render_pages(project, prepared, &|_| true)?;
-    files.push(OutputFile {
+    files.extend(site_files(project)?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// The files of the site that are not pages: the report's numbers, assets, sitemap, robots.txt.
+pub fn site_files(project: &Project) -> Result<Vec<OutputFile>> {
+    let mut files = vec![OutputFile {
         path: pages::DATA_CSV.into(),
         bytes: charts::csv_bytes(&context::all_data_rows(&project.survey)),
-    });
+    }];
     for (name, default) in templates::ASSETS {
         files.push(OutputFile {
             path: format!("assets/{name}"),
