@@ -29,7 +29,8 @@ pub fn render_all(
         .filter(|c| project.drafts || !c.front.draft)
     {
         let context = shortcodes::page_context(&c.page);
-        match shortcodes::expand(c, &project.survey, context) {
+        let allow_html = project.config.settings.allow_html;
+        match shortcodes::expand(c, &project.survey, context, allow_html) {
             Err(e) => problems.push(format!("{e:#}")),
             Ok(expanded) => {
                 let linker = Linker::for_page(&c.page);

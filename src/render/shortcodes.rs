@@ -122,7 +122,14 @@ fn shorten(text: &str, max: usize) -> String {
 
 /// Expands the shortcodes of one commentary file in one pass over its body (time linear in its
 /// length, however many shortcodes it holds). Every problem is reported at `file:line:column`.
-pub fn expand(commentary: &Commentary, survey: &Survey, page: PageContext) -> Result<Expanded> {
+/// `allow_html` is the report's setting: a value inside raw HTML is HTML-escaped where the HTML
+/// is kept, and left as it is where the HTML is shown as text.
+pub fn expand(
+    commentary: &Commentary,
+    survey: &Survey,
+    page: PageContext,
+    allow_html: bool,
+) -> Result<Expanded> {
     let mut out = Expanded::default();
     let mut problems = Problems {
         shown: Vec::new(),
@@ -176,6 +183,12 @@ pub fn expand(commentary: &Commentary, survey: &Survey, page: PageContext) -> Re
         };
         match evaluate(&call, survey, page) {
             Err(e) => problems.push(format!("{at}: {e}")),
+            // Raw HTML is not markdown: a label's `<` must not open a tag there.
+            Ok(Value::Text(t)) if layout.in_html(start) => out.markdown.push_str(&if allow_html {
+                crate::render::escape_html(&t)
+            } else {
+                t
+            }),
             Ok(Value::Text(t)) => out.markdown.push_str(&escape_markdown(&t)),
             Ok(Value::Block(_))
                 if !here.blank_before
@@ -238,11 +251,12 @@ impl Ranges {
     }
 }
 
-/// Where the markdown of a body puts code and HTML comments (left as written) and containers
-/// (no place for a block), as byte ranges of the body.
+/// Where the markdown of a body puts code and HTML comments (left as written), containers (no
+/// place for a block) and raw HTML, as byte ranges of the body.
 struct Layout {
     code: Ranges,
     containers: Ranges,
+    html: Ranges,
 }
 
 impl Layout {
@@ -250,13 +264,15 @@ impl Layout {
         use pulldown_cmark::{Event, Parser, Tag};
         let mut code = Vec::new();
         let mut containers = Vec::new();
+        let mut html = Vec::new();
         for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
             match event {
                 // A start tag's range covers the whole element, up to its end tag.
                 Event::Code(_) | Event::Start(Tag::CodeBlock(_)) => code.push(range),
                 // What is commented out is not run: `<!-- {{ chart() }} -->` hides a chart.
                 Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => {
-                    comments(body, range, &mut code)
+                    comments(body, range.clone(), &mut code);
+                    html.push(range);
                 }
                 Event::Start(
                     Tag::Item | Tag::Table(_) | Tag::BlockQuote(_) | Tag::FootnoteDefinition(_),
@@ -267,7 +283,14 @@ impl Layout {
         Layout {
             code: Ranges::new(code),
             containers: Ranges::new(containers),
+            html: Ranges::new(html),
         }
+    }
+
+    /// Whether `offset` is inside raw HTML (a block, or a tag in a paragraph). Offsets asked
+    /// about must not decrease.
+    fn in_html(&mut self, offset: usize) -> bool {
+        self.html.end_of_range_at(offset).is_some()
     }
 
     /// The end of the code span or block `offset` is in, if it is in one. Offsets asked about
