@@ -46,9 +46,5 @@ fn main() {
         format!("{call} ").repeat(100_000),
         survey,
     );
-    time(
-        "800,000 unclosed `{{`",
-        "{{ ".repeat(800_000),
-        survey,
-    );
+    time("800,000 unclosed `{{`", "{{ ".repeat(800_000), survey);
 }

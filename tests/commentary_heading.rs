@@ -23,7 +23,10 @@ fn headings(site: &Path) -> Vec<(String, String, Option<String>)> {
         .filter(|(path, _)| path.ends_with(".html"))
         .map(|(path, bytes)| {
             let html = String::from_utf8(bytes).unwrap();
-            let h1 = elements(&html, "h1").first().map(|h| text(h)).unwrap_or_default();
+            let h1 = elements(&html, "h1")
+                .first()
+                .map(|h| text(h))
+                .unwrap_or_default();
             let h2 = elements(&html, "h2")
                 .into_iter()
                 .find(|h| h.contains("id=\"h-commentary\""))
@@ -40,7 +43,10 @@ fn assert_headings_say_something(site: &Path, site_title: &str) -> usize {
         sections += 1;
         assert!(!h2.is_empty(), "{path}: an empty commentary heading");
         assert_ne!(h2, h1, "{path}: the commentary heading repeats the h1");
-        assert_ne!(h2, site_title, "{path}: the commentary heading repeats the site title");
+        assert_ne!(
+            h2, site_title,
+            "{path}: the commentary heading repeats the site title"
+        );
     }
     sections
 }
@@ -78,7 +84,10 @@ fn a_commentary_title_is_its_heading_and_none_gives_kaisetsu() {
         "---\nsummary: 要約だけ\n---\n\n本文です。\n",
     );
     // A title and an empty body: nothing to show under the heading.
-    project.write("content/questions/q8/index.md", "---\ntitle: 見出しだけ\n---\n\n");
+    project.write(
+        "content/questions/q8/index.md",
+        "---\ntitle: 見出しだけ\n---\n\n",
+    );
     let site = project.build();
     let h2 = |path: &str| {
         headings(&site.dir)
@@ -86,7 +95,10 @@ fn a_commentary_title_is_its_heading_and_none_gives_kaisetsu() {
             .find(|(p, _, _)| *p == page_file(path))
             .and_then(|(_, _, h2)| h2)
     };
-    assert_eq!(h2("questions/q5/").as_deref(), Some("自由記述から見えること"));
+    assert_eq!(
+        h2("questions/q5/").as_deref(),
+        Some("自由記述から見えること")
+    );
     assert_eq!(h2("questions/q6/").as_deref(), Some("解説"));
     assert_eq!(h2("questions/q7/").as_deref(), Some("解説"));
     assert_eq!(h2("questions/q8/"), None);
@@ -99,7 +111,11 @@ fn starter_pages_from_new_have_no_empty_commentary_heading() {
     // `new` alone, and `new --from` a Forms export (starter commentary on every page).
     let plain = dir.path().join("plain");
     let out = surveysite(&["new", plain.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let export = dir.path().join("export.csv");
     std::fs::write(
         &export,
@@ -119,10 +135,18 @@ fn starter_pages_from_new_have_no_empty_commentary_heading() {
         "--region-column",
         "地域",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for project in [&plain, &from] {
         let out = surveysite(&["build", "--root", project.to_str().unwrap()]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let site = project.join("site");
         let report = std::fs::read_to_string(project.join("report.yaml")).unwrap();
         let title = report

@@ -75,8 +75,14 @@ fn errors_point_at_the_right_line_with_cr_lf_and_crlf_line_ends() {
             .collect::<Vec<_>>()
             .join(end);
         let stderr = build_error(&text);
-        assert!(stderr.contains(&format!("{FILE}:6:1: option \"nope\"")), "{name}: {stderr}");
-        assert!(stderr.contains(&format!("{FILE}:8:3: region \"nowhere\"")), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{FILE}:6:1: option \"nope\"")),
+            "{name}: {stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("{FILE}:8:3: region \"nowhere\"")),
+            "{name}: {stderr}"
+        );
     }
 }
 
@@ -96,9 +102,15 @@ fn a_paragraph_that_reads_like_a_block_placeholder_stays_text() {
         &project,
         "SURVEYSITE-BLOCK-0\n\n{{ note(text=\"本物の注記\") }}\n\nSURVEYSITE-BLOCK-1\n",
     );
-    let first = c.find("<p>SURVEYSITE-BLOCK-0</p>").expect("the first paragraph stays");
-    let note = c.find("<aside class=\"callout\"").expect("the note is there");
-    let last = c.find("<p>SURVEYSITE-BLOCK-1</p>").expect("the last paragraph stays");
+    let first = c
+        .find("<p>SURVEYSITE-BLOCK-0</p>")
+        .expect("the first paragraph stays");
+    let note = c
+        .find("<aside class=\"callout\"")
+        .expect("the note is there");
+    let last = c
+        .find("<p>SURVEYSITE-BLOCK-1</p>")
+        .expect("the last paragraph stays");
     assert!(first < note && note < last, "{c}");
     assert_eq!(c.matches("本物の注記").count(), 1, "{c}");
 }
@@ -143,7 +155,10 @@ fn links_that_would_run_script_are_shown_as_text() {
                 "allow_html {allow_html}: {a} in {c}"
             );
         }
-        assert!(addresses.contains(&"https://example.org/".to_string()), "{addresses:?}");
+        assert!(
+            addresses.contains(&"https://example.org/".to_string()),
+            "{addresses:?}"
+        );
         assert!(addresses.contains(&"../q1/".to_string()), "{addresses:?}");
         assert!(
             addresses.contains(&"data:image/png;base64,ivborw0kggo=".to_string()),
@@ -166,7 +181,10 @@ fn shortcodes_commented_out_in_html_are_not_run() {
 本文{{ n(region=\"tokyo\") }}、文中<!-- {{ n() }} -->です。\n",
     );
     assert!(text(&c).contains("本文250、文中です。"), "{}", text(&c));
-    assert!(c.contains("<!-- {{ config }} -->"), "the comment stays as written: {c}");
+    assert!(
+        c.contains("<!-- {{ config }} -->"),
+        "the comment stays as written: {c}"
+    );
 }
 
 #[test]
@@ -233,13 +251,20 @@ fn values_inside_raw_html_are_escaped_as_html_not_as_markdown() {
             &format!("  allow_html: {allow_html}"),
         );
         let c = commentary_of(&project, body);
-        assert!(!c.contains("<b>"), "allow_html {allow_html}: the label made markup: {c}");
+        assert!(
+            !c.contains("<b>"),
+            "allow_html {allow_html}: the label made markup: {c}"
+        );
         assert_eq!(
             text(&c).matches(label).count(),
             2,
             "allow_html {allow_html}: the label as written, in the div and in the paragraph: {}",
             text(&c)
         );
-        assert_eq!(allow_html == "true", c.contains("<div class=\"box\">"), "{c}");
+        assert_eq!(
+            allow_html == "true",
+            c.contains("<div class=\"box\">"),
+            "{c}"
+        );
     }
 }

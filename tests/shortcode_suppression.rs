@@ -256,6 +256,13 @@ fn the_documented_suppression_setting_builds_the_example() {
     let site = project.build();
     let page = site.page("regions/ku-seinanbu/");
     let c = commentary(&page);
-    assert!(text(c).contains("回答者が少ないため、この図は掲載していません"), "{}", text(c));
-    assert!(c.contains("<span class=\"sup\""), "x marks in the block's table");
+    assert!(
+        text(c).contains("回答者が少ないため、この図は掲載していません"),
+        "{}",
+        text(c)
+    );
+    assert!(
+        c.contains("<span class=\"sup\""),
+        "x marks in the block's table"
+    );
 }

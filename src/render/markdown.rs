@@ -284,6 +284,65 @@ mod tests {
     }
 
     #[test]
+    fn blocks_replace_the_paragraph_at_their_offset_only() {
+        let md = "X\n\nX\n\n<pre>\nX\n</pre>\n";
+        let second = md[1..].find('X').unwrap() + 1;
+        let in_pre = md.rfind('X').unwrap();
+        let (html, unplaced) = to_html_with_blocks(
+            md,
+            true,
+            &[(second, "<hr class=\"b\">".into()), (in_pre, "<hr>".into())],
+        );
+        assert_eq!(html, "<p>X</p>\n<hr class=\"b\"><pre>\nX\n</pre>\n");
+        assert_eq!(unplaced, vec![in_pre]);
+    }
+
+    #[test]
+    fn script_addresses_are_refused() {
+        for url in [
+            "javascript:alert(1)",
+            " JavaScript:x",
+            "java\tscript:x",
+            "vbscript:x",
+            "data:text/html,x",
+        ] {
+            assert!(!safe_url(url, false), "{url:?}");
+            assert!(!safe_url(url, true), "{url:?}");
+        }
+        assert!(!safe_url("data:image/png;base64,x", false));
+        assert!(safe_url("data:image/png;base64,x", true));
+        assert!(!safe_url("data:image/svg+xml,x", true));
+        for url in [
+            "https://a.jp/",
+            "../q1/",
+            "#h",
+            "mailto:a@b.jp",
+            "a/b:c",
+            "?q=javascript:",
+        ] {
+            assert!(safe_url(url, false), "{url:?}");
+        }
+        let html = to_html("[a](javascript:x) ![b](javascript:y) [c](/ok)", false);
+        assert_eq!(html, "<p>a b <a href=\"/ok\">c</a></p>\n");
+    }
+
+    #[test]
+    fn comments_and_white_space_show_nothing() {
+        assert!(shows_nothing(""));
+        assert!(shows_nothing("  <!-- a -->\n<!--\nb\n-->\n"));
+        assert!(!shows_nothing("<!-- a --><p>x</p>"));
+        assert!(!shows_nothing("<p>x</p>"));
+    }
+
+    #[test]
+    fn many_equal_headings_get_numbered_in_order() {
+        let html = to_html(&"## a\n\n".repeat(4), true);
+        for id in ["a", "a-1", "a-2", "a-3"] {
+            assert!(html.contains(&format!("id=\"{id}\"")), "{html}");
+        }
+    }
+
+    #[test]
     fn tables_and_footnotes() {
         let html = to_html(
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n注[^1]\n\n[^1]: 出典\n",

@@ -725,10 +725,52 @@ mod tests {
     }
 
     #[test]
+    fn cr_lf_and_crlf_each_end_one_line() {
+        for end in ["\n", "\r", "\r\n"] {
+            let body = ["一行目", "", "二{{ x() }}", "  {{ y() }}"].join(end);
+            let mut cursor = Cursor::new(&body, 5);
+            let x = cursor.at(body.find("{{ x").unwrap());
+            let y = cursor.at(body.find("{{ y").unwrap());
+            assert_eq!((x.line, x.column, x.blank_before), (7, 2, false), "{end:?}");
+            assert_eq!((y.line, y.column, y.blank_before), (8, 3, true), "{end:?}");
+        }
+    }
+
+    #[test]
+    fn ranges_answer_increasing_offsets_with_nesting() {
+        let mut r = Ranges::new(vec![10..20, 0..5, 12..14, 30..40]);
+        assert_eq!(r.end_of_range_at(3), Some(5));
+        assert_eq!(r.end_of_range_at(7), None);
+        assert_eq!(r.end_of_range_at(13), Some(20));
+        assert_eq!(r.end_of_range_at(16), Some(20));
+        assert_eq!(r.end_of_range_at(25), None);
+        assert_eq!(r.end_of_range_at(30), Some(40));
+        assert_eq!(r.end_of_range_at(40), None);
+    }
+
+    #[test]
+    fn messages_are_capped_and_shortened() {
+        assert_eq!(shorten("あいうえお", 3), "あいう…");
+        assert_eq!(shorten("あい", 3), "あい");
+        let mut p = Problems {
+            shown: Vec::new(),
+            more: 0,
+        };
+        for i in 0..25 {
+            p.push(format!("problem {i}"));
+        }
+        let message = format!("{:#}", p.into_result("f.md").unwrap_err());
+        assert_eq!(message.lines().count(), MAX_PROBLEMS + 1);
+        assert!(
+            message.ends_with("f.md: … and 5 more shortcode problems (the first 20 are listed)")
+        );
+    }
+
+    #[test]
     fn code_spans_and_blocks_and_containers_are_found() {
         let body =
             "a `{{ x }}` b\n\n```\n{{ y }}\n```\n\n- {{ z }}\n\n| {{ t }} |\n|---|\n\n{{ w }}\n";
-        let layout = Layout::of(body);
+        let mut layout = Layout::of(body);
         let at = |s: &str| body.find(s).unwrap();
         assert_eq!(layout.code_end(at("{{ x")), Some(at(" b\n")));
         assert!(layout.code_end(at("{{ y")).is_some());
