@@ -12,7 +12,7 @@ use super::shortcodes::{self, Block};
 use super::templates::{self, Templates};
 use super::{Charts, markdown};
 use crate::load::Project;
-use crate::model::QuestionKind;
+use crate::model::{Count, Question, QuestionKind, Survey};
 use crate::url::Linker;
 
 /// The HTML of every page's commentary, by page path.
@@ -29,24 +29,40 @@ pub fn render_all(
         .filter(|c| project.drafts || !c.front.draft)
     {
         let context = shortcodes::page_context(&c.page);
-        match shortcodes::expand(c, &project.survey, context) {
+        let allow_html = project.config.settings.allow_html;
+        match shortcodes::expand(c, &project.survey, context, allow_html) {
             Err(e) => problems.push(format!("{e:#}")),
             Ok(expanded) => {
-                let mut html =
-                    markdown::to_html(&expanded.markdown, project.config.settings.allow_html);
                 let linker = Linker::for_page(&c.page);
-                for (n, block) in expanded.blocks.iter().enumerate() {
-                    let block_html = match block_html(project, charts, templates, &linker, block, n)
-                    {
-                        Ok(h) => h,
-                        Err(e) => {
-                            problems.push(format!("{}: {e:#}", c.file));
-                            continue;
-                        }
-                    };
-                    let marker = format!("<p>{}</p>", shortcodes::placeholder(n));
-                    html = html.replacen(&marker, &block_html, 1);
+                let mut blocks = Vec::new();
+                for (n, placed) in expanded.blocks.iter().enumerate() {
+                    match block_html(project, charts, templates, &linker, &placed.block, n) {
+                        Ok(h) => blocks.push((placed.offset, h)),
+                        Err(e) => problems.push(format!("{}: {e:#}", placed.at)),
+                    }
                 }
+                let (html, unplaced) = markdown::to_html_with_blocks(
+                    &expanded.markdown,
+                    project.config.settings.allow_html,
+                    &blocks,
+                );
+                for offset in unplaced {
+                    // Raw HTML that blank lines do not end (`<pre>`, `<script>` …) swallowed
+                    // the block's paragraph.
+                    if let Some(placed) = expanded.blocks.iter().find(|b| b.offset == offset) {
+                        problems.push(format!(
+                            "{}: a block cannot go inside raw HTML: put it after the HTML's end",
+                            placed.at
+                        ));
+                    }
+                }
+                // Nothing to show (a starter file's comment, a title without text): no
+                // section, rather than a heading over nothing.
+                let html = if markdown::shows_nothing(&html) {
+                    String::new()
+                } else {
+                    html
+                };
                 out.insert(c.page.clone(), html);
             }
         }
@@ -80,17 +96,6 @@ fn block_html(
                 ),
             };
             let instance = format!("{id}-m{n}");
-            let mut value =
-                pages::chart_value(charts, &id, project.config.settings.interactive_charts);
-            if value.is_null() {
-                anyhow::bail!("no chart for {id}");
-            }
-            value["id"] = json!(instance);
-            if let Some(spec) = charts.specs.get(&id) {
-                value["csv_href"] = json!(linker.href(&format!("{owner}{}", spec.csv_name())));
-            }
-            // Every chart comes with the table of its numbers.
-            let figure = templates::render(templates, "chart.html", &json!({ "c": value }))?;
             let table = block_html(
                 project,
                 charts,
@@ -102,12 +107,33 @@ fn block_html(
                 },
                 n,
             )?;
+            let mut value =
+                pages::chart_value(charts, &id, project.config.settings.interactive_charts);
+            if value.is_null() {
+                // The page has no chart either: say why, and show the table (with its `x`).
+                let why = region
+                    .as_deref()
+                    .and_then(|r| no_chart_reason(survey, r, survey.question(question)?))
+                    .ok_or_else(|| match region {
+                        Some(r) => anyhow::anyhow!(
+                            "there is no chart of question \"{question}\" for region \"{r}\""
+                        ),
+                        None => anyhow::anyhow!("there is no chart of question \"{question}\""),
+                    })?;
+                return Ok(format!("<p class=\"muted chart-none\">{why}</p>\n{table}"));
+            }
+            value["id"] = json!(instance);
+            if let Some(spec) = charts.specs.get(&id) {
+                value["csv_href"] = json!(linker.href(&format!("{owner}{}", spec.csv_name())));
+            }
+            // Every chart comes with the table of its numbers.
+            let figure = templates::render(templates, "chart.html", &json!({ "c": value }))?;
             format!("{figure}\n{table}")
         }
         Block::Table { region, question } => {
             let q = survey
                 .question(question)
-                .ok_or_else(|| anyhow::anyhow!("no question {question}"))?;
+                .ok_or_else(|| anyhow::anyhow!("question \"{question}\" is not in the codebook"))?;
             let regions: Vec<_> = match region {
                 Some(r) => survey.region(r).into_iter().collect(),
                 None => survey.regions.iter().collect(),
@@ -148,4 +174,15 @@ fn block_html(
             markdown::to_html(text, project.config.settings.allow_html)
         ),
     })
+}
+
+/// Why a region has no chart of a question (charts need a known base above 0), in the words the
+/// reader sees in place of the chart; none when it should have one.
+fn no_chart_reason(survey: &Survey, region: &str, q: &Question) -> Option<String> {
+    match survey.base_count(region, q) {
+        Count::Suppressed => Some("回答者が少ないため、この図は掲載していません。".into()),
+        Count::NotReported => Some("対象の数が資料にないため、図はありません。".into()),
+        Count::Value(0) => Some(format!("対象が0{}のため、図はありません。", survey.unit)),
+        Count::Value(_) => None,
+    }
 }

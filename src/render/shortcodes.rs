@@ -45,12 +45,23 @@ pub enum Block {
     },
 }
 
-/// Markdown with inline values filled in and each block replaced by a placeholder paragraph
-/// (`SURVEYSITE-BLOCK-<n>`), which the caller swaps for the block's HTML after markdown.
+/// A block and where it goes: `at` is its `file:line:column` in the commentary (for messages),
+/// `offset` the byte offset of its placeholder paragraph in [`Expanded::markdown`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacedBlock {
+    pub block: Block,
+    pub at: String,
+    pub offset: usize,
+}
+
+/// Markdown with inline values filled in and each block replaced by a placeholder paragraph.
+/// The caller puts the block's HTML in place of the paragraph that starts at the block's
+/// `offset` (see `markdown::to_html_with_blocks`): found by where it is, not by what it says,
+/// so commentary that happens to contain the placeholder's text is left alone.
 #[derive(Debug, Default)]
 pub struct Expanded {
     pub markdown: String,
-    pub blocks: Vec<Block>,
+    pub blocks: Vec<PlacedBlock>,
 }
 
 pub fn placeholder(n: usize) -> String {
@@ -64,11 +75,69 @@ struct Call {
     args: Vec<(String, String)>,
 }
 
-pub fn expand(commentary: &Commentary, survey: &Survey, page: PageContext) -> Result<Expanded> {
+/// Problems listed per file; the rest are counted (800,000 broken shortcodes are one mistake
+/// repeated, not 56 MB of messages).
+pub const MAX_PROBLEMS: usize = 20;
+
+/// A message's longest length in characters: text quoted from the file is cut, not echoed whole.
+const MAX_MESSAGE: usize = 300;
+
+struct Problems {
+    shown: Vec<String>,
+    more: usize,
+}
+
+impl Problems {
+    fn push(&mut self, message: String) {
+        if self.shown.len() < MAX_PROBLEMS {
+            self.shown.push(shorten(&message, MAX_MESSAGE));
+        } else {
+            self.more += 1;
+        }
+    }
+
+    fn into_result(self, file: &str) -> Result<()> {
+        let mut lines = self.shown;
+        if self.more > 0 {
+            lines.push(format!(
+                "{file}: … and {} more shortcode problems (the first {MAX_PROBLEMS} are listed)",
+                self.more
+            ));
+        }
+        if lines.is_empty() {
+            Ok(())
+        } else {
+            anyhow::bail!("{}", lines.join("\n"))
+        }
+    }
+}
+
+/// At most `max` characters of `text`, with `…` where it was cut.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// Expands the shortcodes of one commentary file in one pass over its body (time linear in its
+/// length, however many shortcodes it holds). Every problem is reported at `file:line:column`.
+/// `allow_html` is the report's setting: a value inside raw HTML is HTML-escaped where the HTML
+/// is kept, and left as it is where the HTML is shown as text.
+pub fn expand(
+    commentary: &Commentary,
+    survey: &Survey,
+    page: PageContext,
+    allow_html: bool,
+) -> Result<Expanded> {
     let mut out = Expanded::default();
-    let mut problems: Vec<String> = Vec::new();
+    let mut problems = Problems {
+        shown: Vec::new(),
+        more: 0,
+    };
     let body = commentary.body.as_str();
-    let layout = Layout::of(body);
+    let mut layout = Layout::of(body);
+    let mut cursor = Cursor::new(body, commentary.body_line);
     // body[copied..] is not in the output yet; the next `{{` is looked for from `from`.
     let mut copied = 0;
     let mut from = 0;
@@ -80,15 +149,14 @@ pub fn expand(commentary: &Commentary, survey: &Survey, page: PageContext) -> Re
             continue;
         }
         out.markdown.push_str(&body[copied..start]);
-        let (line, column) = position(body, start, commentary.body_line);
-        let at = format!("{}:{line}:{column}", commentary.file);
+        let here = cursor.at(start);
+        let at = format!("{}:{}:{}", commentary.file, here.line, here.column);
         // A `{{` whose `}}` comes only after the next `{{` is unclosed: otherwise the two
         // shortcodes would be read as one and the error would point at the wrong thing.
         let next_open = body[start + 2..].find("{{").map(|i| start + 2 + i);
-        let Some(end) = body[start..]
+        let Some(end) = body[start..next_open.unwrap_or(body.len())]
             .find("}}")
             .map(|i| start + i)
-            .filter(|&end| next_open.is_none_or(|open| end < open))
         else {
             problems.push(format!("{at}: `{{{{` without a closing `}}}}`"));
             // Keep looking: the shortcodes after this one are checked too.
@@ -115,29 +183,35 @@ pub fn expand(commentary: &Commentary, survey: &Survey, page: PageContext) -> Re
         };
         match evaluate(&call, survey, page) {
             Err(e) => problems.push(format!("{at}: {e}")),
+            // Raw HTML is not markdown: a label's `<` must not open a tag there.
+            Ok(Value::Text(t)) if layout.in_html(start) => out.markdown.push_str(&if allow_html {
+                crate::render::escape_html(&t)
+            } else {
+                t
+            }),
             Ok(Value::Text(t)) => out.markdown.push_str(&escape_markdown(&t)),
             Ok(Value::Block(_))
-                if !alone_on_its_line(body, start, after) || layout.in_container(start) =>
+                if !here.blank_before
+                    || !blank_to_line_end(body, after)
+                    || layout.in_container(start) =>
             {
                 problems.push(format!(
                     "{at}: `{}` is a block: put it alone on its own line, outside lists, tables and quotes",
                     call.name
                 ));
             }
-            Ok(Value::Block(b)) => {
-                let n = out.blocks.len();
-                out.blocks.push(b);
+            Ok(Value::Block(block)) => {
                 // A paragraph of its own, so the block never lands inside a sentence.
-                let _ = write!(out.markdown, "\n\n{}\n\n", placeholder(n));
+                out.markdown.push_str("\n\n");
+                let offset = out.markdown.len();
+                let _ = write!(out.markdown, "{}\n\n", placeholder(out.blocks.len()));
+                out.blocks.push(PlacedBlock { block, at, offset });
             }
         }
     }
     out.markdown.push_str(&body[copied..]);
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        anyhow::bail!("{}", problems.join("\n"))
-    }
+    problems.into_result(&commentary.file)?;
+    Ok(out)
 }
 
 /// `{{/* count(q="q1") */}}` → `{{ count(q="q1") }}`, shown as written: the way to write a
@@ -147,59 +221,173 @@ fn escaped_literal(inner: &str) -> Option<String> {
     Some(format!("{{{{{commented}}}}}"))
 }
 
-/// Where the markdown of a body puts code (left as written) and containers (no place for a
-/// block), as byte ranges of the body.
+/// Byte ranges of a body, sorted by start, asked about at increasing offsets: each query moves
+/// a pointer forward, so a whole pass costs one walk over the ranges.
+struct Ranges {
+    ranges: Vec<std::ops::Range<usize>>,
+    /// ranges[..next] start at or before the last offset asked about.
+    next: usize,
+    /// The furthest end among ranges[..next]: the offset is inside one of them iff it is before.
+    furthest: usize,
+}
+
+impl Ranges {
+    fn new(mut ranges: Vec<std::ops::Range<usize>>) -> Ranges {
+        ranges.sort_by_key(|r| r.start);
+        Ranges {
+            ranges,
+            next: 0,
+            furthest: 0,
+        }
+    }
+
+    /// The end of the (outermost) range holding `offset`; offsets must not decrease.
+    fn end_of_range_at(&mut self, offset: usize) -> Option<usize> {
+        while let Some(r) = self.ranges.get(self.next).filter(|r| r.start <= offset) {
+            self.furthest = self.furthest.max(r.end);
+            self.next += 1;
+        }
+        (offset < self.furthest).then_some(self.furthest)
+    }
+}
+
+/// Where the markdown of a body puts code and HTML comments (left as written), containers (no
+/// place for a block) and raw HTML, as byte ranges of the body.
 struct Layout {
-    code: Vec<std::ops::Range<usize>>,
-    containers: Vec<std::ops::Range<usize>>,
+    code: Ranges,
+    containers: Ranges,
+    html: Ranges,
 }
 
 impl Layout {
     fn of(body: &str) -> Layout {
         use pulldown_cmark::{Event, Parser, Tag};
-        let mut layout = Layout {
-            code: Vec::new(),
-            containers: Vec::new(),
-        };
+        let mut code = Vec::new();
+        let mut containers = Vec::new();
+        let mut html = Vec::new();
         for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
             match event {
                 // A start tag's range covers the whole element, up to its end tag.
-                Event::Code(_) | Event::Start(Tag::CodeBlock(_)) => layout.code.push(range),
+                Event::Code(_) | Event::Start(Tag::CodeBlock(_)) => code.push(range),
+                // What is commented out is not run: `<!-- {{ chart() }} -->` hides a chart.
+                Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => {
+                    comments(body, range.clone(), &mut code);
+                    html.push(range);
+                }
                 Event::Start(
                     Tag::Item | Tag::Table(_) | Tag::BlockQuote(_) | Tag::FootnoteDefinition(_),
-                ) => layout.containers.push(range),
+                ) => containers.push(range),
                 _ => {}
             }
         }
-        layout
+        Layout {
+            code: Ranges::new(code),
+            containers: Ranges::new(containers),
+            html: Ranges::new(html),
+        }
     }
 
-    /// The end of the code span or block `offset` is in, if it is in one.
-    fn code_end(&self, offset: usize) -> Option<usize> {
-        self.code
-            .iter()
-            .find(|r| r.contains(&offset))
-            .map(|r| r.end)
+    /// Whether `offset` is inside raw HTML (a block, or a tag in a paragraph). Offsets asked
+    /// about must not decrease.
+    fn in_html(&mut self, offset: usize) -> bool {
+        self.html.end_of_range_at(offset).is_some()
     }
 
-    fn in_container(&self, offset: usize) -> bool {
-        self.containers.iter().any(|r| r.contains(&offset))
+    /// The end of the code span or block `offset` is in, if it is in one. Offsets asked about
+    /// must not decrease.
+    fn code_end(&mut self, offset: usize) -> Option<usize> {
+        self.code.end_of_range_at(offset)
+    }
+
+    /// Offsets asked about must not decrease.
+    fn in_container(&mut self, offset: usize) -> bool {
+        self.containers.end_of_range_at(offset).is_some()
     }
 }
 
-/// Nothing but white space before `start` and after `end` on their lines.
-fn alone_on_its_line(body: &str, start: usize, end: usize) -> bool {
-    let line_start = body[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = body[end..].find('\n').map_or(body.len(), |i| end + i);
-    body[line_start..start].trim().is_empty() && body[end..line_end].trim().is_empty()
+/// The `<!-- … -->` comments in raw HTML at `range` of the body (an unclosed one runs to the
+/// range's end, as the HTML block does).
+fn comments(body: &str, range: std::ops::Range<usize>, out: &mut Vec<std::ops::Range<usize>>) {
+    let html = &body[range.clone()];
+    let mut at = 0;
+    while let Some(i) = html[at..].find("<!--") {
+        let open = at + i;
+        let close = html[open + 4..]
+            .find("-->")
+            .map_or(html.len(), |j| open + 4 + j + 3);
+        out.push(range.start + open..range.start + close);
+        at = close;
+    }
 }
 
-/// Line (from the file's start) and column (in characters, from 1) of a byte offset in the body.
+/// Only white space from `offset` to the end of its line. Stops at the first other character,
+/// so white space is looked at once however many shortcodes share a line.
+fn blank_to_line_end(body: &str, offset: usize) -> bool {
+    body[offset..]
+        .chars()
+        .take_while(|c| !matches!(c, '\n' | '\r'))
+        .all(char::is_whitespace)
+}
+
+/// Where an offset is: line (from the file's start; CR, LF and CRLF each end a line), column
+/// (in characters, from 1), and whether only white space precedes it on its line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Position {
+    line: u64,
+    column: u64,
+    blank_before: bool,
+}
+
+/// Positions of increasing offsets in one walk over the body: every character is read once,
+/// not once per shortcode.
+struct Cursor<'a> {
+    body: &'a str,
+    offset: usize,
+    here: Position,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(body: &'a str, first_line: u64) -> Cursor<'a> {
+        Cursor {
+            body,
+            offset: 0,
+            here: Position {
+                line: first_line,
+                column: 1,
+                blank_before: true,
+            },
+        }
+    }
+
+    /// The position of `offset`, which must not be before the last one asked about.
+    fn at(&mut self, offset: usize) -> Position {
+        let bytes = self.body.as_bytes();
+        for (i, c) in self.body[self.offset..offset].char_indices() {
+            let i = self.offset + i;
+            match c {
+                // The `\n` of a CRLF was counted with its `\r`.
+                '\n' if i > 0 && bytes[i - 1] == b'\r' => {}
+                '\n' | '\r' => {
+                    self.here.line += 1;
+                    self.here.column = 1;
+                    self.here.blank_before = true;
+                }
+                c => {
+                    self.here.column += 1;
+                    self.here.blank_before &= c.is_whitespace();
+                }
+            }
+        }
+        self.offset = offset;
+        self.here
+    }
+}
+
+/// Line and column of one offset (a fresh walk: for single messages, not for loops).
+#[cfg(test)]
 fn position(body: &str, offset: usize, body_line: u64) -> (u64, u64) {
-    let before = &body[..offset];
-    let line = body_line + before.matches('\n').count() as u64;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
-    (line, column)
+    let p = Cursor::new(body, body_line).at(offset);
+    (p.line, p.column)
 }
 
 fn escape_markdown(text: &str) -> String {
@@ -219,13 +407,16 @@ fn escape_markdown(text: &str) -> String {
 /// `name(key="value", key=3)` → a call. Strings are double-quoted; `\"` inside is a quote.
 fn parse_call(text: &str) -> std::result::Result<Call, String> {
     let open = text.find('(').ok_or_else(|| {
-        format!("expected a shortcode like `count(q=\"q1\", option=\"adopted\")`, found `{text}`")
+        format!(
+            "expected a shortcode like `count(q=\"q1\", option=\"adopted\")`, found `{}`",
+            shorten(text, 60)
+        )
     })?;
     let name = text[..open].trim().to_string();
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Err(format!(
             "expected a shortcode name before `(`, found `{}`",
-            &text[..open]
+            shorten(&text[..open], 60)
         ));
     }
     let inner = text[open + 1..]
@@ -534,10 +725,52 @@ mod tests {
     }
 
     #[test]
+    fn cr_lf_and_crlf_each_end_one_line() {
+        for end in ["\n", "\r", "\r\n"] {
+            let body = ["一行目", "", "二{{ x() }}", "  {{ y() }}"].join(end);
+            let mut cursor = Cursor::new(&body, 5);
+            let x = cursor.at(body.find("{{ x").unwrap());
+            let y = cursor.at(body.find("{{ y").unwrap());
+            assert_eq!((x.line, x.column, x.blank_before), (7, 2, false), "{end:?}");
+            assert_eq!((y.line, y.column, y.blank_before), (8, 3, true), "{end:?}");
+        }
+    }
+
+    #[test]
+    fn ranges_answer_increasing_offsets_with_nesting() {
+        let mut r = Ranges::new(vec![10..20, 0..5, 12..14, 30..40]);
+        assert_eq!(r.end_of_range_at(3), Some(5));
+        assert_eq!(r.end_of_range_at(7), None);
+        assert_eq!(r.end_of_range_at(13), Some(20));
+        assert_eq!(r.end_of_range_at(16), Some(20));
+        assert_eq!(r.end_of_range_at(25), None);
+        assert_eq!(r.end_of_range_at(30), Some(40));
+        assert_eq!(r.end_of_range_at(40), None);
+    }
+
+    #[test]
+    fn messages_are_capped_and_shortened() {
+        assert_eq!(shorten("あいうえお", 3), "あいう…");
+        assert_eq!(shorten("あい", 3), "あい");
+        let mut p = Problems {
+            shown: Vec::new(),
+            more: 0,
+        };
+        for i in 0..25 {
+            p.push(format!("problem {i}"));
+        }
+        let message = format!("{:#}", p.into_result("f.md").unwrap_err());
+        assert_eq!(message.lines().count(), MAX_PROBLEMS + 1);
+        assert!(
+            message.ends_with("f.md: … and 5 more shortcode problems (the first 20 are listed)")
+        );
+    }
+
+    #[test]
     fn code_spans_and_blocks_and_containers_are_found() {
         let body =
             "a `{{ x }}` b\n\n```\n{{ y }}\n```\n\n- {{ z }}\n\n| {{ t }} |\n|---|\n\n{{ w }}\n";
-        let layout = Layout::of(body);
+        let mut layout = Layout::of(body);
         let at = |s: &str| body.find(s).unwrap();
         assert_eq!(layout.code_end(at("{{ x")), Some(at(" b\n")));
         assert!(layout.code_end(at("{{ y")).is_some());
