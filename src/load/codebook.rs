@@ -7,7 +7,9 @@ use anyhow::Result;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::{did_you_mean, is_slug, located, not_in_codebook, parse_yaml, read_text};
+use super::{
+    did_you_mean, is_slug, located, not_in_codebook, parse_yaml, quote_cell, read_text,
+};
 use crate::model::{
     Base, BaseFrom, ChoiceOption, Data, Dimension, Group, Note, Question, QuestionKind, Region,
     Survey,
@@ -133,8 +135,8 @@ fn new_id<'a>(id: &'a Spanned<String>, what: &str, seen: &mut HashSet<&'a str>) 
         return Err(at(
             id,
             format!(
-                "{what} id \"{}\" must be an ASCII slug (a-z, 0-9, single -), as it is used in URLs",
-                id.value
+                "{what} id {} must be an ASCII slug (a-z, 0-9, single -), as it is used in URLs",
+                quote_cell(&id.value)
             ),
         ));
     }
