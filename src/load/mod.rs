@@ -4,6 +4,7 @@
 pub mod codebook;
 pub mod content;
 pub mod quotes;
+pub mod report;
 pub mod responses;
 pub mod tables;
 
@@ -28,7 +29,7 @@ pub struct Project {
 }
 
 pub fn project(root: &Path) -> Result<Project> {
-    let config = crate::config::load(root)?;
+    let config = report::load(root)?;
     let mut survey = codebook::load(root)?;
     // Respondent rows (if the codebook declares them), then the aggregated tables.
     let rows = responses::load(root, &mut survey, config.settings.encoding.as_deref())?;
