@@ -215,6 +215,30 @@ fn other_answers_are_at_most_the_count_of_their_option() {
     );
 }
 
+#[test]
+fn free_text_answers_are_at_most_the_respondents_asked() {
+    // q5 is asked of the 3 + 9 = 12 hospitals without the system; the example lists 6 answers.
+    let p = Project::example_with(&["report.yaml", "data"]);
+    let text = p.read("data/answers.csv");
+    let extra: String = (1..=6)
+        .map(|i| format!("ku-seinanbu,q5,,追加の回答{i}\n"))
+        .collect();
+    p.write("data/answers.csv", &format!("{text}{extra}"));
+    check_ok(&p);
+    p.write(
+        "data/answers.csv",
+        &format!("{text}{extra}ku-seinanbu,q5,,13番目の回答\n"),
+    );
+    let line = text.lines().count() + 7;
+    let err = rejected(&p, &format!("data/answers.csv:{line}:"));
+    assert!(
+        err.ends_with(
+            "this is answer 13 to free-text question \"q5\" in region \"ku-seinanbu\", but it was asked of 12 respondents (導入予定あり・導入予定なしの病院): one row per respondent's answer"
+        ),
+        "{err}"
+    );
+}
+
 // ---- issue 13 #4: duplicate header columns -------------------------------------------------
 
 #[test]

@@ -7,9 +7,7 @@ use anyhow::Result;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::{
-    did_you_mean, is_slug, located, not_in_codebook, parse_yaml, quote_cell, read_text,
-};
+use super::{did_you_mean, is_slug, located, not_in_codebook, parse_yaml, quote_cell, read_text};
 use crate::model::{
     Base, BaseFrom, ChoiceOption, Data, Dimension, Group, Note, Question, QuestionKind, Region,
     Survey,

@@ -311,7 +311,10 @@ mod tests {
     #[test]
     fn cells_are_quoted_short_and_escaped() {
         assert_eq!(quote_cell("導入済"), "\"導入済\"");
-        assert_eq!(quote_cell("a\u{1b}[31mb\u{0}\"c"), "\"a\\u{1b}[31mb\\u{0}\\\"c\"");
+        assert_eq!(
+            quote_cell("a\u{1b}[31mb\u{0}\"c"),
+            "\"a\\u{1b}[31mb\\u{0}\\\"c\""
+        );
         let huge = "あ".repeat(1_000_000);
         let q = quote_cell(&huge);
         assert_eq!(q.chars().count(), 80 + 3, "{q}");
@@ -320,7 +323,10 @@ mod tests {
 
     #[test]
     fn free_text_loses_control_characters_but_keeps_lines_and_tabs() {
-        assert_eq!(clean_text("a\u{0}b\u{1b}[2Jc\u{7f}d\u{85}e\n\tf"), "ab[2Jcde\n\tf");
+        assert_eq!(
+            clean_text("a\u{0}b\u{1b}[2Jc\u{7f}d\u{85}e\n\tf"),
+            "ab[2Jcde\n\tf"
+        );
         assert_eq!(clean_text("普通の回答"), "普通の回答");
     }
 

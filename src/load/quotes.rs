@@ -149,7 +149,11 @@ mod tests {
 
     #[test]
     fn well_quoted_text_passes() {
-        let q = scan("a,b\n1,\"x, \"\"y\"\"\"\n2,\"two\nlines\"\n# \"comment\n3,z\"\n", true).unwrap();
+        let q = scan(
+            "a,b\n1,\"x, \"\"y\"\"\"\n2,\"two\nlines\"\n# \"comment\n3,z\"\n",
+            true,
+        )
+        .unwrap();
         assert_eq!(q.multiline(), [(3, 4)]);
         // a quote in the middle of an unquoted cell is text
         scan("a,b\n1,ab\"c\n", false).unwrap();
@@ -163,10 +167,7 @@ mod tests {
         );
         assert_eq!(
             scan("a,b\n1,\"open\n2,3\n4,\"x\"\n", false).unwrap_err(),
-            QuoteProblem::TextAfterClose {
-                opened: 2,
-                line: 4
-            }
+            QuoteProblem::TextAfterClose { opened: 2, line: 4 }
         );
         // fed in pieces, the same
         let mut q = Quotes::new(false);

@@ -138,7 +138,9 @@ fn check_line_breaks(
             };
             let cells: Vec<&str> = line.split(',').map(str::trim).collect();
             if cells.len() >= headers.len()
-                && id_columns.iter().all(|&c| cells.get(c).is_some_and(|v| is_slug(v)))
+                && id_columns
+                    .iter()
+                    .all(|&c| cells.get(c).is_some_and(|v| is_slug(v)))
             {
                 return Err(located(
                     file,
@@ -317,7 +319,11 @@ fn load_respondents(root: &Path, survey: &mut Survey, problems: &mut Problems) -
                 };
                 given += 1;
                 sum += n;
-                let line = group_lines.get(&key).or(lines.get(&region.id)).copied().unwrap_or(1);
+                let line = group_lines
+                    .get(&key)
+                    .or(lines.get(&region.id))
+                    .copied()
+                    .unwrap_or(1);
                 if n > total {
                     problems.add(Err(located(
                         RESPONDENTS,
@@ -432,15 +438,16 @@ fn load_answers(root: &Path, survey: &mut Survey, problems: &mut Problems) -> Re
     else {
         return Ok(());
     };
-    // The その他 answers of an option are at most its count: none when it is 0.
-    let mut listed: BTreeMap<(String, String, String), u64> = BTreeMap::new();
+    // The その他 answers of an option are at most its count (none when it is 0); the answers
+    // to a free-text question are at most the respondents it was asked of (one row each).
+    let mut listed: BTreeMap<(String, String, Option<String>), u64> = BTreeMap::new();
     for (line, row) in &table.rows {
         let before = survey.data.answers.len();
         problems.add(answers_row(survey, table.file, *line, row));
         let Some(Answer {
             region,
             question,
-            option: Some(option),
+            option,
             ..
         }) = survey.data.answers.get(before)
         else {
@@ -449,14 +456,9 @@ fn load_answers(root: &Path, survey: &mut Survey, problems: &mut Problems) -> Re
         let key = (region.clone(), question.clone(), option.clone());
         let n = listed.entry(key).or_default();
         *n += 1;
-        if let Count::Value(count) = survey.count(region, question, option)
-            && *n > count
-        {
-            problems.add(Err(located(
-                table.file,
-                *line,
-                None,
-                format!(
+        let message = match option {
+            Some(option) => match survey.count(region, question, option) {
+                Count::Value(count) if *n > count => format!(
                     "this is answer {n} to option \"{option}\" of question \"{question}\" in region \"{region}\", but its count is {count}{}",
                     if count == 0 {
                         ": an option chosen by no one has no answers"
@@ -464,8 +466,22 @@ fn load_answers(root: &Path, survey: &mut Survey, problems: &mut Problems) -> Re
                         " (answers are at most the count)"
                     }
                 ),
-            )));
-        }
+                _ => continue,
+            },
+            None => {
+                let Some(q) = survey.question(question) else {
+                    continue;
+                };
+                match survey.base_count(region, q) {
+                    Count::Value(base) if *n > base => format!(
+                        "this is answer {n} to free-text question \"{question}\" in region \"{region}\", but it was asked of {base} respondents ({}): one row per respondent's answer",
+                        survey.base(&q.base).map_or("", |b| b.title.as_str())
+                    ),
+                    _ => continue,
+                }
+            }
+        };
+        problems.add(Err(located(table.file, *line, None, message)));
     }
     Ok(())
 }
