@@ -1,6 +1,6 @@
 //! Respondent-level data: a CSV with one row per respondent (Google Forms, Microsoft Forms,
 //! LimeSurvey, Excel), declared under `responses:` in the codebook and streamed row by row into
-//! counts (src/aggregate.rs): only counts are kept, never the rows.
+//! counts (src/aggregate/): only counts are kept, never the rows.
 
 mod decode;
 mod plan;
