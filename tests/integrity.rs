@@ -163,6 +163,45 @@ fn a_group_larger_than_its_region_is_an_error_even_with_groups_missing() {
 }
 
 #[test]
+fn no_region_has_more_than_the_all_regions_total() {
+    let p = Project::example_with(&["report.yaml", "data"]);
+    // 区西南部 (16 hospitals, 8 groups) is part of 都全域 (250).
+    p.replace_line(
+        "data/respondents.csv",
+        "ku-seinanbu,,16",
+        "ku-seinanbu,,300",
+    );
+    p.replace_line(
+        "data/respondents.csv",
+        "ku-seinanbu,other,2",
+        "ku-seinanbu,other,286",
+    );
+    let line = p.line_of("data/respondents.csv", "ku-seinanbu,,300");
+    let err = rejected(&p, &format!("data/respondents.csv:{line}:"));
+    assert!(
+        err.ends_with(
+            "region \"ku-seinanbu\" has 300 respondents, more than the all-regions total \"tokyo\" (250)"
+        ),
+        "{err}"
+    );
+
+    let p = Project::example_with(&["report.yaml", "data"]);
+    p.replace_line(
+        "data/counts.csv",
+        "tokyo,q1,adopted,80",
+        "tokyo,q1,adopted,3",
+    );
+    let line = p.line_of("data/counts.csv", "ku-seinanbu,q1,adopted,4");
+    let err = rejected(&p, &format!("data/counts.csv:{line}:"));
+    assert!(
+        err.ends_with(
+            "count 4 is larger than 3, what the all-regions total \"tokyo\" gives for the same question and option"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_partial_cross_tab_never_exceeds_the_count() {
     let p = Project::example_with(&["report.yaml", "data"]);
     remove_line(&p, "data/crosstab.csv", "ku-seinanbu,q1,other,adopted,0");

@@ -199,6 +199,7 @@ pub fn load(root: &Path, survey: &mut Survey) -> Result<()> {
     load_crosstab(root, survey, &mut problems)?;
     load_answers(root, survey, &mut problems)?;
     check_bases(survey, &mut problems);
+    check_within_total(survey, &mut problems);
     problems.finish()
 }
 
@@ -298,6 +299,28 @@ fn load_respondents(root: &Path, survey: &mut Survey, problems: &mut Problems) -
             &mut lines,
             &mut group_lines,
         ));
+    }
+    // No region has more respondents than the all-regions total.
+    if let Some(all) = survey.regions.iter().find(|r| r.total)
+        && let Some(&n_all) = survey.data.respondents.get(&all.id)
+    {
+        for region in survey.regions.iter().filter(|r| !r.total) {
+            if let (Some(&n), Some(&line)) = (
+                survey.data.respondents.get(&region.id),
+                lines.get(&region.id),
+            ) && n > n_all
+            {
+                problems.add(Err(located(
+                    RESPONDENTS,
+                    line,
+                    None,
+                    format!(
+                        "region \"{}\" has {n} respondents, more than the all-regions total \"{}\" ({n_all})",
+                        region.id, all.id
+                    ),
+                )));
+            }
+        }
     }
     for region in &survey.regions {
         let Some(&total) = survey.data.respondents.get(&region.id) else {
@@ -440,7 +463,13 @@ fn load_answers(root: &Path, survey: &mut Survey, problems: &mut Problems) -> Re
     };
     // The その他 answers of an option are at most its count (none when it is 0); the answers
     // to a free-text question are at most the respondents it was asked of (one row each).
+    // Answers already read from respondent rows count too.
     let mut listed: BTreeMap<(String, String, Option<String>), u64> = BTreeMap::new();
+    for a in &survey.data.answers {
+        *listed
+            .entry((a.region.clone(), a.question.clone(), a.option.clone()))
+            .or_default() += 1;
+    }
     for (line, row) in &table.rows {
         let before = survey.data.answers.len();
         problems.add(answers_row(survey, table.file, *line, row));
@@ -717,6 +746,39 @@ fn answers_row(
         text: text.into(),
     });
     Ok(())
+}
+
+/// The `total: true` region holds the all-regions figures: no region's count is larger than the
+/// total's count of the same option.
+fn check_within_total(survey: &Survey, problems: &mut Problems) {
+    let Some(total) = survey.regions.iter().find(|r| r.total) else {
+        return;
+    };
+    for region in survey.regions.iter().filter(|r| !r.total) {
+        for q in survey.questions.iter().filter(|q| q.kind.is_choice()) {
+            for o in &q.options {
+                let key = (region.id.clone(), q.id.clone(), o.id.clone());
+                let Some(&line) = survey.data.count_lines.get(&key) else {
+                    continue;
+                };
+                if let (Count::Value(c), Count::Value(all)) = (
+                    survey.count(&region.id, &q.id, &o.id),
+                    survey.count(&total.id, &q.id, &o.id),
+                ) && c > all
+                {
+                    problems.add(Err(located(
+                        COUNTS,
+                        line,
+                        None,
+                        format!(
+                            "count {c} is larger than {all}, what the all-regions total \"{}\" gives for the same question and option",
+                            total.id
+                        ),
+                    )));
+                }
+            }
+        }
+    }
 }
 
 /// Counts cannot exceed the number of respondents they were asked of.
