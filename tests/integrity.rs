@@ -479,8 +479,15 @@ fn control_characters_never_reach_a_page_and_ids_with_them_are_refused() {
         "ku-seinanbu,q4,e,精神科の医療機関の参加が少なく利用機会が限られる",
         "ku-seinanbu,q4,e,精神科の\u{1b}[31m医療機関の\u{0}参加が\u{7f}少なく\u{85}利用機会が限られる",
     );
+    // A YAML escape in the codebook gives a title a control character.
+    p.replace_line(
+        "data/codebook.yaml",
+        "    title: 区西南部",
+        "    title: \"区西\\e[2J南部\\x7f\"",
+    );
     let site = p.build();
     let page = site.page("regions/ku-seinanbu/q4/");
+    assert!(title(&page).contains("区西[2J南部"), "{}", title(&page));
     assert!(
         answer_items(&page)
             .iter()

@@ -122,16 +122,21 @@ pub fn normalize_newlines(text: &str) -> String {
 /// Cell text as an error message shows it: in quotes, control characters escaped, at most
 /// `QUOTE_MAX` characters (then `…`), so a huge or hostile cell never reaches stderr whole.
 pub fn quote_cell(text: &str) -> String {
-    const QUOTE_MAX: usize = 80;
-    let mut out = String::from("\"");
+    format!("\"{}\"", escaped(text, 80, true))
+}
+
+/// At most `max` characters (then `…`), control characters escaped as `\u{1b}`; quotes and
+/// backslashes too when the text goes between quotes.
+fn escaped(text: &str, max: usize, quotes: bool) -> String {
+    let mut out = String::new();
     for (i, c) in text.chars().enumerate() {
-        if i == QUOTE_MAX {
+        if i == max {
             out.push('…');
             break;
         }
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
+            '"' if quotes => out.push_str("\\\""),
+            '\\' if quotes => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
@@ -139,7 +144,6 @@ pub fn quote_cell(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out.push('"');
     out
 }
 
@@ -208,7 +212,8 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
             quote_cell(key)
         );
     }
-    first.to_string()
+    // The parser may quote the input (an unknown key, a value): shortened and escaped like a cell.
+    escaped(first, 400, false)
 }
 
 /// The closest of `known` to `wanted`, for "did you mean" hints.

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::{parse_yaml, quote_cell, read_text};
+use super::{clean_text, parse_yaml, quote_cell, read_text};
 use crate::config::Config;
 
 pub const FILE: &str = "report.yaml";
@@ -20,7 +20,15 @@ pub fn load(root: &Path) -> Result<Config> {
         );
     }
     let text = read_text(&path, FILE)?;
-    let config: Config = parse_yaml(&text, FILE, 0)?;
+    let mut config: Config = parse_yaml(&text, FILE, 0)?;
+    // A YAML escape (`"\e"`) can put a control character in a title: none reaches a page.
+    for field in [
+        &mut config.title,
+        &mut config.description,
+        &mut config.source,
+    ] {
+        *field = clean_text(field);
+    }
     if let Some(e) = &config.settings.encoding
         && super::responses::Encoding::parse(e).is_none()
     {
