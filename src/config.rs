@@ -1,8 +1,6 @@
-//! report.yaml: the report's title, language, base URL and settings.
+//! report.yaml: the report's title, language, base URL and settings, as plain data (read and
+//! checked by src/load/report.rs: the loader depends on this file, never the other way).
 
-use std::path::Path;
-
-use anyhow::Result;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -54,22 +52,4 @@ impl Default for Settings {
 
 fn default_language() -> String {
     "ja".into()
-}
-
-pub fn load(root: &Path) -> Result<Config> {
-    let path = root.join("report.yaml");
-    let text = super::load::read_text(&path, "report.yaml")?;
-    let config: Config = super::load::parse_yaml(&text, "report.yaml", 0)?;
-    if let Some(e) = &config.settings.encoding
-        && crate::load::responses::Encoding::parse(e).is_none()
-    {
-        anyhow::bail!(
-            "report.yaml: settings.encoding \"{e}\" is not known (write auto, utf-8 or cp932)"
-        );
-    }
-    if !config.base_url.is_empty() {
-        crate::url::validate_base_url(&config.base_url)
-            .map_err(|e| anyhow::anyhow!("report.yaml: base_url: {e}"))?;
-    }
-    Ok(config)
 }

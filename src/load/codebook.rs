@@ -7,7 +7,9 @@ use anyhow::Result;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::{did_you_mean, is_slug, located, not_in_codebook, parse_yaml, read_text};
+use super::{
+    clean_text, did_you_mean, is_slug, located, not_in_codebook, parse_yaml, quote_cell, read_text,
+};
 use crate::model::{
     Base, BaseFrom, ChoiceOption, Data, Dimension, Group, Note, Question, QuestionKind, Region,
     Survey,
@@ -133,8 +135,8 @@ fn new_id<'a>(id: &'a Spanned<String>, what: &str, seen: &mut HashSet<&'a str>) 
         return Err(at(
             id,
             format!(
-                "{what} id \"{}\" must be an ASCII slug (a-z, 0-9, single -), as it is used in URLs",
-                id.value
+                "{what} id {} must be an ASCII slug (a-z, 0-9, single -), as it is used in URLs",
+                quote_cell(&id.value)
             ),
         ));
     }
@@ -164,13 +166,13 @@ fn build(raw: RawCodebook) -> Result<Survey> {
             }
             Some(Dimension {
                 id: d.id.value.clone(),
-                title: d.title,
+                title: clean_text(&d.title),
                 groups: d
                     .groups
                     .into_iter()
                     .map(|g| Group {
                         id: g.id.value,
-                        label: g.label,
+                        label: clean_text(&g.label),
                     })
                     .collect(),
             })
@@ -292,7 +294,7 @@ fn build(raw: RawCodebook) -> Result<Survey> {
         };
         bases.push(Base {
             id: id.clone(),
-            title: b.title.clone(),
+            title: clean_text(&b.title),
             from,
         });
     }
@@ -313,7 +315,7 @@ fn build(raw: RawCodebook) -> Result<Survey> {
         notes.push(Note {
             region: n.region.value.clone(),
             question: n.question.value.clone(),
-            text: n.text.clone(),
+            text: clean_text(&n.text),
         });
     }
 
@@ -321,9 +323,9 @@ fn build(raw: RawCodebook) -> Result<Survey> {
         .questions
         .into_iter()
         .map(|q| Question {
-            short: q.short.unwrap_or_else(|| q.title.clone()),
+            short: clean_text(q.short.as_deref().unwrap_or(&q.title)),
             id: q.id.value,
-            title: q.title,
+            title: clean_text(&q.title),
             kind: match q.kind {
                 RawKind::Single => QuestionKind::Single,
                 RawKind::Multiple => QuestionKind::Multiple,
@@ -336,7 +338,7 @@ fn build(raw: RawCodebook) -> Result<Survey> {
                 .into_iter()
                 .map(|o| ChoiceOption {
                     id: o.id.value,
-                    label: o.label,
+                    label: clean_text(&o.label),
                     other: o.other,
                 })
                 .collect(),
@@ -352,8 +354,8 @@ fn build(raw: RawCodebook) -> Result<Survey> {
             .into_iter()
             .map(|r| Region {
                 id: r.id.value,
-                title: r.title,
-                description: r.description,
+                title: clean_text(&r.title),
+                description: clean_text(&r.description),
                 total: r.total,
             })
             .collect(),

@@ -50,17 +50,49 @@ pub fn load(root: &Path, _survey: &Survey) -> Result<Vec<Commentary>> {
         return Ok(Vec::new());
     }
     let mut out: Vec<Commentary> = Vec::new();
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
+    let shown = |path: &Path| {
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
+    let inside = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    // Links are followed (a commentary file may be a link to one kept elsewhere in the
+    // project); a loop, or a link leaving the project, is an error, never skipped.
+    for entry in walkdir::WalkDir::new(&dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| walk_error(&e, &shown))?;
         let path = entry.path();
-        if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "md") {
+        let file = shown(path);
+        if entry.path_is_symlink() {
+            let target = path
+                .canonicalize()
+                .with_context(|| format!("{file}: following the link"))?;
+            if !target.starts_with(&inside) {
+                anyhow::bail!(
+                    "{file}: a link to {}, outside the project folder (copy it into content/, so that a build elsewhere finds it too)",
+                    target.display()
+                );
+            }
+        }
+        if path.extension().is_none_or(|e| e != "md") {
             continue;
         }
-        let rel = path.strip_prefix(root).unwrap_or(path);
-        let file = rel.to_string_lossy().replace('\\', "/");
         let name = file.rsplit('/').next().unwrap_or("");
         if name.starts_with('.') || name.starts_with('#') || name.ends_with('~') {
             continue; // editor temp files
+        }
+        if !entry.file_type().is_file() {
+            let what = if entry.file_type().is_dir() {
+                "a folder"
+            } else {
+                "not a regular file (a pipe, socket or device)"
+            };
+            anyhow::bail!(
+                "{file}: this is {what}, but its name ends in .md, which names a commentary file (rename it)"
+            );
         }
         let page = page_of(&file);
         if let Some(other) = out.iter().find(|c| c.page == page) {
@@ -80,6 +112,22 @@ pub fn load(root: &Path, _survey: &Survey) -> Result<Vec<Commentary>> {
         });
     }
     Ok(out)
+}
+
+/// A walk error as `content/...: what happened`: a link loop names the folder it comes back to.
+fn walk_error(e: &walkdir::Error, shown: &dyn Fn(&Path) -> String) -> anyhow::Error {
+    let at = e.path().map(shown).unwrap_or_else(|| "content".into());
+    match e.loop_ancestor() {
+        Some(back) => anyhow::anyhow!(
+            "{at}: a link that loops back to {} (a folder inside itself): remove the link",
+            shown(back)
+        ),
+        None => anyhow::anyhow!(
+            "{at}: {}",
+            e.io_error()
+                .map_or_else(|| e.to_string(), ToString::to_string)
+        ),
+    }
 }
 
 /// `content/regions/tokyo/index.md` and `content/regions/tokyo.md` → `regions/tokyo/`.

@@ -3,6 +3,8 @@
 
 pub mod codebook;
 pub mod content;
+pub mod quotes;
+pub mod report;
 pub mod responses;
 pub mod tables;
 
@@ -27,7 +29,7 @@ pub struct Project {
 }
 
 pub fn project(root: &Path) -> Result<Project> {
-    let config = crate::config::load(root)?;
+    let config = report::load(root)?;
     let mut survey = codebook::load(root)?;
     // Respondent rows (if the codebook declares them), then the aggregated tables.
     let rows = responses::load(root, &mut survey, config.settings.encoding.as_deref())?;
@@ -72,19 +74,94 @@ impl Problems {
     }
 }
 
-/// Reads a text file, dropping a UTF-8 BOM.
+/// Reads a text file, dropping a UTF-8 BOM; line ends (CR, LF, CRLF, mixed) all become LF, so
+/// every reader counts lines alike. Bytes that are not UTF-8 are an error naming their line.
 pub fn read_text(path: &Path, shown: &str) -> Result<String> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {shown}"))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{shown}: not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
+        let bad = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = line_at(&bytes[..bad]);
+        located(
+            shown,
+            line,
+            None,
+            format!(
+                "not valid UTF-8 text (byte 0x{:02X}): save the file as UTF-8",
+                bytes.get(bad).copied().unwrap_or(0)
+            ),
         )
     })?;
-    Ok(text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text))
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    Ok(normalize_newlines(text))
+}
+
+/// The 1-based line at the end of `before` (CR, LF and CRLF each end one line).
+fn line_at(before: &[u8]) -> u64 {
+    let mut line = 1;
+    let mut prev_cr = false;
+    for &b in before {
+        match b {
+            b'\r' => line += 1,
+            b'\n' if !prev_cr => line += 1,
+            _ => {}
+        }
+        prev_cr = b == b'\r';
+    }
+    line
+}
+
+/// CRLF and a lone CR (old Mac, some Excel exports) become LF.
+pub fn normalize_newlines(text: &str) -> String {
+    if !text.contains('\r') {
+        return text.to_string();
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// Cell text as an error message shows it: in quotes, control characters escaped, at most
+/// `QUOTE_MAX` characters (then `…`), so a huge or hostile cell never reaches stderr whole.
+pub fn quote_cell(text: &str) -> String {
+    format!("\"{}\"", escaped(text, 80, true))
+}
+
+/// At most `max` characters (then `…`), control characters escaped as `\u{1b}`; quotes and
+/// backslashes too when the text goes between quotes.
+fn escaped(text: &str, max: usize, quotes: bool) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        match c {
+            '"' if quotes => out.push_str("\\\""),
+            '\\' if quotes => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if is_control(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// C0 controls, DEL and C1 controls, and the bidi overrides that reorder what a terminal or
+/// page shows.
+pub fn is_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Free text from respondents without control characters (line breaks and tabs are kept), so
+/// none reaches a page or a terminal raw.
+pub fn clean_text(text: &str) -> String {
+    if !text.chars().any(is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .filter(|&c| c == '\n' || c == '\t' || !is_control(c))
+        .collect()
 }
 
 /// `file:line[:column]: message` — the shape of every input error.
@@ -120,10 +197,23 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
     let full = e.without_snippet().to_string();
     let first = full.lines().next().unwrap_or("invalid YAML").trim();
     // "… at line 3, column 5" duplicates our prefix
-    match first.rfind(" at line ") {
-        Some(i) => first[..i].to_string(),
-        None => first.to_string(),
+    let first = match first.rfind(" at line ") {
+        Some(i) => &first[..i],
+        None => first,
+    };
+    // "duplicate mapping key: a, set DuplicateKeyPolicy in Options if acceptable": the option
+    // is the library's, not the reader's.
+    if let Some(rest) = first.strip_prefix("duplicate mapping key: ") {
+        let key = rest
+            .rsplit_once(", set DuplicateKeyPolicy")
+            .map_or(rest, |(k, _)| k);
+        return format!(
+            "duplicate key {} (each key may appear once here; keep one)",
+            quote_cell(key)
+        );
     }
+    // The parser may quote the input (an unknown key, a value): shortened and escaped like a cell.
+    escaped(first, 400, false)
 }
 
 /// The closest of `known` to `wanted`, for "did you mean" hints.
@@ -162,7 +252,8 @@ pub fn not_in_codebook<'a>(
     known: impl IntoIterator<Item = &'a str>,
 ) -> String {
     format!(
-        "{what} \"{id}\" is not in the codebook{}",
+        "{what} {} is not in the codebook{}",
+        quote_cell(id),
         did_you_mean(id, known)
     )
 }
@@ -209,6 +300,49 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.starts_with("data/x.yaml:"), "{msg}");
         assert!(!msg.contains('\n'), "{msg}");
+    }
+
+    #[test]
+    fn a_duplicate_yaml_key_is_named_without_library_options() {
+        let err = parse_yaml::<serde_json::Value>("a: 1\nb: 2\na: 3\n", "data/x.yaml", 0)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "data/x.yaml:3:1: duplicate key \"a\" (each key may appear once here; keep one)"
+        );
+    }
+
+    #[test]
+    fn cells_are_quoted_short_and_escaped() {
+        assert_eq!(quote_cell("導入済"), "\"導入済\"");
+        assert_eq!(
+            quote_cell("a\u{1b}[31mb\u{0}\"c"),
+            "\"a\\u{1b}[31mb\\u{0}\\\"c\""
+        );
+        let huge = "あ".repeat(1_000_000);
+        let q = quote_cell(&huge);
+        assert_eq!(q.chars().count(), 80 + 3, "{q}");
+        assert!(q.ends_with("あ…\""), "{q}");
+    }
+
+    #[test]
+    fn free_text_loses_control_characters_but_keeps_lines_and_tabs() {
+        assert_eq!(
+            clean_text("a\u{0}b\u{1b}[2Jc\u{7f}d\u{85}e\n\tf"),
+            "ab[2Jcde\n\tf"
+        );
+        assert_eq!(clean_text("普通の回答"), "普通の回答");
+    }
+
+    #[test]
+    fn every_line_end_counts_alike() {
+        assert_eq!(normalize_newlines("a\rb\r\nc\nd\r"), "a\nb\nc\nd\n");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.csv");
+        std::fs::write(&path, b"a\rb\r\nc\n\xff").unwrap();
+        let err = read_text(&path, "data/x.csv").unwrap_err().to_string();
+        assert!(err.starts_with("data/x.csv:4: not valid UTF-8"), "{err}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Respondent-level data: a CSV with one row per respondent (Google Forms, Microsoft Forms,
 //! LimeSurvey, Excel), declared under `responses:` in the codebook and streamed row by row into
-//! counts (src/aggregate.rs): only counts are kept, never the rows.
+//! counts (src/aggregate/): only counts are kept, never the rows.
 
 mod decode;
 mod plan;
@@ -14,7 +14,7 @@ use anyhow::Result;
 
 use super::Problems;
 use super::tables;
-use super::{codebook, parse_yaml, read_text};
+use super::{codebook, is_control, parse_yaml, quote_cell, read_text};
 use crate::aggregate::{FromRows, Respondent, Tally};
 use crate::model::Survey;
 pub use decode::{Decode, Encoding, csv_error, header, open};
@@ -71,7 +71,7 @@ fn aggregate_file(
         &plan.crosstab,
         plan.total,
     );
-    let mut ids: HashMap<u64, u64> = HashMap::new();
+    let mut ids: HashMap<u64, (u64, u64)> = HashMap::new();
     let mut problems = Problems::default();
     let mut n_problems = 0;
     let mut record = csv::StringRecord::new();
@@ -118,13 +118,14 @@ fn aggregate_file(
     Ok(tally.write(survey, &shown))
 }
 
-/// Ids are remembered as hashes (8 bytes a row, not the text); a repeated hash is confirmed
-/// against the earlier row before it is reported.
+/// Ids are remembered as hashes (a few bytes a row, not the text); a repeated hash is confirmed
+/// against the earlier row, found again by its record number (not its line: line numbers are
+/// what a reader is told, never what finds a row).
 fn check_id(
     plan: &Plan,
     path: &Path,
     encoding: Encoding,
-    ids: &mut HashMap<u64, u64>,
+    ids: &mut HashMap<u64, (u64, u64)>,
     record: &csv::StringRecord,
     c: usize,
     line: u64,
@@ -134,18 +135,26 @@ fn check_id(
     if id.is_empty() {
         return Err(err("no respondent id".into()));
     }
+    if id.chars().any(is_control) {
+        return Err(err(format!(
+            "respondent id {} holds a control character",
+            quote_cell(id)
+        )));
+    }
+    let index = record.position().map_or(0, |p| p.record());
     let mut h = std::collections::hash_map::DefaultHasher::new();
     id.hash(&mut h);
     let h = h.finish();
     match ids.get(&h) {
         None => {
-            ids.insert(h, line);
+            ids.insert(h, (line, index));
             Ok(())
         }
-        Some(&first) => {
-            if id_at(path, &plan.file, encoding, c, first)?.as_deref() == Some(id) {
+        Some(&(first, first_index)) => {
+            if id_at(path, &plan.file, encoding, c, first_index)?.as_deref() == Some(id) {
                 Err(err(format!(
-                    "respondent id \"{id}\" is given twice (first on line {first})"
+                    "respondent id {} is given twice (first on line {first})",
+                    quote_cell(id)
                 )))
             } else {
                 Ok(())
@@ -154,13 +163,13 @@ fn check_id(
     }
 }
 
-/// The id cell of the row starting at `line` (read again from the file).
+/// The id cell of record number `index` (read again from the file).
 fn id_at(
     path: &Path,
     shown: &str,
     encoding: Encoding,
     c: usize,
-    line: u64,
+    index: u64,
 ) -> Result<Option<String>> {
     let mut reader = open(path, shown, encoding)?;
     let mut record = csv::StringRecord::new();
@@ -168,7 +177,7 @@ fn id_at(
         .read_record(&mut record)
         .map_err(|e| csv_error(shown, &e))?
     {
-        if record.position().map(|p| p.line()) == Some(line) {
+        if record.position().map(|p| p.record()) == Some(index) {
             return Ok(record.get(c).map(|s| s.trim().to_string()));
         }
     }

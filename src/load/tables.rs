@@ -6,7 +6,10 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::{Problems, did_you_mean, located, not_in_codebook, read_text};
+use super::{
+    Problems, clean_text, did_you_mean, is_slug, located, not_in_codebook, quote_cell, quotes,
+    read_text,
+};
 use crate::model::{Answer, Count, Question, QuestionKind, Survey};
 
 pub const RESPONDENTS: &str = "data/respondents.csv";
@@ -27,8 +30,13 @@ impl Table {
         if !path.exists() {
             return Ok(None);
         }
-        // The csv crate counts a CRLF file's lines one short (rust-csv#395): read LF only.
-        let text = read_text(&path, file)?.replace("\r\n", "\n");
+        // LF only: the csv crate counts a CRLF file's lines one short (rust-csv#395), and a
+        // CR-only file would be one line.
+        let text = read_text(&path, file)?;
+        let quotes = quotes::scan(&text, true).map_err(|p| {
+            let (line, message) = p.located();
+            located(file, line, None, message)
+        })?;
         let mut reader = csv::ReaderBuilder::new()
             .comment(Some(b'#'))
             .trim(csv::Trim::All)
@@ -39,6 +47,22 @@ impl Table {
             .iter()
             .map(str::to_string)
             .collect::<Vec<_>>();
+        // A second column of the same name would silently replace the first one's cells.
+        for (i, h) in headers.iter().enumerate() {
+            if headers[..i].contains(h) {
+                return Err(located(
+                    file,
+                    1,
+                    None,
+                    format!(
+                        "the column {} is given twice (columns {} and {}): keep one",
+                        quote_cell(h),
+                        headers.iter().position(|x| x == h).unwrap_or(0) + 1,
+                        i + 1
+                    ),
+                ));
+            }
+        }
         for want in columns {
             if !headers.iter().any(|h| h == want) {
                 return Err(located(
@@ -52,6 +76,7 @@ impl Table {
                 ));
             }
         }
+        check_line_breaks(file, &text, &headers, quotes.multiline())?;
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| csv_error(file, &e))?;
@@ -77,6 +102,58 @@ impl Table {
             )
         })
     }
+}
+
+/// Only a free-text answer may hold a line break; even there, a line inside a quoted cell that
+/// reads like a row of its own (region and question ids, all the columns) means a quote was left
+/// open above it.
+fn check_line_breaks(
+    file: &str,
+    text: &str,
+    headers: &[String],
+    multiline: &[(u64, u64)],
+) -> Result<()> {
+    let Some(&(opened, closed)) = multiline.first() else {
+        return Ok(());
+    };
+    if !headers.iter().any(|h| h == "answer") {
+        return Err(located(
+            file,
+            opened,
+            None,
+            format!(
+                "a quoted cell opens here and runs to line {closed}: no cell of {file} holds a line break (is a closing \" missing?)"
+            ),
+        ));
+    }
+    let id_columns: Vec<usize> = ["region", "question"]
+        .iter()
+        .filter_map(|c| headers.iter().position(|h| h == c))
+        .collect();
+    let lines: Vec<&str> = text.split('\n').collect();
+    for &(opened, closed) in multiline {
+        for n in opened + 1..=closed {
+            let Some(line) = lines.get(n as usize - 1) else {
+                continue;
+            };
+            let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+            if cells.len() >= headers.len()
+                && id_columns
+                    .iter()
+                    .all(|&c| cells.get(c).is_some_and(|v| is_slug(v)))
+            {
+                return Err(located(
+                    file,
+                    opened,
+                    None,
+                    format!(
+                        "a quoted cell opens here and swallows line {n}, which reads as a row of its own (is the closing \" of this cell missing?)"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn csv_error(file: &str, e: &csv::Error) -> anyhow::Error {
@@ -122,6 +199,7 @@ pub fn load(root: &Path, survey: &mut Survey) -> Result<()> {
     load_crosstab(root, survey, &mut problems)?;
     load_answers(root, survey, &mut problems)?;
     check_bases(survey, &mut problems);
+    check_within_total(survey, &mut problems);
     problems.finish()
 }
 
@@ -159,7 +237,8 @@ fn check_option(question: &Question, file: &str, line: u64, id: &str) -> Result<
             line,
             None,
             format!(
-                "option \"{id}\" is not an option of question \"{}\"{}",
+                "option {} is not an option of question \"{}\"{}",
+                quote_cell(id),
                 question.id,
                 did_you_mean(id, question.options.iter().map(|o| o.id.as_str()))
             ),
@@ -186,7 +265,8 @@ fn check_group(
             line,
             None,
             format!(
-                "group \"{group}\" is not a group of the dimension \"{}\"{}",
+                "group {} is not a group of the dimension \"{}\"{}",
+                quote_cell(group),
                 dimension.id,
                 did_you_mean(group, dimension.groups.iter().map(|g| g.id.as_str()))
             ),
@@ -201,7 +281,7 @@ fn count_cell(file: &str, line: u64, text: &str) -> Result<Count> {
             file,
             line,
             None,
-            format!("count \"{text}\" is not a whole number up to {MAX_COUNT} (write … for a value the source does not report)"),
+            format!("count {} is not a whole number up to {MAX_COUNT} (write … for a value the source does not report)", quote_cell(text)),
         )
     })
 }
@@ -209,8 +289,38 @@ fn count_cell(file: &str, line: u64, text: &str) -> Result<Count> {
 fn load_respondents(root: &Path, survey: &mut Survey, problems: &mut Problems) -> Result<()> {
     let table = Table::required(root, RESPONDENTS, &["region", "group", "respondents"])?;
     let mut lines = BTreeMap::new();
+    let mut group_lines = BTreeMap::new();
     for (line, row) in &table.rows {
-        problems.add(respondents_row(survey, table.file, *line, row, &mut lines));
+        problems.add(respondents_row(
+            survey,
+            table.file,
+            *line,
+            row,
+            &mut lines,
+            &mut group_lines,
+        ));
+    }
+    // No region has more respondents than the all-regions total.
+    if let Some(all) = survey.regions.iter().find(|r| r.total)
+        && let Some(&n_all) = survey.data.respondents.get(&all.id)
+    {
+        for region in survey.regions.iter().filter(|r| !r.total) {
+            if let (Some(&n), Some(&line)) = (
+                survey.data.respondents.get(&region.id),
+                lines.get(&region.id),
+            ) && n > n_all
+            {
+                problems.add(Err(located(
+                    RESPONDENTS,
+                    line,
+                    None,
+                    format!(
+                        "region \"{}\" has {n} respondents, more than the all-regions total \"{}\" ({n_all})",
+                        region.id, all.id
+                    ),
+                )));
+            }
+        }
     }
     for region in &survey.regions {
         let Some(&total) = survey.data.respondents.get(&region.id) else {
@@ -221,22 +331,50 @@ fn load_respondents(root: &Path, survey: &mut Survey, problems: &mut Problems) -
             continue;
         };
         if let Some(d) = &survey.dimension {
-            let given: Vec<u64> = d
-                .groups
-                .iter()
-                .filter_map(|g| {
-                    survey
-                        .data
-                        .group_respondents
-                        .get(&(region.id.clone(), g.id.clone()))
-                        .copied()
-                })
-                .collect();
-            let sum: u64 = given.iter().sum();
-            if given.len() == d.groups.len() && sum != total {
+            // Each group given is part of the region: never more than its total, alone or
+            // together, even when some groups are missing; all given, they add up to it.
+            let mut sum = 0;
+            let mut given = 0;
+            for g in &d.groups {
+                let key = (region.id.clone(), g.id.clone());
+                let Some(&n) = survey.data.group_respondents.get(&key) else {
+                    continue;
+                };
+                given += 1;
+                sum += n;
+                let line = group_lines
+                    .get(&key)
+                    .or(lines.get(&region.id))
+                    .copied()
+                    .unwrap_or(1);
+                if n > total {
+                    problems.add(Err(located(
+                        RESPONDENTS,
+                        line,
+                        None,
+                        format!(
+                            "group \"{}\" of region \"{}\" has {n} respondents, more than the region's {total}",
+                            g.id, region.id
+                        ),
+                    )));
+                    break;
+                } else if sum > total {
+                    problems.add(Err(located(
+                        RESPONDENTS,
+                        line,
+                        None,
+                        format!(
+                            "the groups of region \"{}\" add up to {sum} by this row, more than the region's {total} respondents",
+                            region.id
+                        ),
+                    )));
+                    break;
+                }
+            }
+            if given == d.groups.len() && sum < total {
                 problems.add(Err(located(
                     RESPONDENTS,
-                    lines[&region.id],
+                    lines.get(&region.id).copied().unwrap_or(1),
                     None,
                     format!(
                         "region \"{}\" has {total} respondents, but its groups add up to {sum}",
@@ -306,9 +444,9 @@ fn load_crosstab(root: &Path, survey: &mut Survey, problems: &mut Problems) -> R
     }
     let groups = survey.dimension.as_ref().map_or(0, |d| d.groups.len());
     for ((region, question, option), (sum, given)) in sums {
-        if given == groups
-            && let Count::Value(total) = survey.count(region, question, option)
-            && sum != total
+        // Some groups missing: still never more than the total.
+        if let Count::Value(total) = survey.count(region, question, option)
+            && (sum > total || (given == groups && sum != total))
         {
             problems.add(Err(anyhow::anyhow!(
                 "{CROSSTAB}: the groups of {region} × {question} × {option} add up to {sum}, but {COUNTS} gives {total}"
@@ -323,8 +461,56 @@ fn load_answers(root: &Path, survey: &mut Survey, problems: &mut Problems) -> Re
     else {
         return Ok(());
     };
+    // The その他 answers of an option are at most its count (none when it is 0); the answers
+    // to a free-text question are at most the respondents it was asked of (one row each).
+    // Answers already read from respondent rows count too.
+    let mut listed: BTreeMap<(String, String, Option<String>), u64> = BTreeMap::new();
+    for a in &survey.data.answers {
+        *listed
+            .entry((a.region.clone(), a.question.clone(), a.option.clone()))
+            .or_default() += 1;
+    }
     for (line, row) in &table.rows {
+        let before = survey.data.answers.len();
         problems.add(answers_row(survey, table.file, *line, row));
+        let Some(Answer {
+            region,
+            question,
+            option,
+            ..
+        }) = survey.data.answers.get(before)
+        else {
+            continue;
+        };
+        let key = (region.clone(), question.clone(), option.clone());
+        let n = listed.entry(key).or_default();
+        *n += 1;
+        let message = match option {
+            Some(option) => match survey.count(region, question, option) {
+                Count::Value(count) if *n > count => format!(
+                    "this is answer {n} to option \"{option}\" of question \"{question}\" in region \"{region}\", but its count is {count}{}",
+                    if count == 0 {
+                        ": an option chosen by no one has no answers"
+                    } else {
+                        " (answers are at most the count)"
+                    }
+                ),
+                _ => continue,
+            },
+            None => {
+                let Some(q) = survey.question(question) else {
+                    continue;
+                };
+                match survey.base_count(region, q) {
+                    Count::Value(base) if *n > base => format!(
+                        "this is answer {n} to free-text question \"{question}\" in region \"{region}\", but it was asked of {base} respondents ({}): one row per respondent's answer",
+                        survey.base(&q.base).map_or("", |b| b.title.as_str())
+                    ),
+                    _ => continue,
+                }
+            }
+        };
+        problems.add(Err(located(table.file, *line, None, message)));
     }
     Ok(())
 }
@@ -335,6 +521,7 @@ fn respondents_row(
     line: u64,
     row: &HashMap<String, String>,
     lines: &mut BTreeMap<String, u64>,
+    group_lines: &mut BTreeMap<(String, String), u64>,
 ) -> Result<()> {
     let (region, group) = (cell(row, "region"), cell(row, "group"));
     check_region(survey, file, line, region)?;
@@ -347,7 +534,10 @@ fn respondents_row(
                 file,
                 line,
                 None,
-                format!("respondents \"{n}\" is not a whole number (up to {MAX_COUNT})"),
+                format!(
+                    "respondents {} is not a whole number (up to {MAX_COUNT})",
+                    quote_cell(n)
+                ),
             )
         })?;
     // Already there, and not from this file: counted from the respondent rows.
@@ -393,6 +583,7 @@ fn respondents_row(
                 format!("region \"{region}\", group \"{group}\" is given twice"),
             ));
         }
+        group_lines.insert((region.to_string(), group.to_string()), line);
     }
     Ok(())
 }
@@ -542,7 +733,9 @@ fn answers_row(
         }
         Some(option.to_string())
     };
-    let text = cell(row, "answer");
+    // Control characters (NUL, ESC, DEL, C1) never reach a page or a terminal.
+    let text = clean_text(cell(row, "answer"));
+    let text = text.trim();
     if text.is_empty() {
         return Err(located(file, line, None, "the answer is empty"));
     }
@@ -553,6 +746,39 @@ fn answers_row(
         text: text.into(),
     });
     Ok(())
+}
+
+/// The `total: true` region holds the all-regions figures: no region's count is larger than the
+/// total's count of the same option.
+fn check_within_total(survey: &Survey, problems: &mut Problems) {
+    let Some(total) = survey.regions.iter().find(|r| r.total) else {
+        return;
+    };
+    for region in survey.regions.iter().filter(|r| !r.total) {
+        for q in survey.questions.iter().filter(|q| q.kind.is_choice()) {
+            for o in &q.options {
+                let key = (region.id.clone(), q.id.clone(), o.id.clone());
+                let Some(&line) = survey.data.count_lines.get(&key) else {
+                    continue;
+                };
+                if let (Count::Value(c), Count::Value(all)) = (
+                    survey.count(&region.id, &q.id, &o.id),
+                    survey.count(&total.id, &q.id, &o.id),
+                ) && c > all
+                {
+                    problems.add(Err(located(
+                        COUNTS,
+                        line,
+                        None,
+                        format!(
+                            "count {c} is larger than {all}, what the all-regions total \"{}\" gives for the same question and option",
+                            total.id
+                        ),
+                    )));
+                }
+            }
+        }
+    }
 }
 
 /// Counts cannot exceed the number of respondents they were asked of.

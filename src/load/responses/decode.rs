@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::load::located;
+use crate::load::quotes::Quotes;
 
 /// How the responses file is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,9 +40,10 @@ impl Encoding {
 const CHUNK: usize = 64 * 1024;
 
 /// Turns a byte stream in `encoding` into UTF-8 as it is read: a BOM is dropped, CP932 is
-/// transcoded, CRLF becomes LF, and a byte that is not valid text is an error naming its line.
-/// (The csv crate counts a CRLF file's lines one short, rust-csv#395; src/load/tables.rs reads
-/// LF only for the same reason.)
+/// transcoded, CRLF and a lone CR become LF, and a byte that is not valid text is an error
+/// naming its line; so is a quote left open at the end of the file (src/load/quotes.rs).
+/// (The csv crate counts a CRLF file's lines one short, rust-csv#395, and a CR-only file as one
+/// line; src/load/tables.rs reads LF only for the same reason.)
 pub struct Decode<R> {
     inner: R,
     file: String,
@@ -56,6 +58,7 @@ pub struct Decode<R> {
     lines: u64,
     /// A CR that ended the last chunk: dropped if the next one starts with LF.
     held_cr: bool,
+    quotes: Quotes,
 }
 
 impl<R: Read> Decode<R> {
@@ -72,6 +75,7 @@ impl<R: Read> Decode<R> {
             done: false,
             lines: 0,
             held_cr: false,
+            quotes: Quotes::new(false),
         }
     }
 
@@ -115,12 +119,15 @@ impl<R: Read> Decode<R> {
                     self.done = last;
                     self.crlf_to_lf();
                     self.count_lines();
-                    return Ok(());
+                    return self.follow_quotes();
                 }
                 Encoding::Auto => match std::str::from_utf8(src) {
                     Ok(_) => encoding_rs::UTF_8,
                     // A character cut at the end of the chunk is still UTF-8.
                     Err(e) if e.error_len().is_none() => encoding_rs::UTF_8,
+                    // UTF-8 characters before the bad byte: a UTF-8 file with a bad byte (said
+                    // at its line), not a CP932 file (which would fail at line 1).
+                    Err(e) if !src[..e.valid_up_to()].is_ascii() => encoding_rs::UTF_8,
                     Err(_) => encoding_rs::SHIFT_JIS,
                 },
             };
@@ -168,10 +175,25 @@ impl<R: Read> Decode<R> {
             ));
         }
         self.count_lines();
-        Ok(())
+        self.follow_quotes()
     }
 
-    /// Drops the CR of every CRLF in `out`, holding back a CR that ends an unfinished chunk.
+    /// A quote still open at the end of the file is an error naming the line it opened on.
+    fn follow_quotes(&mut self) -> io::Result<()> {
+        let mut result = self.quotes.feed(&self.out);
+        if result.is_ok() && self.done && !self.held_cr {
+            result = self.quotes.finish();
+        }
+        result.map_err(|p| {
+            let (line, message) = p.located();
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}:{line}: {message}", self.file),
+            )
+        })
+    }
+
+    /// CRLF and a lone CR become LF in `out`, holding back a CR that ends an unfinished chunk.
     fn crlf_to_lf(&mut self) {
         let mut text = Vec::with_capacity(self.out.len() + 1);
         if std::mem::take(&mut self.held_cr) {
@@ -181,7 +203,7 @@ impl<R: Read> Decode<R> {
                     self.held_cr = true;
                     return;
                 }
-                _ => text.push(b'\r'),
+                _ => text.push(b'\n'),
             }
         }
         for (i, &b) in self.out.iter().enumerate() {
@@ -192,7 +214,10 @@ impl<R: Read> Decode<R> {
                         self.held_cr = true;
                         continue;
                     }
-                    _ => {}
+                    _ => {
+                        text.push(b'\n');
+                        continue;
+                    }
                 }
             }
             text.push(b);
@@ -311,7 +336,7 @@ mod tests {
             for encoding in [Encoding::Auto, Encoding::Utf8, Encoding::Cp932] {
                 assert_eq!(
                     decode(text.as_bytes(), encoding).unwrap().0,
-                    format!("{pad}a,b\n1,\"2\n3\"\n\n4\r5\r"),
+                    format!("{pad}a,b\n1,\"2\n3\"\n\n4\n5\n"),
                     "{pad:?} {encoding:?}"
                 );
             }

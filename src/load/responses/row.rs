@@ -5,7 +5,7 @@ use anyhow::Result;
 
 use super::plan::{Plan, QuestionPlan, Source};
 use crate::aggregate::Respondent;
-use crate::load::{closest, located};
+use crate::load::{clean_text, closest, located, quote_cell};
 use crate::model::{QuestionKind, Survey};
 
 /// The nearest of `known` to a cell's text: by edit distance, else the longest shared start.
@@ -74,7 +74,8 @@ impl Plan {
                     return Err(err(
                         l.column,
                         format!(
-                            "region \"{text}\" is not in the codebook{}",
+                            "region {} is not in the codebook{}",
+                            quote_cell(text),
                             hint(nearest(text, l.known()))
                         ),
                     ));
@@ -83,7 +84,8 @@ impl Plan {
                     return Err(err(
                         l.column,
                         format!(
-                            "\"{text}\" is the all-regions total, which is computed from every row: give the respondent's own region"
+                            "{} is the all-regions total, which is computed from every row: give the respondent's own region",
+                            quote_cell(text)
                         ),
                     ));
                 }
@@ -97,7 +99,8 @@ impl Plan {
                     return Err(err(
                         l.column,
                         format!(
-                            "\"{text}\" is not a group of the dimension{}",
+                            "{} is not a group of the dimension{}",
+                            quote_cell(text),
                             hint(nearest(text, l.known()))
                         ),
                     ));
@@ -147,7 +150,7 @@ impl Plan {
             &self.file,
             line,
             Some(c as u64 + 1),
-            format!("column \"{}\": {message}", self.headers[c]),
+            format!("column {}: {message}", quote_cell(&self.headers[c])),
         )
     }
 
@@ -164,9 +167,9 @@ impl Plan {
         let err = |c: usize, message: String| self.err(line, c, message);
         match &p.source {
             Source::Cell { column, .. } if p.kind == QuestionKind::Text => {
-                let text = cell(*column);
-                if !text.is_empty() {
-                    r.texts.push((p.q, None, text.to_string()));
+                let text = clean_text(cell(*column));
+                if !text.trim().is_empty() {
+                    r.texts.push((p.q, None, text));
                 }
             }
             Source::Cell {
@@ -229,7 +232,7 @@ impl Plan {
                             Some((o, None)) => {
                                 choose(o, r);
                                 let sep = separator.as_deref().unwrap_or("");
-                                r.texts.push((p.q, Some(o), unknown.join(sep)));
+                                r.texts.push((p.q, Some(o), clean_text(&unknown.join(sep))));
                             }
                             _ => {
                                 let wanted = unknown[0];
@@ -239,7 +242,8 @@ impl Plan {
                                 return Err(err(
                                     *column,
                                     format!(
-                                        "\"{wanted}\" is not an option of question \"{}\"{}{}",
+                                        "{} is not an option of question \"{}\"{}{}",
+                                        quote_cell(wanted),
                                         q.id,
                                         hint(near),
                                         if q.kind == QuestionKind::Multiple && separator.is_none() {
@@ -266,14 +270,16 @@ impl Plan {
                         {
                             // The その他 column holds the text itself.
                             r.chosen[p.q].push(o);
-                            r.texts.push((p.q, Some(o), text.to_string()));
+                            r.texts.push((p.q, Some(o), clean_text(text)));
                         }
                         None => {
                             return Err(err(
                                 c,
                                 format!(
-                                    "\"{text}\" is neither checked (1, TRUE, ○, the label) nor unchecked (0, blank) for option \"{}\" of question \"{}\"",
-                                    option.id, q.id
+                                    "{} is neither checked (1, TRUE, ○, the label) nor unchecked (0, blank) for option \"{}\" of question \"{}\"",
+                                    quote_cell(text),
+                                    option.id,
+                                    q.id
                                 ),
                             ));
                         }
@@ -287,7 +293,7 @@ impl Plan {
                 if !r.chosen[p.q].contains(&o) {
                     r.chosen[p.q].push(o);
                 }
-                r.texts.push((p.q, Some(o), text.to_string()));
+                r.texts.push((p.q, Some(o), clean_text(text)));
             }
         }
         if p.kind == QuestionKind::Single && r.chosen[p.q].len() > 1 {

@@ -1,0 +1,243 @@
+//! Small-cell suppression: counts under the threshold are shown as `x`, then enough other cells
+//! that no hidden count can be worked out from a published total.
+
+use serde::Deserialize;
+
+use super::FromRows;
+use super::withhold::withhold_text;
+use crate::model::{Count, QuestionKind, Survey};
+
+/// `settings.suppression` in report.yaml: off unless given.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Suppression {
+    /// Counts from 1 to `threshold - 1` are shown as `x`. A 0 stays: it describes nobody.
+    pub threshold: u64,
+    /// Free-text answers of a region with fewer respondents than this are withheld (0: never).
+    #[serde(default)]
+    pub min_respondents_for_text: u64,
+}
+
+/// A cell whose value is or can be hidden.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Cell {
+    Count(String, String, String),
+    Crosstab(String, String, String, String),
+}
+
+/// A published figure that a set of cells adds up to.
+#[derive(Debug, Clone)]
+enum Total {
+    /// Always shown (respondents of a region or group).
+    Shown,
+    /// A question's base made from other counts: hidden when any of them is.
+    Base {
+        region: String,
+        question: String,
+    },
+    Cell(Cell),
+}
+
+/// `cells` add up to `total`: with only one of them hidden, it could be worked out.
+#[derive(Debug, Clone)]
+struct Constraint {
+    cells: Vec<Cell>,
+    total: Total,
+}
+
+fn get(survey: &Survey, cell: &Cell) -> Count {
+    let found = match cell {
+        Cell::Count(r, q, o) => survey.data.counts.get(&(r.clone(), q.clone(), o.clone())),
+        Cell::Crosstab(r, q, g, o) => {
+            survey
+                .data
+                .crosstab
+                .get(&(r.clone(), q.clone(), g.clone(), o.clone()))
+        }
+    };
+    found.copied().unwrap_or(Count::NotReported)
+}
+
+fn hide(survey: &mut Survey, cell: &Cell) {
+    let slot = match cell {
+        Cell::Count(r, q, o) => survey
+            .data
+            .counts
+            .get_mut(&(r.clone(), q.clone(), o.clone())),
+        Cell::Crosstab(r, q, g, o) => {
+            survey
+                .data
+                .crosstab
+                .get_mut(&(r.clone(), q.clone(), g.clone(), o.clone()))
+        }
+    };
+    if let Some(c) = slot {
+        *c = Count::Suppressed;
+    }
+}
+
+/// Hides small counts (primary suppression), then enough other cells that no hidden count can
+/// be worked out from a total (secondary), then free text of small regions. `rows` says which
+/// regions add up to a computed total.
+pub fn suppress_small_cells(survey: &mut Survey, s: &Suppression, rows: Option<&FromRows>) {
+    let small = |c: &mut Count| {
+        if let Count::Value(v) = *c
+            && v > 0
+            && v < s.threshold
+        {
+            *c = Count::Suppressed;
+        }
+    };
+    survey.data.counts.values_mut().for_each(small);
+    survey.data.crosstab.values_mut().for_each(small);
+
+    let constraints = constraints(survey, rows);
+    // Hiding a cell can leave another constraint with one hidden cell: repeat until stable.
+    // Each round hides at least one more cell, so this ends.
+    loop {
+        let mut changed = false;
+        for c in &constraints {
+            if let Some(cell) = secondary(survey, c) {
+                hide(survey, &cell);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+
+    withhold_text(survey, s.min_respondents_for_text, rows);
+}
+
+/// The cell to hide so that the constraint's one hidden cell cannot be worked out, if any.
+/// Only suppressed figures are hidden: a not-reported one (`…`, or a cell the data does not
+/// give) is unknown to everyone, so a sum with such a part reveals nothing and is skipped.
+fn secondary(survey: &Survey, c: &Constraint) -> Option<Cell> {
+    // Every figure of the sum, and the cell that holds it (none for a base or a shown total).
+    let mut figures: Vec<(Count, Option<&Cell>)> = c
+        .cells
+        .iter()
+        .map(|cell| (get(survey, cell), Some(cell)))
+        .collect();
+    match &c.total {
+        Total::Shown => {}
+        Total::Base { region, question } => {
+            let q = survey.question(question)?;
+            figures.push((survey.base_count(region, q), None));
+        }
+        Total::Cell(cell) => figures.push((get(survey, cell), Some(cell))),
+    }
+    let mut hidden = 0;
+    let mut candidates: Vec<(u64, &Cell)> = Vec::new();
+    for (count, cell) in figures {
+        match count {
+            Count::Value(v) => candidates.extend(cell.map(|cell| (v, cell))),
+            Count::Suppressed => hidden += 1,
+            Count::NotReported => return None,
+        }
+    }
+    if hidden != 1 {
+        return None;
+    }
+    // The smallest other figure: the least information lost.
+    candidates
+        .into_iter()
+        .min_by_key(|(v, _)| *v)
+        .map(|(_, cell)| cell.clone())
+}
+
+/// Every additive relation between published figures.
+fn constraints(survey: &Survey, rows: Option<&FromRows>) -> Vec<Constraint> {
+    let mut out = Vec::new();
+    let groups: Vec<String> = survey
+        .dimension
+        .as_ref()
+        .map(|d| d.groups.iter().map(|g| g.id.clone()).collect())
+        .unwrap_or_default();
+    let crosstabbed = |q: &str| {
+        survey
+            .data
+            .crosstab
+            .keys()
+            .any(|(_, question, _, _)| question == q)
+    };
+    for q in survey.questions.iter().filter(|q| q.kind.is_choice()) {
+        let x = crosstabbed(&q.id);
+        for r in &survey.regions {
+            let count = |o: &str| Cell::Count(r.id.clone(), q.id.clone(), o.to_string());
+            let cross = |g: &str, o: &str| {
+                Cell::Crosstab(r.id.clone(), q.id.clone(), g.to_string(), o.to_string())
+            };
+            if q.kind == QuestionKind::Single {
+                // The options add up to the base (those who left it blank aside).
+                let base_is_derived = survey.base(&q.base).is_some_and(|b| b.from.is_some());
+                out.push(Constraint {
+                    cells: q.options.iter().map(|o| count(&o.id)).collect(),
+                    total: if base_is_derived {
+                        Total::Base {
+                            region: r.id.clone(),
+                            question: q.id.clone(),
+                        }
+                    } else {
+                        Total::Shown
+                    },
+                });
+                if x {
+                    // Within a group, the options add up to the group's size.
+                    for g in &groups {
+                        out.push(Constraint {
+                            cells: q.options.iter().map(|o| cross(g, &o.id)).collect(),
+                            total: Total::Shown,
+                        });
+                    }
+                }
+            }
+            if x {
+                // The groups add up to the region's count of the option.
+                for o in &q.options {
+                    out.push(Constraint {
+                        cells: groups.iter().map(|g| cross(g, &o.id)).collect(),
+                        total: Total::Cell(count(&o.id)),
+                    });
+                }
+            }
+        }
+        // The regions add up to the total computed from every row.
+        if let Some(rows) = rows
+            && let Some(total) = &rows.total
+            && rows.questions.contains(&q.id)
+        {
+            for o in &q.options {
+                out.push(Constraint {
+                    cells: rows
+                        .regions
+                        .iter()
+                        .map(|r| Cell::Count(r.clone(), q.id.clone(), o.id.clone()))
+                        .collect(),
+                    total: Total::Cell(Cell::Count(total.clone(), q.id.clone(), o.id.clone())),
+                });
+                if x {
+                    for g in &groups {
+                        out.push(Constraint {
+                            cells: rows
+                                .regions
+                                .iter()
+                                .map(|r| {
+                                    Cell::Crosstab(r.clone(), q.id.clone(), g.clone(), o.id.clone())
+                                })
+                                .collect(),
+                            total: Total::Cell(Cell::Crosstab(
+                                total.clone(),
+                                q.id.clone(),
+                                g.clone(),
+                                o.id.clone(),
+                            )),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
