@@ -509,8 +509,10 @@ fn ranked_chart(survey: &Survey, q: &Question) -> ChartSpec {
     let n = ranked.len();
     let each = RANKED_EACH_END.min(n / 2 + n % 2);
     let bottom_from = (n - each.min(n)).max(each);
-    let chosen: Vec<&(usize, f64, String, Count)> =
-        ranked[..each].iter().chain(&ranked[bottom_from..]).collect();
+    let chosen: Vec<&(usize, f64, String, Count)> = ranked[..each]
+        .iter()
+        .chain(&ranked[bottom_from..])
+        .collect();
     let row = |(i, s, p, base): &(usize, f64, String, Count)| {
         let r = &survey.regions[*i];
         (

@@ -25,16 +25,23 @@ pub fn option(plot: &Plot) -> Chart {
     match plot {
         Plot::Bars { categories, series } => {
             let legend = series.len() > 1;
-            let mut chart = base_chart(None, legend)
-                .x_axis(percent_axis(100.0))
-                .y_axis(category_axis(categories.iter().map(|c| wrap(c, 16)).collect()));
+            let mut chart =
+                base_chart(None, legend)
+                    .x_axis(percent_axis(100.0))
+                    .y_axis(category_axis(
+                        categories.iter().map(|c| wrap(c, 16)).collect(),
+                    ));
             for s in series {
                 chart = chart.series(
                     Bar::new()
                         .name(s.name.clone())
                         .bar_width(if legend { 12 } else { 18 })
                         .item_style(ItemStyle::new().color(s.colour))
-                        .label(point_label(LabelPosition::Right, TEXT, if legend { 11 } else { 12 }))
+                        .label(point_label(
+                            LabelPosition::Right,
+                            TEXT,
+                            if legend { 11 } else { 12 },
+                        ))
                         .data(points(&s.points)),
                 );
             }
@@ -53,7 +60,8 @@ pub fn option(plot: &Plot) -> Chart {
                 if one_bar {
                     grid.height(44).contain_label(false)
                 } else {
-                    grid.height(52 * categories.len() as i64).contain_label(true)
+                    grid.height(52 * categories.len() as i64)
+                        .contain_label(true)
                 }
             });
             let mut chart = base_chart(grid, !legend_list);
@@ -83,7 +91,9 @@ pub fn option(plot: &Plot) -> Chart {
                         .data(categories.clone()),
                 )
             } else {
-                chart.y_axis(category_axis(categories.iter().map(|c| wrap(c, 18)).collect()))
+                chart.y_axis(category_axis(
+                    categories.iter().map(|c| wrap(c, 18)).collect(),
+                ))
             };
             let width = if one_bar {
                 40
@@ -180,7 +190,11 @@ fn segment(s: &Series, width: i64) -> Bar {
                 .border_color("#ffffff")
                 .border_width(1),
         )
-        .label(point_label(LabelPosition::Inside, label_colour(s.colour), 12))
+        .label(point_label(
+            LabelPosition::Inside,
+            label_colour(s.colour),
+            12,
+        ))
         .data(points(&s.points))
 }
 

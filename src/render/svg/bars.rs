@@ -3,7 +3,7 @@
 //! labelled to its right (`2病院（50.0%）`).
 
 use super::frame::{
-    AXIS_LABELS, Entry, Plot, Scale, Svg, TEXT, band_labels, bands, category_axis, legend,
+    AXIS_LABELS, Entry, MUTED, Plot, Scale, Svg, TEXT, band_labels, bands, category_axis, legend,
     value_axis, width,
 };
 use crate::render::charts::Series;
@@ -24,6 +24,17 @@ pub fn draw(categories: &[String], series: &[Series], w: f64, narrow: bool) -> (
             })
             .collect();
         top = legend(&mut svg, &entries, 8.0, 0.0, w - 16.0, false) + 12.0;
+    }
+    if categories.is_empty() {
+        // Every option is not reported: no bar to draw; the note under the chart names them.
+        svg.open_group(&format!("fill=\"{MUTED}\""));
+        svg.text(
+            8.0,
+            top + 8.0,
+            "資料に数値の記載がないため、描ける棒がありません",
+        );
+        svg.close_group();
+        return (svg, top + 24.0);
     }
     let (rows, left) = bands(
         categories,

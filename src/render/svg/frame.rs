@@ -284,7 +284,12 @@ pub fn category_axis(svg: &mut Svg, x: f64, bands: &[(f64, f64)]) {
     for (top, _) in bands {
         svg.line(px - 5.0, top.round() + 0.5, px, top.round() + 0.5);
     }
-    svg.line(px - 5.0, (last.0 + last.1).round() + 0.5, px, (last.0 + last.1).round() + 0.5);
+    svg.line(
+        px - 5.0,
+        (last.0 + last.1).round() + 0.5,
+        px,
+        (last.0 + last.1).round() + 0.5,
+    );
     svg.close_group();
 }
 
@@ -444,8 +449,14 @@ mod tests {
     #[test]
     fn japanese_wraps_by_width_and_keeps_punctuation_off_a_line_start() {
         assert_eq!(
-            wrap("医療機関間での患者情報の共有が円滑・効率的に行えるようになった", 16.0 * SIZE),
-            ["医療機関間での患者情報の共有が円", "滑・効率的に行えるようになった"]
+            wrap(
+                "医療機関間での患者情報の共有が円滑・効率的に行えるようになった",
+                16.0 * SIZE
+            ),
+            [
+                "医療機関間での患者情報の共有が円",
+                "滑・効率的に行えるようになった"
+            ]
         );
         // 、 may not start a line: it goes with the character before it.
         let lines = wrap("あいうえおかきくけこさしすせそた、ちつ", 16.0 * SIZE);
@@ -476,4 +487,3 @@ mod tests {
         assert_eq!(s.ticks(), vec![0.0, 1.0]);
     }
 }
-

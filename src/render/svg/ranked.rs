@@ -63,18 +63,21 @@ pub fn draw(r: &Ranking, w: f64, narrow: bool) -> (Svg, f64) {
         }
     }
     svg.close_group();
-    svg.open_group(&format!("fill=\"{TEXT}\""));
-    for (b, i) in rows.iter().zip(&which) {
-        if let Some((_, p)) = i.and_then(|i| r.rows.get(i)) {
-            svg.text(plot.x(&scale, p.value) + 5.0, b.bars + bar / 2.0, &p.label);
-        }
-    }
-    svg.close_group();
     if let Some((_, p)) = &r.total {
         let x = plot.x(&scale, p.value).round() + 0.5;
         svg.open_group(&format!("stroke=\"{TEXT}\" stroke-dasharray=\"4 3\""));
         svg.line(x, top, x, bottom);
         svg.close_group();
     }
+    // A white outline keeps a value readable where the total's line crosses it.
+    svg.open_group(&format!(
+        "fill=\"{TEXT}\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\""
+    ));
+    for (b, i) in rows.iter().zip(&which) {
+        if let Some((_, p)) = i.and_then(|i| r.rows.get(i)) {
+            svg.text(plot.x(&scale, p.value) + 5.0, b.bars + bar / 2.0, &p.label);
+        }
+    }
+    svg.close_group();
     (svg, bottom + AXIS_LABELS)
 }

@@ -56,7 +56,9 @@ pub fn draw(
         total: w,
     };
     let spans: Vec<(f64, f64)> = if narrow {
-        rows.iter().map(|b| (b.bars - 3.0, b.bars + bar + 3.0)).collect()
+        rows.iter()
+            .map(|b| (b.bars - 3.0, b.bars + bar + 3.0))
+            .collect()
     } else {
         vec![(top, bottom)]
     };
