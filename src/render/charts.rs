@@ -750,7 +750,7 @@ mod tests {
         ]]);
         assert_eq!(
             String::from_utf8(bytes).unwrap(),
-            "\u{feff}'=HYPERLINK(\"http://evil/\",\"x\"),'+1,'-cmd,'@SUM(A1),'\tx,\"'\rx\",-3,-2.5,12,区西南部\r\n"
+            "\u{feff}\"'=HYPERLINK(\"\"http://evil/\"\",\"\"x\"\")\",'+1,'-cmd,'@SUM(A1),'\tx,\"'\rx\",-3,-2.5,12,区西南部\r\n"
         );
     }
 }
