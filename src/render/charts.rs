@@ -247,6 +247,22 @@ fn option_colour(q: &Question, o: &ChoiceOption) -> &'static str {
     PALETTE[i % PALETTE.len()]
 }
 
+/// The height of one category in the interactive chart: ECharts spaces categories evenly, so
+/// the label with the most lines (`per_line` characters each, see `echarts::wrap`) sets it, 16 px
+/// a line and 20 px between labels, or the bars do (`bars`), whichever is taller.
+fn category_height(labels: &[String], per_line: usize, bars: u32) -> u32 {
+    let lines = labels
+        .iter()
+        .map(|l| {
+            l.split('\n')
+                .map(|part| part.chars().count().div_ceil(per_line.max(1)).max(1))
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap_or(1) as u32;
+    (16 * lines + 20).max(bars)
+}
+
 /// One region × question: horizontal bars of % of base (multiple choice), or one 100% bar
 /// (single choice); both labelled with count and %.
 fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec {
@@ -313,7 +329,7 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
                 ))
             })
             .collect();
-        let height = 40 + 44 * shown.len() as u32;
+        let height = 40 + category_height(&categories, 16, 32) * shown.len() as u32;
         (
             Plot::Bars {
                 categories,
@@ -460,7 +476,7 @@ fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
                 }
             })
             .collect();
-        let row = (14 * survey.regions.len() as u32 + 12).max(44);
+        let row = category_height(&categories, 16, 14 * survey.regions.len() as u32 + 12);
         (
             Plot::Bars { categories, series },
             76 + row * q.options.len() as u32,
@@ -676,7 +692,7 @@ fn crosstab(
             .map(|r| r.map(|v| point(v as f64, shown(v))))
             .collect(),
     });
-    let height = 40 + 28 * d.groups.len() as u32 + 30;
+    let height = 40 + category_height(&categories, 18, 28) * d.groups.len() as u32 + 30;
     Some(ChartSpec {
         id: crosstab_id(&region.id, &q.id),
         plot: Plot::Stacked {

@@ -367,13 +367,7 @@ fn phone_variant_puts_each_label_above_its_bar_with_the_numbers() {
         "{texts}"
     );
     // The label's last line sits above its bar's value.
-    let y = |content: &str| -> f64 {
-        let end = narrow.find(&format!(">{content}</text>")).unwrap();
-        let start = narrow[..end].rfind(" y=\"").unwrap() + 4;
-        narrow[start..start + narrow[start..].find('"').unwrap()]
-            .parse()
-            .unwrap()
-    };
+    let y = |content: &str| text_y(narrow, content);
     assert!(y("なった") < y("2病院（50.0%）"), "{texts}");
     assert!(y("2病院（50.0%）") < y("患者の病状経過をより正確に把握できるようになった"));
 }
@@ -540,4 +534,27 @@ fn many_regions_get_a_ranked_chart_that_stays_small() {
         }
     }
     assert!(svgs.contains_key("rq-r001--q1"));
+}
+
+/// The `y` of the `<text>` holding exactly `content` in `svg`.
+fn text_y(svg: &str, content: &str) -> f64 {
+    let end = svg
+        .find(&format!(">{content}</text>"))
+        .unwrap_or_else(|| panic!("{content} in {svg}"));
+    let start = svg[..end].rfind(" y=\"").unwrap() + 4;
+    svg[start..start + svg[start..].find('"').unwrap()]
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn wrapped_labels_of_long_options_keep_apart() {
+    // Q3's long options wrap to 2–4 lines at 16 characters: between one label's last line and
+    // the next label's first line there is a clear gap (16 px line + 20 px), not a line's gap.
+    let site = Project::example().build();
+    let html = site.page("regions/ku-seinanbu/q3/");
+    let fig = figures(&html)[0];
+    let wide = &fig[..fig.rfind("<svg").unwrap()];
+    let gap = text_y(wide, "連携先医療機関のネットワーク参加") - text_y(wide, "が限られている");
+    assert!(gap >= 35.5, "{gap} px between the two labels");
 }

@@ -386,7 +386,8 @@ pub fn bands(
         let band = match narrow {
             None => {
                 column = column.max(lines.iter().map(|l| width(l)).fold(0.0, f64::max));
-                let height = (n * LINE + 12.0).max(min_band).max(bars_height + 8.0);
+                // 20 px between two labels' blocks: wrapped labels never nearly touch.
+                let height = (n * LINE + 20.0).max(min_band).max(bars_height + 8.0);
                 Band {
                     top: y,
                     height,
