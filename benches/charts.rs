@@ -1,12 +1,14 @@
-//! Chart rendering benchmark: prints ms per chart, charts/s on the worker threads, and cold vs
-//! warm build time of the example report. `cargo bench --bench charts`
+//! Chart drawing benchmark: prints µs per chart (both variants, wide and narrow), bytes per
+//! chart, and the example's build time. `cargo bench --bench charts`; with
+//! `CHARTS_BENCH_ROOT=/tmp/s330` (a project, e.g. from `examples/synth.rs`) it measures that
+//! project's charts instead of the example's.
 //!
 //! Figures, not assertions: timing targets live here, never in tests.
 
 use std::path::Path;
 use std::time::Instant;
 
-use surveysite::render::{self, charts, echarts::Engine, svg};
+use surveysite::render::{self, charts, svg};
 
 fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
@@ -27,65 +29,57 @@ fn main() {
     std::fs::copy(repo.join("report.yaml"), tmp.path().join("report.yaml")).unwrap();
     copy_dir(&repo.join("data"), &tmp.path().join("data"));
     copy_dir(&repo.join("content"), &tmp.path().join("content"));
-    let project = surveysite::load::project(tmp.path()).unwrap();
-    let specs = charts::specs(&project.survey);
+    let root = std::env::var_os("CHARTS_BENCH_ROOT").map(std::path::PathBuf::from);
+    let project = surveysite::load::project(root.as_deref().unwrap_or(tmp.path())).unwrap();
+
+    let rounds = if root.is_some() { 3 } else { 200 };
+    let t = Instant::now();
+    let mut specs = charts::specs(&project.survey);
+    for _ in 1..rounds {
+        specs = charts::specs(&project.survey);
+    }
+    let spec_us = t.elapsed().as_secs_f64() * 1e6 / (rounds * specs.len()) as f64;
 
     let t = Instant::now();
-    let engine = Engine::new().unwrap();
-    let engine_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let mut bytes = 0;
+    for _ in 0..rounds {
+        let (svgs, _) = svg::render_all(&specs, None).unwrap();
+        bytes = svgs.values().map(String::len).sum::<usize>();
+    }
+    let per_chart = t.elapsed().as_secs_f64() * 1e6 / (rounds * specs.len()) as f64;
 
-    // One engine, one thread: the cost of a chart.
-    let rounds = 5;
     let t = Instant::now();
     for _ in 0..rounds {
         for s in specs.values() {
-            engine
-                .render_svg(&s.option_json(), s.width, s.height)
-                .unwrap();
+            std::hint::black_box(s.option_json());
         }
     }
-    let per_chart = t.elapsed().as_secs_f64() * 1000.0 / (rounds * specs.len()) as f64;
+    let option_us = t.elapsed().as_secs_f64() * 1e6 / (rounds * specs.len()) as f64;
 
-    // All charts on the worker threads, no cache (engine start-up included).
-    let mut many = std::collections::BTreeMap::new();
-    for i in 0..8 {
-        for (id, s) in &specs {
-            let mut s = s.clone();
-            s.id = format!("{id}-{i}");
-            many.insert(s.id.clone(), s);
-        }
+    if root.is_some() {
+        // A big project: the page rendering is not this benchmark's business.
+        println!("chart spec (numbers, aria, CSV):  {spec_us:8.1} µs per chart");
+        println!(
+            "SVG, wide + narrow:               {per_chart:8.1} µs per chart  ({} charts, {} bytes each on average)",
+            specs.len(),
+            bytes / specs.len().max(1)
+        );
+        println!("ECharts option JSON (interactive): {option_us:7.1} µs per chart");
+        return;
     }
     let t = Instant::now();
-    let (_, stats) = svg::render_all(&many, None).unwrap();
-    let secs = t.elapsed().as_secs_f64();
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let site = render::site(&project).unwrap();
+    let build_ms = t.elapsed().as_secs_f64() * 1000.0;
 
-    // The example's build: cold (empty chart cache) and warm.
-    let _ = std::fs::remove_dir_all(render::cache_dir(&project));
-    let t = Instant::now();
-    let cold = render::site(&project).unwrap();
-    let cold_ms = t.elapsed().as_secs_f64() * 1000.0;
-    let t = Instant::now();
-    let warm = render::site(&project).unwrap();
-    let warm_ms = t.elapsed().as_secs_f64() * 1000.0;
-
-    println!("ECharts engine start-up:        {engine_ms:8.1} ms");
+    println!("chart spec (numbers, aria, CSV):  {spec_us:8.1} µs per chart");
     println!(
-        "one chart, one engine:          {per_chart:8.1} ms  (mean of {} renders)",
-        rounds * specs.len()
+        "SVG, wide + narrow:               {per_chart:8.1} µs per chart  ({} charts, {} bytes each on average)",
+        specs.len(),
+        bytes / specs.len().max(1)
     );
+    println!("ECharts option JSON (interactive): {option_us:7.1} µs per chart");
     println!(
-        "{} charts on {threads} threads:        {:8.1} charts/s  ({:.0} ms in all, start-up included)",
-        stats.rendered,
-        stats.rendered as f64 / secs,
-        secs * 1000.0
-    );
-    println!(
-        "example build, cold cache:      {cold_ms:8.1} ms  ({} charts rendered)",
-        cold.charts.rendered
-    );
-    println!(
-        "example build, warm cache:      {warm_ms:8.1} ms  ({} charts rendered, {} from cache)",
-        warm.charts.rendered, warm.charts.cached
+        "example build (render only):      {build_ms:8.1} ms  ({} charts drawn)",
+        site.charts.rendered
     );
 }

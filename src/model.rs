@@ -260,15 +260,18 @@ impl Survey {
 
     /// Does the cross-tab data hold this question?
     pub fn crosstab_options<'a>(&self, question: &'a Question) -> Vec<&'a ChoiceOption> {
+        // One pass over the cross-tab (not one per option): callers ask once per question.
+        let given: std::collections::BTreeSet<&str> = self
+            .data
+            .crosstab
+            .keys()
+            .filter(|(_, q, _, _)| q == &question.id)
+            .map(|(_, _, _, opt)| opt.as_str())
+            .collect();
         question
             .options
             .iter()
-            .filter(|o| {
-                self.data
-                    .crosstab
-                    .keys()
-                    .any(|(_, q, _, opt)| q == &question.id && opt == &o.id)
-            })
+            .filter(|o| given.contains(o.id.as_str()))
             .collect()
     }
 }

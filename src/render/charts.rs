@@ -1,22 +1,14 @@
-//! Charts: what to draw — ECharts options built with charming — and what goes around each
-//! chart. `svg.rs` draws them.
+//! Charts: what to draw and what goes around each chart. `svg.rs` draws the build-time SVG
+//! (natively, one module per chart kind under `svg/`), `echarts.rs` turns the same plot into an
+//! ECharts option for the optional interactive layer.
 //!
 //! Each chart comes with what a reader without the picture needs: an aria-label that says the
-//! numbers, the CSV of exactly the plotted numbers, and the names of options left out because the
-//! source does not report them. Rendering runs in parallel (one engine per worker) and is cached
-//! by the hash of option, size and ECharts version, outside site/.
+//! numbers, the CSV of the numbers (the same rows as the table beside it), and the names of
+//! options left out because the source does not report them.
 
 use std::collections::BTreeMap;
 
-use charming::Chart;
-use charming::component::{Axis, Grid, Legend};
-use charming::datatype::{CompositeValue, DataPoint};
-use charming::element::{
-    AxisLabel, AxisType, Color, ItemStyle, Label, LabelPosition, Orient, SplitLine, TextStyle,
-};
-use charming::series::Bar;
-
-use super::pages::{NOT_REPORTED, base_title, format_count, question_label};
+use super::format::{NOT_REPORTED, base_title, format_count, question_label};
 use crate::model::{ChoiceOption, Count, Question, QuestionKind, Region, Survey, percent, share};
 
 /// Okabe–Ito hues (distinguishable with the common colour-vision deficiencies), the light ones
@@ -24,30 +16,89 @@ use crate::model::{ChoiceOption, Count, Question, QuestionKind, Region, Survey, 
 pub const PALETTE: &[&str] = &[
     "#0072B2", "#B07800", "#007A5A", "#C26A9B", "#2F8FC8", "#D55E00", "#6E6E6E",
 ];
-const FONT: &str = "Hiragino Sans, Hiragino Kaku Gothic ProN, Yu Gothic, YuGothic, Meiryo, Noto Sans JP, Noto Sans CJK JP, sans-serif";
-const TEXT: &str = "#1f2328";
+pub const TEXT: &str = "#1f2328";
+/// The rest of a group in a cross-tab.
+pub const REST: &str = "#C9D1D9";
 const WIDTH: u32 = 720;
+/// More regions than this: the question chart ranks them instead of drawing one bar each.
+pub const MANY_REGIONS: usize = 20;
+/// Regions shown at each end of a ranking.
+pub const RANKED_EACH_END: usize = 10;
 
-/// One chart: its option and everything shown around it.
+/// One chart: what it plots and everything shown around it.
 #[derive(Debug, Clone)]
 pub struct ChartSpec {
     /// Stable and unique in the site: `rq-tokyo--q1`, `q-q1`, `x-tokyo--q1`.
     pub id: String,
-    pub option: Chart,
+    pub plot: Plot,
+    /// The size of the interactive chart (the SVGs size themselves).
     pub width: u32,
     pub height: u32,
     pub caption: String,
     /// One sentence with the numbers, for screen readers.
     pub aria: String,
-    /// The plotted numbers as CSV rows (header first).
+    /// The chart's numbers as CSV rows (header first): the same rows as the table.
     pub csv_rows: Vec<Vec<String>>,
     /// Labels of options left out because the source does not report them.
     pub omitted: Vec<String>,
 }
 
+/// A bar or a segment: its value (% or a count) and the text shown on it (empty: none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub value: f64,
+    pub label: String,
+}
+
+/// Bars of one colour: one point per category (`None`: nothing drawn there).
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub name: String,
+    pub colour: &'static str,
+    pub points: Vec<Option<Point>>,
+}
+
+/// What a chart plots; each kind is drawn by its own module in `svg/`.
+#[derive(Debug, Clone)]
+pub enum Plot {
+    /// Horizontal bars of % per category, one per series (grouped, with a legend, when
+    /// several); value labels to the right.
+    Bars {
+        categories: Vec<String>,
+        series: Vec<Series>,
+    },
+    /// A stacked bar per category, a segment per series; `percent`: a 0–100% axis, else counts.
+    /// `legend_list`: one legend entry per line (long option labels); else side by side.
+    /// Categories all empty: one bar without labels (a region's single-choice answer).
+    Stacked {
+        categories: Vec<String>,
+        series: Vec<Series>,
+        percent: bool,
+        legend_list: bool,
+    },
+    /// Many regions: the regions with the highest and lowest % of one option, the total marked.
+    Ranked(Ranking),
+}
+
+#[derive(Debug, Clone)]
+pub struct Ranking {
+    /// The option ranked by.
+    pub option: String,
+    pub colour: &'static str,
+    /// Highest first: the top regions, then the bottom ones (`top` of them are the top).
+    pub rows: Vec<(String, Point)>,
+    pub top: usize,
+    /// Regions with a value between the top and the bottom, not drawn.
+    pub between: usize,
+    /// The all-regions figure and its name, marked across the bars.
+    pub total: Option<(String, Point)>,
+}
+
 impl ChartSpec {
+    /// The ECharts option of the interactive chart (JSON).
     pub fn option_json(&self) -> String {
-        serde_json::to_string(&self.option).unwrap_or_else(|_| "{}".into())
+        let chart = super::echarts::option(&self.plot);
+        serde_json::to_string(&chart).unwrap_or_else(|_| "{}".into())
     }
 
     pub fn csv_name(&self) -> String {
@@ -60,6 +111,26 @@ impl ChartSpec {
     }
 }
 
+/// A number as CSV may carry it: `12`, `-3`, `25.0`. Anything else is text.
+fn is_number(cell: &str) -> bool {
+    let digits = cell.strip_prefix('-').unwrap_or(cell);
+    let mut parts = digits.splitn(2, '.');
+    let whole = parts.next().unwrap_or("");
+    let ok = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    ok(whole) && parts.next().is_none_or(ok)
+}
+
+/// A text cell a spreadsheet would run as a formula gets a leading `'` (OWASP's advice for CSV
+/// injection); numbers, negative ones too, stay numbers.
+pub fn csv_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && !is_number(cell) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 pub fn csv_bytes(rows: &[Vec<String>]) -> Vec<u8> {
     let mut out = "\u{feff}".as_bytes().to_vec();
     let mut w = csv::WriterBuilder::new()
@@ -67,7 +138,7 @@ pub fn csv_bytes(rows: &[Vec<String>]) -> Vec<u8> {
         .from_writer(&mut out);
     for row in rows {
         // Writing to a Vec cannot fail.
-        let _ = w.write_record(row);
+        let _ = w.write_record(row.iter().map(|c| csv_cell(c).into_owned()));
     }
     drop(w);
     out
@@ -77,17 +148,23 @@ pub fn csv_bytes(rows: &[Vec<String>]) -> Vec<u8> {
 pub fn specs(survey: &Survey) -> BTreeMap<String, ChartSpec> {
     let mut out = BTreeMap::new();
     for q in survey.questions.iter().filter(|q| q.kind.is_choice()) {
+        // Once per question: which options the cross-tab gives.
+        let crosstab_options = survey.crosstab_options(q);
         for r in &survey.regions {
             // Without a known base there are no percentages to plot: the table alone says it.
             if survey.base_count(&r.id, q).value().is_some_and(|b| b > 0) {
                 let spec = region_question(survey, r, q);
                 out.insert(spec.id.clone(), spec);
             }
-            if let Some(spec) = crosstab(survey, r, q) {
+            if let Some(spec) = crosstab(survey, r, q, &crosstab_options) {
                 out.insert(spec.id.clone(), spec);
             }
         }
-        let spec = question_chart(survey, q);
+        let spec = if survey.regions.len() > MANY_REGIONS {
+            ranked_chart(survey, q)
+        } else {
+            question_chart(survey, q)
+        };
         out.insert(spec.id.clone(), spec);
     }
     out
@@ -118,23 +195,8 @@ fn count_text(survey: &Survey, count: Count, base: Count) -> String {
     }
 }
 
-/// Wraps a label into lines of at most `width` characters (full-width characters are 1 em in
-/// the SSR renderer, so counting characters is measuring).
-fn wrap(label: &str, width: usize) -> String {
-    let chars: Vec<char> = label.chars().collect();
-    chars
-        .chunks(width)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn text_style() -> TextStyle {
-    TextStyle::new().font_family(FONT).color(TEXT)
-}
-
 /// White text on the dark colours of the palette, dark text on the light ones.
-fn label_colour(background: &str) -> &'static str {
+pub fn label_colour(background: &str) -> &'static str {
     let (bg, white, dark) = (luminance(background), 1.0, luminance(TEXT));
     // Whichever of white and dark text stands out more from the bar.
     if contrast(white, bg) >= contrast(dark, bg) {
@@ -163,107 +225,42 @@ fn luminance(colour: &str) -> f64 {
     0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
 }
 
-/// One segment of a 100% bar: an option's share, its label inside, white gaps between segments.
-fn segment(name: String, colour: &str, width: i64, data: Vec<DataPoint>) -> Bar {
-    Bar::new()
-        .name(name)
-        .stack("total")
-        .bar_width(width)
-        .item_style(
-            ItemStyle::new()
-                .color(colour)
-                .border_color("#ffffff")
-                .border_width(1),
-        )
-        .label(point_label(LabelPosition::Inside, label_colour(colour), 12))
-        .data(data)
-}
-
-/// The label every bar shows: the text carried in its data point (see `point`).
-fn point_label(position: LabelPosition, colour: &str, size: u32) -> Label {
-    Label::new()
-        .show(true)
-        .position(position)
-        .formatter("{@[2]}")
-        .color(colour)
-        .font_family(FONT)
-        .font_size(size)
-}
-
-/// A bar's data point: x value, y category index, and the label text shown for it.
-fn point(x: f64, y: usize, label: &str) -> DataPoint {
-    DataPoint::Value(CompositeValue::Array(vec![
-        CompositeValue::from((x * 10.0).round() / 10.0),
-        CompositeValue::from(y as i64),
-        CompositeValue::from(label),
-    ]))
-}
-
-fn category_axis(labels: Vec<String>) -> Axis {
-    Axis::new()
-        .type_(AxisType::Category)
-        .inverse(true)
-        .data(labels)
-        .axis_label(AxisLabel::new().font_family(FONT).color(TEXT).font_size(12))
-}
-
-fn percent_axis(max: f64) -> Axis {
-    Axis::new()
-        .type_(AxisType::Value)
-        .max(max)
-        .axis_label(
-            AxisLabel::new()
-                .formatter("{value}%")
-                .font_family(FONT)
-                .color("#57606a"),
-        )
-        .split_line(SplitLine::new())
-}
-
-/// The palette, one grid (a second `.grid()` would add a second grid, not replace this one),
-/// and a one-line legend on top when asked.
-fn base_chart(grid: Option<Grid>, legend: bool) -> Chart {
-    let grid = grid.unwrap_or_else(|| {
-        Grid::new()
-            .left(8)
-            .right(if legend { 48 } else { 110 })
-            .top(if legend { 40 } else { 12 })
-            .bottom(28)
-            .contain_label(true)
-    });
-    let chart = Chart::new()
-        .color(PALETTE.iter().map(|c| Color::from(*c)).collect())
-        .grid(grid);
-    if legend {
-        chart.legend(Legend::new().top(0).left(8).text_style(text_style()))
-    } else {
-        chart
+/// A point with its value rounded to what a chart can show.
+fn point(value: f64, label: impl Into<String>) -> Point {
+    Point {
+        value: (value * 10.0).round() / 10.0,
+        label: label.into(),
     }
 }
 
-/// The height of one category of a bar chart: ECharts spaces categories evenly, so the label
-/// with the most lines sets it (16 px a line), or the bars do (`bars`), whichever is taller.
-fn category_height(labels: &[String], bars: u32) -> u32 {
+/// The % inside a 100% segment, when the segment is wide enough to hold it.
+fn inside_label(count: Count, base: Count) -> String {
+    match share(count, base) {
+        Some(pct) if pct >= 9.0 => percent(count, base).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// An option keeps its colour on every page, whatever else is left out.
+fn option_colour(q: &Question, o: &ChoiceOption) -> &'static str {
+    let i = q.options.iter().position(|x| x.id == o.id).unwrap_or(0);
+    PALETTE[i % PALETTE.len()]
+}
+
+/// The height of one category in the interactive chart: ECharts spaces categories evenly, so
+/// the label with the most lines (`per_line` characters each, see `echarts::wrap`) sets it, 16 px
+/// a line and 20 px between labels, or the bars do (`bars`), whichever is taller.
+fn category_height(labels: &[String], per_line: usize, bars: u32) -> u32 {
     let lines = labels
         .iter()
-        .map(|l| l.lines().count().max(1))
+        .map(|l| {
+            l.split('\n')
+                .map(|part| part.chars().count().div_ceil(per_line.max(1)).max(1))
+                .sum::<usize>()
+        })
         .max()
         .unwrap_or(1) as u32;
-    (16 * lines + 12).max(bars)
-}
-
-/// A legend listing one entry per line above the plot (option labels are long).
-fn legend_list() -> Legend {
-    Legend::new()
-        .top(0)
-        .left(8)
-        .orient(Orient::Vertical)
-        .item_gap(6)
-        .text_style(text_style())
-}
-
-fn legend_height(entries: usize) -> i64 {
-    20 * entries as i64
+    (16 * lines + 20).max(bars)
 }
 
 /// One region × question: horizontal bars of % of base (multiple choice), or one 100% bar
@@ -284,90 +281,70 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
         aria_parts.push(format!("{} {}", o.label, count_text(survey, *c, base)));
         if *c == Count::NotReported {
             omitted.push(o.label.clone());
-        } else {
-            csv_rows.push(csv_row(region, q, &label, o, *c, base));
         }
+        // Every option, as in the table: a not-reported one shows `…`.
+        csv_rows.push(csv_row(region, q, &label, o, *c, base));
     }
     let shown: Vec<&(&ChoiceOption, Count)> = reported
         .iter()
         .filter(|(_, c)| c.value().is_some())
         .collect();
 
-    let (option, height) = if q.kind == QuestionKind::Single {
+    let (plot, height) = if q.kind == QuestionKind::Single {
         // One 100% bar: a segment per option, the legend names each with its numbers.
-        let mut chart = base_chart(
-            Some(
-                Grid::new()
-                    .left(8)
-                    .right(24)
-                    .top(legend_height(shown.len()) + 8)
-                    .height(44)
-                    .contain_label(false),
-            ),
-            false,
-        )
-        .legend(legend_list())
-        .x_axis(percent_axis(100.0))
-        .y_axis(
-            Axis::new()
-                .type_(AxisType::Category)
-                .show(false)
-                .data(vec![region.title.clone()]),
-        );
-        for (o, c) in &shown {
-            let pct = share(*c, base).unwrap_or(0.0);
-            // An option keeps its colour on every page, whatever else is left out.
-            let i = q.options.iter().position(|x| x.id == o.id).unwrap_or(0);
-            let colour = PALETTE[i % PALETTE.len()];
-            let inside = if pct >= 9.0 {
-                percent(*c, base).unwrap_or_default()
-            } else {
-                String::new()
-            };
-            chart = chart.series(segment(
-                format!("{}：{}", o.label, count_text(survey, *c, base)),
-                colour,
-                40,
-                vec![point(pct, 0, &inside)],
-            ));
-        }
-        let height = legend_height(shown.len()) as u32 + 8 + 44 + 30;
-        (chart, height)
-    } else {
-        let labels: Vec<String> = shown.iter().map(|(o, _)| wrap(&o.label, 16)).collect();
-        let data: Vec<DataPoint> = shown
+        let series: Vec<Series> = shown
             .iter()
-            .enumerate()
-            .map(|(i, (_, c))| {
-                point(
+            .map(|(o, c)| Series {
+                name: format!("{}：{}", o.label, count_text(survey, *c, base)),
+                colour: option_colour(q, o),
+                points: vec![Some(point(
                     share(*c, base).unwrap_or(0.0),
-                    i,
-                    &format!(
+                    inside_label(*c, base),
+                ))],
+            })
+            .collect();
+        let height = 20 * shown.len() as u32 + 8 + 44 + 30;
+        (
+            Plot::Stacked {
+                categories: vec![String::new()],
+                series,
+                percent: true,
+                legend_list: true,
+            },
+            height,
+        )
+    } else {
+        let categories: Vec<String> = shown.iter().map(|(o, _)| o.label.clone()).collect();
+        let points = shown
+            .iter()
+            .map(|(_, c)| {
+                Some(point(
+                    share(*c, base).unwrap_or(0.0),
+                    format!(
                         "{}{}（{}）",
                         c.value().unwrap_or(0),
                         survey.unit,
                         percent(*c, base).unwrap_or_default()
                     ),
-                )
+                ))
             })
             .collect();
-        let row = category_height(&labels, 32);
-        let chart = base_chart(None, false)
-            .x_axis(percent_axis(100.0))
-            .y_axis(category_axis(labels))
-            .series(
-                Bar::new()
-                    .name(region.title.clone())
-                    .bar_width(18)
-                    .item_style(ItemStyle::new().color(PALETTE[0]))
-                    .label(point_label(LabelPosition::Right, TEXT, 12))
-                    .data(data),
-            );
-        (chart, 40 + row * shown.len() as u32)
+        let height = 40 + category_height(&categories, 16, 32) * shown.len() as u32;
+        (
+            Plot::Bars {
+                categories,
+                series: vec![Series {
+                    name: region.title.clone(),
+                    colour: PALETTE[0],
+                    points,
+                }],
+            },
+            height,
+        )
     };
     ChartSpec {
         id: region_question_id(&region.id, &q.id),
-        option,
+        plot,
         width: WIDTH,
         height,
         caption: format!(
@@ -408,8 +385,8 @@ fn csv_row(
     ]
 }
 
-/// Every region side by side: grouped bars (multiple choice) or one 100% bar per region.
-fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
+/// The CSV rows, omitted options and aria text of a question over every region.
+fn question_numbers(survey: &Survey, q: &Question) -> (Vec<Vec<String>>, Vec<String>, Vec<String>) {
     let label = question_label(survey, q);
     let mut csv_rows = vec![csv_header()];
     let mut omitted = Vec::new();
@@ -422,9 +399,8 @@ fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
             parts.push(format!("{} {}", o.label, count_text(survey, c, base)));
             if c == Count::NotReported {
                 omitted.push(format!("{}の「{}」", r.title, o.label));
-            } else {
-                csv_rows.push(csv_row(r, q, &label, o, c, base));
             }
+            csv_rows.push(csv_row(r, q, &label, o, c, base));
         }
         aria_regions.push(format!(
             "{}（n={}）: {}",
@@ -433,9 +409,15 @@ fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
             parts.join("、")
         ));
     }
+    (csv_rows, omitted, aria_regions)
+}
 
-    let (option, height) = if q.kind == QuestionKind::Single {
-        let regions: Vec<String> = survey
+/// Every region side by side: grouped bars (multiple choice) or one 100% bar per region.
+fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
+    let label = question_label(survey, q);
+    let (csv_rows, omitted, aria_regions) = question_numbers(survey, q);
+    let (plot, height) = if q.kind == QuestionKind::Single {
+        let categories: Vec<String> = survey
             .regions
             .iter()
             .map(|r| {
@@ -446,75 +428,63 @@ fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
                 )
             })
             .collect();
-        let mut chart = base_chart(
-            Some(
-                Grid::new()
-                    .left(8)
-                    .right(24)
-                    .top(legend_height(q.options.len()) + 8)
-                    .height(52 * survey.regions.len() as i64)
-                    .contain_label(true),
-            ),
-            false,
-        )
-        .legend(legend_list())
-        .x_axis(percent_axis(100.0))
-        .y_axis(category_axis(regions));
-        for (i, o) in q.options.iter().enumerate() {
-            let colour = PALETTE[i % PALETTE.len()];
-            let data: Vec<DataPoint> = survey
-                .regions
-                .iter()
-                .enumerate()
-                .filter_map(|(ri, r)| {
-                    let base = survey.base_count(&r.id, q);
-                    let c = survey.count(&r.id, &q.id, &o.id);
-                    let pct = share(c, base)?;
-                    let text = if pct >= 9.0 {
-                        percent(c, base).unwrap_or_default()
-                    } else {
-                        String::new()
-                    };
-                    Some(point(pct, ri, &text))
-                })
-                .collect();
-            chart = chart.series(segment(o.label.clone(), colour, 32, data));
-        }
+        let series = q
+            .options
+            .iter()
+            .map(|o| Series {
+                name: o.label.clone(),
+                colour: option_colour(q, o),
+                points: survey
+                    .regions
+                    .iter()
+                    .map(|r| {
+                        let base = survey.base_count(&r.id, q);
+                        let c = survey.count(&r.id, &q.id, &o.id);
+                        Some(point(share(c, base)?, inside_label(c, base)))
+                    })
+                    .collect(),
+            })
+            .collect();
         (
-            chart,
-            legend_height(q.options.len()) as u32 + 8 + 52 * survey.regions.len() as u32 + 34,
+            Plot::Stacked {
+                categories,
+                series,
+                percent: true,
+                legend_list: true,
+            },
+            20 * q.options.len() as u32 + 8 + 52 * survey.regions.len() as u32 + 34,
         )
     } else {
-        let labels: Vec<String> = q.options.iter().map(|o| wrap(&o.label, 16)).collect();
-        let row = category_height(&labels, 14 * survey.regions.len() as u32 + 12);
-        let mut chart = base_chart(None, true)
-            .x_axis(percent_axis(100.0))
-            .y_axis(category_axis(labels));
-        for (ri, r) in survey.regions.iter().enumerate() {
-            let base = survey.base_count(&r.id, q);
-            let data: Vec<DataPoint> = q
-                .options
-                .iter()
-                .enumerate()
-                .filter_map(|(i, o)| {
-                    let c = survey.count(&r.id, &q.id, &o.id);
-                    Some(point(share(c, base)?, i, &percent(c, base)?))
-                })
-                .collect();
-            chart = chart.series(
-                Bar::new()
-                    .name(format!("{}（n={}）", r.title, format_count(base)))
-                    .bar_width(12)
-                    .item_style(ItemStyle::new().color(PALETTE[ri % PALETTE.len()]))
-                    .label(point_label(LabelPosition::Right, TEXT, 11))
-                    .data(data),
-            );
-        }
-        (chart, 76 + row * q.options.len() as u32)
+        let categories: Vec<String> = q.options.iter().map(|o| o.label.clone()).collect();
+        let series = survey
+            .regions
+            .iter()
+            .enumerate()
+            .map(|(ri, r)| {
+                let base = survey.base_count(&r.id, q);
+                Series {
+                    name: format!("{}（n={}）", r.title, format_count(base)),
+                    colour: PALETTE[ri % PALETTE.len()],
+                    points: q
+                        .options
+                        .iter()
+                        .map(|o| {
+                            let c = survey.count(&r.id, &q.id, &o.id);
+                            Some(point(share(c, base)?, percent(c, base)?))
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let row = category_height(&categories, 16, 14 * survey.regions.len() as u32 + 12);
+        (
+            Plot::Bars { categories, series },
+            76 + row * q.options.len() as u32,
+        )
     };
     ChartSpec {
         id: question_id(&q.id),
-        option,
+        plot,
         width: WIDTH,
         height,
         caption: format!(
@@ -528,27 +498,137 @@ fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
     }
 }
 
+/// Many regions: the regions with the highest and the lowest % of the question's key option,
+/// the total marked. Every region's numbers are in the table beside it and in the CSV.
+fn ranked_chart(survey: &Survey, q: &Question) -> ChartSpec {
+    let label = question_label(survey, q);
+    let (csv_rows, _, _) = question_numbers(survey, q);
+    let key = q.key_option().or(q.options.first());
+    let key_label = key.map(|o| o.label.clone()).unwrap_or_default();
+    let colour = key.map_or(PALETTE[0], |o| option_colour(q, o));
+    let key_id = key.map(|o| o.id.as_str()).unwrap_or("");
+    let figure = |r: &Region| {
+        let base = survey.base_count(&r.id, q);
+        let c = survey.count(&r.id, &q.id, key_id);
+        Some((share(c, base)?, percent(c, base)?, base))
+    };
+    let mut ranked: Vec<(usize, f64, String, Count)> = Vec::new();
+    let mut omitted = Vec::new();
+    for (i, r) in survey.regions.iter().enumerate().filter(|(_, r)| !r.total) {
+        match figure(r) {
+            Some((s, p, base)) => ranked.push((i, s, p, base)),
+            None => omitted.push(r.title.clone()),
+        }
+    }
+    // Highest first; ties in codebook order, so the output never depends on anything else.
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let n = ranked.len();
+    let each = RANKED_EACH_END.min(n / 2 + n % 2);
+    let bottom_from = (n - each.min(n)).max(each);
+    let chosen: Vec<&(usize, f64, String, Count)> = ranked[..each]
+        .iter()
+        .chain(&ranked[bottom_from..])
+        .collect();
+    let row = |(i, s, p, base): &(usize, f64, String, Count)| {
+        let r = &survey.regions[*i];
+        (
+            format!("{}（n={}）", r.title, format_count(*base)),
+            point(*s, p.clone()),
+        )
+    };
+    let rows: Vec<(String, Point)> = chosen.iter().map(|x| row(x)).collect();
+    let total = survey
+        .regions
+        .iter()
+        .find(|r| r.total)
+        .and_then(|r| figure(r).map(|(s, p, _)| (r.title.clone(), point(s, p))))
+        .or_else(|| pooled_total(survey, q, key_id));
+    let between = n - rows.len();
+    let aria = format!(
+        "「{key_label}」の割合{}: {}。{}ほか{between}地域の数値は表にあります",
+        if between > 0 {
+            format!("が高い{each}地域と低い{}地域", n - bottom_from)
+        } else {
+            "（地域別、高い順）".to_string()
+        },
+        rows.iter()
+            .map(|(name, p)| format!("{name} {}", p.label))
+            .collect::<Vec<_>>()
+            .join("、"),
+        total
+            .as_ref()
+            .map(|(name, p)| format!("{name} {}。", p.label))
+            .unwrap_or_default(),
+    );
+    let height = 60 + 24 * (rows.len() as u32 + 1);
+    ChartSpec {
+        id: question_id(&q.id),
+        plot: Plot::Ranked(Ranking {
+            option: key_label.clone(),
+            colour,
+            rows,
+            top: each,
+            between,
+            total,
+        }),
+        width: WIDTH,
+        height,
+        caption: format!(
+            "{label} {}: 「{key_label}」の割合が高い{each}地域と低い{}地域（全{}地域は表に、対象 {} に対する%）",
+            q.short,
+            n - bottom_from,
+            survey.regions.iter().filter(|r| !r.total).count(),
+            base_title(survey, q)
+        ),
+        aria,
+        csv_rows,
+        omitted,
+    }
+}
+
+/// The figure over all regions when the codebook has no total region: only when every region
+/// reports both the count and the base (a sum with gaps would be a made-up number).
+fn pooled_total(survey: &Survey, q: &Question, option: &str) -> Option<(String, Point)> {
+    let (mut count, mut base) = (0u64, 0u64);
+    for r in &survey.regions {
+        count += survey.count(&r.id, &q.id, option).value()?;
+        base += survey.base_count(&r.id, q).value()?;
+    }
+    let (c, b) = (Count::Value(count), Count::Value(base));
+    Some(("全地域".to_string(), point(share(c, b)?, percent(c, b)?)))
+}
+
 /// The question by the dimension: a stacked bar per group, the options the cross-tab gives and
 /// the rest of the group.
-fn crosstab(survey: &Survey, region: &Region, q: &Question) -> Option<ChartSpec> {
+fn crosstab(
+    survey: &Survey,
+    region: &Region,
+    q: &Question,
+    options: &[&ChoiceOption],
+) -> Option<ChartSpec> {
     let d = survey.dimension.as_ref()?;
-    let options = survey.crosstab_options(q);
     if options.is_empty() {
         return None;
     }
-    let groups: Vec<(String, Count)> = d
+    let groups: Vec<Count> = d
         .groups
         .iter()
-        .map(|g| (g.id.clone(), survey.group_respondents(&region.id, &g.id)))
+        .map(|g| survey.group_respondents(&region.id, &g.id))
         .collect();
-    let get = |group: &str, option: &str| survey.crosstab_count(&region.id, &q.id, group, option);
     let max = groups
         .iter()
-        .filter_map(|(_, n)| n.value())
+        .filter_map(|n| n.value())
         .max()
         .unwrap_or(1)
         .max(1) as f64;
     let small = max * 0.06;
+    let shown = |v: u64| {
+        if v as f64 >= small {
+            v.to_string()
+        } else {
+            String::new()
+        }
+    };
     let mut csv_rows = vec![vec![
         "地域".to_string(),
         d.title.clone(),
@@ -559,37 +639,18 @@ fn crosstab(survey: &Survey, region: &Region, q: &Question) -> Option<ChartSpec>
     ]];
     let mut aria = Vec::new();
     let mut omitted = Vec::new();
-    let labels: Vec<String> = d
+    let categories: Vec<String> = d
         .groups
         .iter()
-        .map(|g| {
-            format!(
-                "{}（{}）",
-                g.label,
-                format_count(
-                    groups
-                        .iter()
-                        .find(|(id, _)| id == &g.id)
-                        .map_or(Count::NotReported, |x| x.1)
-                )
-            )
-        })
+        .zip(&groups)
+        .map(|(g, n)| format!("{}（{}）", g.label, format_count(*n)))
         .collect();
-    let mut chart = base_chart(None, true)
-        .x_axis(
-            Axis::new()
-                .type_(AxisType::Value)
-                .axis_label(AxisLabel::new().font_family(FONT).color("#57606a"))
-                .split_line(SplitLine::new()),
-        )
-        .y_axis(category_axis(labels.iter().map(|l| wrap(l, 18)).collect()));
-    let mut rest: Vec<Option<u64>> = groups.iter().map(|(_, n)| n.value()).collect();
+    let mut rest: Vec<Option<u64>> = groups.iter().map(|n| n.value()).collect();
+    let mut series = Vec::new();
     for (oi, o) in options.iter().enumerate() {
-        let colour = PALETTE[oi % PALETTE.len()];
-        let mut data = Vec::new();
-        for (gi, (g, n)) in groups.iter().enumerate() {
-            let c = get(g, &o.id);
-            let group = &d.groups[gi];
+        let mut points = Vec::new();
+        for (gi, (group, n)) in d.groups.iter().zip(&groups).enumerate() {
+            let c = survey.crosstab_count(&region.id, &q.id, &group.id, &o.id);
             aria.push(format!(
                 "{} {}{}のうち{} {}",
                 group.label,
@@ -599,70 +660,47 @@ fn crosstab(survey: &Survey, region: &Region, q: &Question) -> Option<ChartSpec>
                 count_text(survey, c, *n)
             ));
             rest[gi] = rest[gi].zip(c.value()).map(|(r, c)| r.saturating_sub(c));
-            match c {
-                Count::Value(v) => {
-                    let text = if v as f64 >= small {
-                        v.to_string()
-                    } else {
-                        String::new()
-                    };
-                    data.push(point(v as f64, gi, &text));
-                    csv_rows.push(vec![
-                        region.title.clone(),
-                        group.label.clone(),
-                        format_count(*n),
-                        o.label.clone(),
-                        v.to_string(),
-                        percent(c, *n)
-                            .map(|p| p.trim_end_matches('%').to_string())
-                            .unwrap_or_default(),
-                    ]);
-                }
-                Count::NotReported => omitted.push(format!("{}の「{}」", group.label, o.label)),
-                Count::Suppressed => {} // hidden: no bar, no CSV row
+            if c == Count::NotReported {
+                omitted.push(format!("{}の「{}」", group.label, o.label));
             }
+            // Suppressed: hidden, no bar and no CSV row.
+            if c != Count::Suppressed {
+                csv_rows.push(vec![
+                    region.title.clone(),
+                    group.label.clone(),
+                    format_count(*n),
+                    o.label.clone(),
+                    format_count(c),
+                    percent(c, *n)
+                        .map(|p| p.trim_end_matches('%').to_string())
+                        .unwrap_or_default(),
+                ]);
+            }
+            points.push(c.value().map(|v| point(v as f64, shown(v))));
         }
-        chart = chart.series(
-            Bar::new()
-                .name(o.label.clone())
-                .stack("group")
-                .bar_width(16)
-                .item_style(ItemStyle::new().color(colour))
-                .label(point_label(LabelPosition::Inside, label_colour(colour), 12))
-                .data(data),
-        );
+        series.push(Series {
+            name: o.label.clone(),
+            colour: PALETTE[oi % PALETTE.len()],
+            points,
+        });
     }
-    let rest_colour = "#C9D1D9";
-    let data: Vec<DataPoint> = rest
-        .iter()
-        .enumerate()
-        .filter_map(|(gi, r)| {
-            r.map(|v| {
-                point(
-                    v as f64,
-                    gi,
-                    &if v as f64 >= small {
-                        v.to_string()
-                    } else {
-                        String::new()
-                    },
-                )
-            })
-        })
-        .collect();
-    chart = chart.series(
-        Bar::new()
-            .name("それ以外")
-            .stack("group")
-            .bar_width(16)
-            .item_style(ItemStyle::new().color(rest_colour))
-            .label(point_label(LabelPosition::Inside, TEXT, 12))
-            .data(data),
-    );
-    let height = 40 + 28 * d.groups.len() as u32 + 30;
+    series.push(Series {
+        name: "それ以外".into(),
+        colour: REST,
+        points: rest
+            .iter()
+            .map(|r| r.map(|v| point(v as f64, shown(v))))
+            .collect(),
+    });
+    let height = 40 + category_height(&categories, 18, 28) * d.groups.len() as u32 + 30;
     Some(ChartSpec {
         id: crosstab_id(&region.id, &q.id),
-        option: chart,
+        plot: Plot::Stacked {
+            categories,
+            series,
+            percent: false,
+            legend_list: false,
+        },
         width: WIDTH,
         height,
         caption: format!(
@@ -687,11 +725,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn labels_wrap_by_characters() {
-        assert_eq!(wrap("あいうえおかきくけこ", 4), "あいうえ\nおかきく\nけこ");
-    }
-
-    #[test]
     fn label_text_contrasts_with_the_bar() {
         assert_eq!(label_colour("#0072B2"), "#ffffff");
         assert_eq!(label_colour("#E69F00"), TEXT);
@@ -714,6 +747,26 @@ mod tests {
         assert_eq!(
             String::from_utf8(bytes).unwrap(),
             "\u{feff}地域,件数\r\n区西南部,4\r\n"
+        );
+    }
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_run_are_neutralised() {
+        let bytes = csv_bytes(&[vec![
+            "=HYPERLINK(\"http://evil/\",\"x\")".into(),
+            "+1".into(),
+            "-cmd".into(),
+            "@SUM(A1)".into(),
+            "\tx".into(),
+            "\rx".into(),
+            "-3".into(),
+            "-2.5".into(),
+            "12".into(),
+            "区西南部".into(),
+        ]]);
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "\u{feff}\"'=HYPERLINK(\"\"http://evil/\"\",\"\"x\"\")\",'+1,'-cmd,'@SUM(A1),'\tx,\"'\rx\",-3,-2.5,12,区西南部\r\n"
         );
     }
 }

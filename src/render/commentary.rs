@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use serde_json::json;
 
-use super::pages::{self, format_count};
+use super::context::{cell, chart_value};
+use super::format::{format_count, question_label};
+use super::pages;
 use super::shortcodes::{self, Block};
 use super::templates::{self, Templates};
 use super::{Charts, markdown};
@@ -107,8 +109,7 @@ fn block_html(
                 },
                 n,
             )?;
-            let mut value =
-                pages::chart_value(charts, &id, project.config.settings.interactive_charts);
+            let mut value = chart_value(charts, &id, project.config.settings.interactive_charts);
             if value.is_null() {
                 // The page has no chart either: say why, and show the table (with its `x`).
                 let why = region
@@ -154,13 +155,13 @@ fn block_html(
                 .map(|o| {
                     json!({
                         "id": o.id, "label": o.label,
-                        "cells": regions.iter().map(|r| pages::cell(survey, r, q, &o.id)).collect::<Vec<_>>(),
+                        "cells": regions.iter().map(|r| cell(survey, r, q, &o.id)).collect::<Vec<_>>(),
                     })
                 })
                 .collect();
             let context = json!({
                 "question": {
-                    "id": q.id, "label": pages::question_label(survey, q), "title": q.title,
+                    "id": q.id, "label": question_label(survey, q), "title": q.title,
                     "is_multiple": q.kind == QuestionKind::Multiple,
                 },
                 "columns": columns,

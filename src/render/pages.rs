@@ -6,9 +6,6 @@ use crate::load::content::Commentary;
 use crate::render::charts::{crosstab_id, question_id, region_question_id};
 use crate::url::Linker;
 
-pub use super::context::{cell, chart_value};
-pub use super::format::{NOT_REPORTED, base_title, format_count, question_label};
-
 /// The whole report's numbers, linked from the home page.
 pub const DATA_CSV: &str = "data.csv";
 

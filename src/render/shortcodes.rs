@@ -15,8 +15,8 @@ use anyhow::Result;
 use crate::load::content::Commentary;
 use crate::load::{did_you_mean, not_in_codebook};
 use crate::model::{Count, Question, QuestionKind, Region, Survey, percent};
+use crate::render::format::{NOT_REPORTED, format_count};
 use crate::render::markdown;
-use crate::render::pages::{NOT_REPORTED, format_count};
 
 /// What a shortcode may default to: the page's region and question, if it has them.
 #[derive(Debug, Clone, Copy, Default)]

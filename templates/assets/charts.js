@@ -15,7 +15,8 @@
     try { option = JSON.parse(data.textContent); } catch (e) { return; }
     var svg = box.querySelector('svg');
     var label = svg ? svg.getAttribute('aria-label') : '';
-    var ratio = svg ? svg.getAttribute('width') + ' / ' + svg.getAttribute('height') : '2 / 1';
+    // The interactive chart's own size (the build-time SVG is laid out on its own).
+    var ratio = box.getAttribute('data-size') || '2 / 1';
     // ECharts shows the tooltip as HTML: every piece is escaped (labels may come from
     // respondents' cells in projects made with `surveysite new --from`).
     var esc = echarts.format.encodeHTML;

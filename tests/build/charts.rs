@@ -122,6 +122,7 @@ fn chart_csv_holds_exactly_the_plotted_numbers_and_equals_the_table() {
         .iter()
         .map(|r| (r[2].clone(), r[3].clone(), r[4].clone()))
         .collect();
+    // Every row of the table, a not-reported option with `…` (never 0).
     assert_eq!(
         body,
         vec![
@@ -129,6 +130,16 @@ fn chart_csv_holds_exactly_the_plotted_numbers_and_equals_the_table() {
                 "医療機関間での患者情報の共有が円滑・効率的に行えるようになった".into(),
                 "2".into(),
                 "50.0".into()
+            ),
+            (
+                "二重検査や重複処方の防止など、患者の負担軽減につながった".into(),
+                "…".into(),
+                "".into()
+            ),
+            (
+                "患者の状態に応じた質の高い医療の提供が可能となった".into(),
+                "…".into(),
+                "".into()
             ),
             (
                 "患者の病状経過をより正確に把握できるようになった".into(),
@@ -143,11 +154,36 @@ fn chart_csv_holds_exactly_the_plotted_numbers_and_equals_the_table() {
     for (label, count, pct) in &body {
         let row = table.row(label);
         let cells = row.td.join(" ");
-        assert!(
-            cells.contains(count.as_str()) && cells.contains(&format!("{pct}%")),
-            "{label}: {cells}"
-        );
+        assert!(cells.contains(count.as_str()), "{label}: {cells}");
+        if !pct.is_empty() {
+            assert!(cells.contains(&format!("{pct}%")), "{label}: {cells}");
+        }
     }
+}
+
+#[test]
+fn a_table_whose_options_are_all_not_reported_gets_csv_rows_with_the_mark() {
+    // 都全域 Q3: the source gives no count for any option.
+    let site = Project::example().build();
+    let html = site.page("regions/tokyo/q3/");
+    let fig = figures(&html)[0];
+    let bytes = std::fs::read(site.dir.join("regions/tokyo/q3").join(csv_href(fig))).unwrap();
+    let rows = parse_csv(
+        String::from_utf8(bytes)
+            .unwrap()
+            .trim_start_matches('\u{feff}'),
+    );
+    assert_eq!(
+        rows.len(),
+        1 + 7,
+        "the header and the table's 7 rows: {rows:?}"
+    );
+    assert_eq!(rows[1][2], "患者・家族の同意取得に係る業務負担が大きい");
+    assert!(
+        rows[1..].iter().all(|r| r[3] == "…" && r[4].is_empty()),
+        "{rows:?}"
+    );
+    assert!(text(fig).contains("資料に数値の記載がないため、描ける棒がありません"));
 }
 
 #[test]
@@ -198,7 +234,8 @@ fn every_choice_page_has_a_chart_and_text_pages_have_none() {
 }
 
 #[test]
-fn a_warm_build_renders_no_chart_and_gives_the_same_files() {
+fn two_builds_draw_every_chart_and_give_the_same_files() {
+    // Charts are drawn natively on every build (no cache to read back): 14 charts, same bytes.
     let project = Project::example();
     let first = project.run_build(&project.path("a"), &[]);
     assert!(first.status.success());
@@ -208,14 +245,14 @@ fn a_warm_build_renders_no_chart_and_gives_the_same_files() {
         "{first_out}"
     );
     let second = project.run_build(&project.path("b"), &[]);
-    let second_out = String::from_utf8_lossy(&second.stdout);
-    assert!(
-        second_out.contains("charts: 0 rendered, 14 cached"),
-        "{second_out}"
-    );
+    assert!(second.status.success());
     assert_eq!(
         crate::common::files_under(&project.path("a")),
         crate::common::files_under(&project.path("b"))
+    );
+    assert!(
+        !project.path(".surveysite-cache/charts").exists(),
+        "no chart cache is written"
     );
 }
 
@@ -267,4 +304,257 @@ fn a_question_whose_base_is_not_reported_has_no_chart_and_no_bars() {
     // The comparison chart leaves the region out and keeps the other.
     let q = figures(&site.page("questions/q2/"))[0].to_string();
     assert!(svg_texts(&q).join("|").contains("68.8%"));
+}
+
+/// The root elements of a figure's SVGs: the wide variant, then the one for phones.
+fn svg_roots(figure: &str) -> Vec<&str> {
+    figure
+        .match_indices("<svg")
+        .map(|(i, _)| &figure[i..i + figure[i..].find('>').unwrap() + 1])
+        .collect()
+}
+
+#[test]
+fn every_chart_comes_wide_and_for_phones_with_readable_text() {
+    let site = Project::example().build();
+    for page in [
+        "regions/ku-seinanbu/q1/",
+        "regions/tokyo/q2/",
+        "questions/q1/",
+        "questions/q2/",
+    ] {
+        let html = site.page(page);
+        for fig in figures(&html) {
+            let roots = svg_roots(fig);
+            assert_eq!(roots.len(), 2, "{page}: {roots:?}");
+            assert!(
+                roots[0].contains("class=\"chart-svg chart-wide\"")
+                    && roots[0].contains("viewBox=\"0 0 720 "),
+                "{}",
+                roots[0]
+            );
+            // Drawn for 360 px: shown at ≥ 350 px on a 390 px phone, 12 px text stays ≥ 11 px.
+            assert!(
+                roots[1].contains("class=\"chart-svg chart-narrow\"")
+                    && roots[1].contains("viewBox=\"0 0 360 "),
+                "{}",
+                roots[1]
+            );
+            for root in roots {
+                assert!(
+                    root.contains("role=\"img\"") && root.contains("font-size=\"12\""),
+                    "{root}"
+                );
+            }
+        }
+    }
+    let css = std::fs::read_to_string(site.dir.join("assets/style.css")).unwrap();
+    assert!(
+        css.contains("@container (max-width: 539px)"),
+        "the box's width picks the variant"
+    );
+}
+
+#[test]
+fn phone_variant_puts_each_label_above_its_bar_with_the_numbers() {
+    let site = Project::example().build();
+    let html = site.page("regions/ku-seinanbu/q2/");
+    let fig = figures(&html)[0];
+    let narrow = &fig[fig.rfind("<svg").unwrap()..];
+    let texts = svg_texts(narrow).join("|");
+    assert!(
+        texts.contains("医療機関間での患者情報の共有が円滑・効率的に行えるように|なった|"),
+        "{texts}"
+    );
+    // The label's last line sits above its bar's value.
+    let y = |content: &str| text_y(narrow, content);
+    assert!(y("なった") < y("2病院（50.0%）"), "{texts}");
+    assert!(y("2病院（50.0%）") < y("患者の病状経過をより正確に把握できるようになった"));
+}
+
+#[test]
+fn labels_are_drawn_as_given_and_never_rewritten() {
+    // Words the old SVG post-processing looked for, and markup: drawn as text, escaped, whole.
+    let project = Project::example();
+    let label = "ecmeta_x=\"1\" zr1-cls-2 <script>alert(1)</script> & Q";
+    project.replace_line(
+        "data/codebook.yaml",
+        "        label: 患者の病状経過をより正確に把握できるようになった",
+        &format!("        label: '{label}'"),
+    );
+    let site = project.build();
+    for page in ["regions/ku-seinanbu/q2/", "questions/q2/"] {
+        let html = site.page(page);
+        let fig = figures(&html)[0];
+        assert!(!fig.contains("<script>"), "{page}: markup stays text");
+        assert_eq!(
+            fig.matches("<text").count(),
+            fig.matches("</text>").count(),
+            "{page}: every text closed"
+        );
+        let narrow = &fig[fig.rfind("<svg").unwrap()..];
+        assert!(
+            svg_texts(narrow).iter().any(|t| t == label),
+            "{page}: {:?}",
+            svg_texts(narrow)
+        );
+        assert!(aria(fig).contains(label), "{page}");
+        // The wide variant wraps it at spaces: each line is whole words of the label.
+        let wide = &fig[..fig.rfind("<svg").unwrap()];
+        let words: Vec<&str> = label.split(' ').collect();
+        let lines: Vec<String> = svg_texts(wide)
+            .into_iter()
+            .filter(|t| t.contains("zr1") || t.contains("ecmeta") || t.contains("script"))
+            .collect();
+        assert!(!lines.is_empty());
+        for line in lines {
+            assert!(
+                line.split(' ').all(|w| words.contains(&w)),
+                "{line:?} breaks a word"
+            );
+        }
+    }
+}
+
+#[test]
+fn english_labels_wrap_at_spaces() {
+    let project = Project::example();
+    let label = "Information sharing between hospitals became smoother and more efficient";
+    project.replace_line(
+        "data/codebook.yaml",
+        "        label: 医療機関間での患者情報の共有が円滑・効率的に行えるようになった",
+        &format!("        label: {label}"),
+    );
+    let site = project.build();
+    let html = site.page("regions/ku-seinanbu/q2/");
+    let fig = figures(&html)[0];
+    let words: Vec<&str> = label.split(' ').collect();
+    let lines: Vec<String> = svg_texts(fig)
+        .into_iter()
+        .filter(|t| t.contains("Information") || t.contains("efficient") || t.contains("between"))
+        .collect();
+    assert!(lines.len() >= 3, "wrapped in both variants: {lines:?}");
+    for line in &lines {
+        assert!(
+            line.split(' ').all(|w| words.contains(&w)),
+            "{line:?} breaks a word"
+        );
+    }
+}
+
+#[test]
+fn csv_downloads_neutralise_spreadsheet_formulas_and_keep_numbers() {
+    let project = Project::example();
+    let evil = "=HYPERLINK(\"http://evil/\",\"x\")";
+    project.replace_line(
+        "data/codebook.yaml",
+        "    title: 区西南部",
+        &format!("    title: '{evil}'"),
+    );
+    let site = project.build();
+    let read = |rel: &str| {
+        let bytes = std::fs::read(site.dir.join(rel)).unwrap();
+        parse_csv(
+            String::from_utf8(bytes)
+                .unwrap()
+                .trim_start_matches('\u{feff}'),
+        )
+    };
+    let chart = read("regions/ku-seinanbu/q1/rq-ku-seinanbu--q1.csv");
+    assert_eq!(chart[1][0], format!("'{evil}"));
+    assert_eq!(chart[1][3..], ["4", "25.0", "16"], "numbers stay numbers");
+    let data = read("data.csv");
+    let row = data.iter().find(|r| r[0].contains("HYPERLINK")).unwrap();
+    assert_eq!(row[0], format!("'{evil}"));
+    assert!(data.iter().all(|r| !r[0].starts_with('=')));
+}
+
+#[test]
+fn many_regions_get_a_ranked_chart_that_stays_small() {
+    // 1,000 synthetic regions: the question chart ranks the top and bottom 10 by the key option
+    // with the total marked; region charts stay as small as with 2 regions.
+    #[allow(dead_code)]
+    #[path = "../../benches/support/synth.rs"]
+    mod synth;
+    let dir = tempfile::tempdir().unwrap();
+    synth::write_project(
+        dir.path(),
+        &synth::Synth {
+            regions: 1000,
+            per_region: 8,
+            with_id: false,
+            other_text_rate: 0.0,
+        },
+    )
+    .unwrap();
+    let project = surveysite::load::project(dir.path()).unwrap();
+    let specs = surveysite::render::charts::specs(&project.survey);
+    let (svgs, _) = surveysite::render::svg::render_all(&specs, None).unwrap();
+    let q1 = &specs["q-q1"];
+    assert!(
+        q1.caption
+            .contains("「導入している」の割合が高い10地域と低い10地域（全1000地域は表に"),
+        "{}",
+        q1.caption
+    );
+    let svg = &svgs["q-q1"];
+    let texts = svg_texts(svg);
+    assert!(texts.iter().any(|t| t == "…（ほか980地域）"), "{texts:?}");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("全体 ") && t.ends_with('%')),
+        "{texts:?}"
+    );
+    let regions = texts
+        .iter()
+        .filter(|t| t.starts_with("地域") && t.contains("（n="))
+        .count();
+    assert_eq!(regions, 2 * 20, "20 regions in each variant");
+    assert!(
+        q1.aria.contains("ほか980地域の数値は表にあります"),
+        "{}",
+        q1.aria
+    );
+    assert!(
+        svg.len() <= 20_000,
+        "question chart, both variants: {} bytes",
+        svg.len()
+    );
+    assert!(
+        q1.option_json().len() <= 10_000,
+        "interactive option: {}",
+        q1.option_json().len()
+    );
+    // Every region's numbers are still in the CSV.
+    assert_eq!(q1.csv_rows.len(), 1 + 1001 * 3);
+    for id in ["rq-r001--q1", "rq-r001--q2", "x-r001--q1"] {
+        if let Some(svg) = svgs.get(id) {
+            assert!(svg.len() <= 12_000, "{id}: {} bytes", svg.len());
+        }
+    }
+    assert!(svgs.contains_key("rq-r001--q1"));
+}
+
+/// The `y` of the `<text>` holding exactly `content` in `svg`.
+fn text_y(svg: &str, content: &str) -> f64 {
+    let end = svg
+        .find(&format!(">{content}</text>"))
+        .unwrap_or_else(|| panic!("{content} in {svg}"));
+    let start = svg[..end].rfind(" y=\"").unwrap() + 4;
+    svg[start..start + svg[start..].find('"').unwrap()]
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn wrapped_labels_of_long_options_keep_apart() {
+    // Q3's long options wrap to 2–4 lines at 16 characters: between one label's last line and
+    // the next label's first line there is a clear gap (16 px line + 20 px), not a line's gap.
+    let site = Project::example().build();
+    let html = site.page("regions/ku-seinanbu/q3/");
+    let fig = figures(&html)[0];
+    let wide = &fig[..fig.rfind("<svg").unwrap()];
+    let gap = text_y(wide, "連携先医療機関のネットワーク参加") - text_y(wide, "が限られている");
+    assert!(gap >= 35.5, "{gap} px between the two labels");
 }

@@ -1,0 +1,95 @@
+//! Horizontal bars of %: one bar per category (a region's multiple-choice answers), or one per
+//! region in each category with a legend (the question page with few regions). Each bar is
+//! labelled to its right (`2病院（50.0%）`).
+
+use super::frame::{
+    AXIS_LABELS, Entry, MUTED, Plot, Scale, Svg, TEXT, band_labels, bands, category_axis, legend,
+    value_axis, width,
+};
+use crate::render::charts::Series;
+
+pub fn draw(categories: &[String], series: &[Series], w: f64, narrow: bool) -> (Svg, f64) {
+    let mut svg = Svg::new();
+    let grouped = series.len() > 1;
+    let (bar, gap) = if grouped { (12.0, 2.0) } else { (18.0, 0.0) };
+    let n = series.len().max(1) as f64;
+    let bars_height = n * bar + (n - 1.0) * gap;
+    let mut top = 12.0;
+    if grouped {
+        let entries: Vec<Entry> = series
+            .iter()
+            .map(|s| Entry {
+                label: &s.name,
+                colour: s.colour,
+            })
+            .collect();
+        top = legend(&mut svg, &entries, 8.0, 0.0, w - 16.0, false) + 12.0;
+    }
+    if categories.is_empty() {
+        // Every option is not reported: no bar to draw; the note under the chart names them.
+        svg.open_group(&format!("fill=\"{MUTED}\""));
+        svg.text(
+            8.0,
+            top + 8.0,
+            "資料に数値の記載がないため、描ける棒がありません",
+        );
+        svg.close_group();
+        return (svg, top + 24.0);
+    }
+    let (rows, left) = bands(
+        categories,
+        192.0,
+        bars_height,
+        if grouped { 0.0 } else { 32.0 },
+        top,
+        narrow.then_some(w),
+    );
+    // Room on the right for the longest value label.
+    let room = series
+        .iter()
+        .flat_map(|s| s.points.iter().flatten())
+        .map(|p| width(&p.label))
+        .fold(0.0, f64::max);
+    let scale = Scale::percent();
+    let bottom = rows.last().map_or(top, |b| b.top + b.height);
+    let plot = Plot {
+        x0: left,
+        x1: (w - 8.0 - room - 6.0).max(left + 40.0),
+        bottom,
+        total: w,
+    };
+    let spans: Vec<(f64, f64)> = if narrow {
+        rows.iter()
+            .map(|b| (b.bars - 3.0, b.bars + bars_height + 3.0))
+            .collect()
+    } else {
+        vec![(top, bottom)]
+    };
+    value_axis(&mut svg, &scale, &plot, &spans, true);
+    if !narrow {
+        let edges: Vec<(f64, f64)> = rows.iter().map(|b| (b.top, b.height)).collect();
+        category_axis(&mut svg, left, &edges);
+    }
+    band_labels(&mut svg, &rows, left, narrow);
+    for (k, s) in series.iter().enumerate() {
+        svg.open_group(&format!("fill=\"{}\"", s.colour));
+        for (b, p) in rows.iter().zip(&s.points) {
+            if let Some(p) = p {
+                let y = b.bars + k as f64 * (bar + gap);
+                svg.bar(plot.x0, y, plot.x(&scale, p.value) - plot.x0, bar);
+            }
+        }
+        svg.close_group();
+    }
+    svg.open_group(&format!("fill=\"{TEXT}\""));
+    for (k, s) in series.iter().enumerate() {
+        for (b, p) in rows.iter().zip(&s.points) {
+            if let Some(p) = p.as_ref().filter(|p| !p.label.is_empty()) {
+                let y = b.bars + k as f64 * (bar + gap) + bar / 2.0;
+                svg.text(plot.x(&scale, p.value) + 5.0, y, &p.label);
+            }
+        }
+    }
+    svg.close_group();
+    (svg, bottom + AXIS_LABELS)
+}
