@@ -997,3 +997,40 @@ fn new_from_never_gives_an_option_an_id_that_is_another_options_label() {
     assert!(rows.contains(&"b 4 80.0 n=5".to_string()), "{rows:?}");
     assert!(rows.contains(&"a 1 20.0 n=5".to_string()), "{rows:?}");
 }
+
+/// Counts kept between builds (.surveysite-cache/rows/) never outlive the file they came from:
+/// an unchanged rebuild gives the same bytes, an edited row is counted afresh, and a damaged
+/// cache entry is ignored.
+#[test]
+fn cached_counts_follow_every_edit_of_the_respondent_file() {
+    let d = Dir::fixture("responses-forms");
+    let first = d.build();
+    let first_page = d.page("regions/north/q1/");
+    let cached = || {
+        std::fs::read_dir(d.path(".surveysite-cache/rows"))
+            .map(|r| r.count())
+            .unwrap_or(0)
+    };
+    assert_eq!(cached(), 1, "the counts of the rows are kept");
+    let again = d.build();
+    assert_eq!(first.0, again.0);
+    assert_eq!(first_page, d.page("regions/north/q1/"));
+
+    // Row 2 (北部, 導入予定なし) moves to 南部: 北部 3 respondents, 南部 5.
+    d.replace(
+        "data/responses.csv",
+        "2024/06/01 10:05:00,北部,",
+        "2024/06/01 10:05:00,南部,",
+    );
+    let moved = d.build();
+    let north = moved.rows("北部", "Q1");
+    assert!(north.iter().all(|r| r.ends_with("n=3")), "{north:?}");
+    let south = moved.rows("南部", "Q1");
+    assert!(south.iter().all(|r| r.ends_with("n=5")), "{south:?}");
+
+    // A damaged entry is not trusted: the rows are counted again, the same numbers come out.
+    for entry in std::fs::read_dir(d.path(".surveysite-cache/rows")).unwrap() {
+        std::fs::write(entry.unwrap().path(), b"{\"key\": \"x\", \"tally\": [").unwrap();
+    }
+    assert_eq!(d.build().0, moved.0);
+}

@@ -25,7 +25,7 @@ impl Respondent {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct RegionTally {
     respondents: u64,
     groups: Vec<u64>,
@@ -35,8 +35,8 @@ struct RegionTally {
     crosstab: Vec<Vec<Vec<u64>>>,
 }
 
-/// Counts being built from respondent rows.
-#[derive(Debug)]
+/// Counts being built from respondent rows (kept between builds by load/responses/cache.rs).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Tally {
     regions: Vec<RegionTally>,
     /// The region every row also counts toward (the codebook's `total: true` region).
@@ -114,6 +114,11 @@ impl Tally {
         for (q, o, text) in r.texts.drain(..) {
             self.answers.push((r.region, q, o, text));
         }
+    }
+
+    /// Does this tally fit a codebook of `regions` regions? (A cached tally is checked.)
+    pub fn has_regions(&self, regions: usize) -> bool {
+        self.regions.len() == regions && self.total.is_none_or(|t| t < regions)
     }
 
     pub fn respondents(&self, region: usize) -> u64 {

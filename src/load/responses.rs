@@ -2,6 +2,7 @@
 //! LimeSurvey, Excel), declared under `responses:` in the codebook and streamed row by row into
 //! counts (src/aggregate/): only counts are kept, never the rows.
 
+mod cache;
 mod decode;
 mod plan;
 mod row;
@@ -53,6 +54,14 @@ fn aggregate_file(
             )
         })?,
     };
+    let key = cache::key(root, &path, &root.join(codebook::FILE));
+    if let Some(tally) = key
+        .as_deref()
+        .and_then(|k| cache::read(root, &shown, k))
+        .filter(|t| t.has_regions(survey.regions.len()))
+    {
+        return Ok(tally.write(survey, &shown));
+    }
     let mut reader = open(&path, &shown, encoding)?;
     let headers = header(&mut reader, &shown)?;
     let plan = compile(raw, survey, headers)?;
@@ -114,6 +123,9 @@ fn aggregate_file(
     problems.finish()?;
     if rows == 0 {
         anyhow::bail!("{shown}: no respondent rows below the header");
+    }
+    if let Some(k) = &key {
+        cache::write(root, &shown, k, &tally);
     }
     Ok(tally.write(survey, &shown))
 }

@@ -21,7 +21,10 @@ const FIXED: [(&str, &str); 7] = [
     ("data", "the project's data/ folder"),
     ("templates", "the project's templates/ folder"),
     (".git", "the project's .git/ folder"),
-    (".surveysite-cache", "the chart cache .surveysite-cache/"),
+    (
+        ".surveysite-cache",
+        "the cache .surveysite-cache/ (counted respondent rows)",
+    ),
 ];
 
 impl Inputs {

@@ -473,9 +473,7 @@ fn csv_downloads_neutralise_spreadsheet_formulas_and_keep_numbers() {
 fn many_regions_get_a_ranked_chart_that_stays_small() {
     // 1,000 synthetic regions: the question chart ranks the top and bottom 10 by the key option
     // with the total marked; region charts stay as small as with 2 regions.
-    #[allow(dead_code)]
-    #[path = "../../benches/support/synth.rs"]
-    mod synth;
+    use crate::synth;
     let dir = tempfile::tempdir().unwrap();
     synth::write_project(
         dir.path(),

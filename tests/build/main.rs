@@ -4,14 +4,19 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+/// SYNTHETIC projects of many regions (made-up respondents), for the tests at scale.
+#[allow(dead_code)]
+#[path = "../../benches/support/synth.rs"]
+mod synth;
+
 mod charts;
 mod errors;
 mod links;
 mod navigation;
 mod numbers;
+mod output;
 mod pages;
 mod project;
 mod publish;
 mod templates;
 mod text_answers;
-mod output;

@@ -6,9 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::common::*;
 
-#[allow(dead_code)]
-#[path = "../../benches/support/synth.rs"]
-mod synth;
+use crate::synth;
 
 /// The links of the header's navigation: (text, output file it leads to).
 fn header_links(site_page_file: &str, html: &str) -> Vec<(String, String)> {

@@ -350,11 +350,11 @@ fn the_output_is_never_an_input_of_the_project_even_with_force() {
         ("data/counts.csv", "is inside the project's data/ folder"),
         (
             ".surveysite-cache",
-            "is the chart cache .surveysite-cache/, which the build reads",
+            "is the cache .surveysite-cache/ (counted respondent rows), which the build reads",
         ),
         (
-            ".surveysite-cache/charts",
-            "is inside the chart cache .surveysite-cache/",
+            ".surveysite-cache/rows",
+            "is inside the cache .surveysite-cache/ (counted respondent rows)",
         ),
         ("content/regions", "is inside the project's content/ folder"),
         ("templates", "is the project's templates/ folder"),
@@ -375,7 +375,6 @@ fn the_output_is_never_an_input_of_the_project_even_with_force() {
     }
     assert_eq!(project.read("report.yaml"), report);
     assert!(files_under(&root.join("data")) == inputs_before);
-    assert!(root.join(".surveysite-cache/charts").is_dir());
 }
 
 #[test]
