@@ -196,7 +196,9 @@ impl Server {
 pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
+    /// The body as text (lossy for a binary file: compare `bytes` then).
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -242,11 +244,11 @@ pub fn send(port: u16, request: &str) -> Reply {
     let mut raw = Vec::new();
     stream
         .read_to_end(&mut raw)
-        .unwrap_or_else(|e| panic!("reading the answer to GET {target}: {e}"));
+        .unwrap_or_else(|e| panic!("reading the answer to {target}: {e}"));
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("GET {target}: no end of headers in {raw:?}"));
+        .unwrap_or_else(|| panic!("{target}: no end of headers in {raw:?}"));
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap();
@@ -254,7 +256,7 @@ pub fn send(port: u16, request: &str) -> Reply {
         .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("GET {target}: bad status line {status_line:?}"));
+        .unwrap_or_else(|| panic!("{target}: bad status line {status_line:?}"));
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
@@ -269,8 +271,8 @@ pub fn send(port: u16, request: &str) -> Reply {
     Reply {
         status,
         headers,
-        body: String::from_utf8(body)
-            .unwrap_or_else(|e| panic!("GET {target}: the body is not UTF-8: {e}")),
+        body: String::from_utf8_lossy(&body).into_owned(),
+        bytes: body,
     }
 }
 
@@ -452,11 +454,11 @@ pub fn first_difference(server: &Server, built: &Site) -> Option<String> {
         }
         let reply = server.get(&format!("{}{}", server.base, encode_path(&path)));
         let served = if path.ends_with(".html") {
-            strip_client(&reply.body)
+            strip_client(&reply.body).into_bytes()
         } else {
-            reply.body.clone()
+            reply.bytes.clone()
         };
-        if reply.status != 200 || served.as_bytes() != bytes.as_slice() {
+        if reply.status != 200 || served != bytes {
             return Some(format!("{path} (status {})", reply.status));
         }
     }
