@@ -1,7 +1,7 @@
 //! Watching the inputs and loading them again. A commentary edit reloads only content/ and
 //! renders now only the pages whose commentary changed; when what changed shows on other pages
 //! too (a title, summary, order or draft flag; a file added or removed), the edited page and
-//! one page of each kind are rendered now and every other page on demand or behind. Any other
+//! the home page are rendered now and every other page on demand or behind. Any other
 //! change loads everything (unchanged charts come from the chart cache) and renders one page of
 //! each kind now, to find errors before the site is swapped; the rest follows the same way.
 
@@ -100,7 +100,8 @@ impl Builder {
         let snapshot = Arc::new(Snapshot::new(project, Arc::clone(&good.prepared)));
         let mut wanted: std::collections::HashSet<String> = change.pages.into_iter().collect();
         if change.others {
-            wanted.extend(snapshot.probe_pages());
+            // The home page lists the regions and questions with their summaries.
+            wanted.insert(String::new());
         }
         let files = snapshot.render(&wanted)?;
         let pages = snapshot.page_count();
