@@ -248,6 +248,8 @@ fn a_data_edit_reaches_every_file() {
 
     project.replace_line(COUNTS, "tokyo,q1,planned,51", "tokyo,q1,planned,50");
     live.expect("reload");
+    // Asked for at once, data.csv is never the one of the old data.
+    let csv = server.get("/data.csv");
     let line = server.rebuild_line(COUNTS);
     assert!(line.contains("full rebuild"), "{line:?}");
     assert_shows(
@@ -256,5 +258,30 @@ fn a_data_edit_reaches_every_file() {
         &["今後導入する予定がある 50 20.0%", "回答計 249"],
     );
     let built = project.build_into(&project.path("out"), &[]);
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.bytes == built.files()["data.csv"],
+        "data.csv was served from the old data"
+    );
     wait_until_served_as_built(&server, &built);
+}
+
+/// A stylesheet edit: the page reloads with the new stylesheet, not the one before the edit.
+#[test]
+fn a_stylesheet_edit_is_served_with_the_reload() {
+    const STYLE: &str = "templates/assets/style.css";
+    let project = Project::example();
+    let server = serve(&project, &[]);
+    let mut live = server.live();
+    let rule = format!(
+        "\n/* {} */ .edited {{ color: #123456; }}\n",
+        unique_sentence("スタイルの変更")
+    );
+    let mut style = project.read(STYLE);
+    style.push_str(&rule);
+    project.write(STYLE, &style);
+    live.expect("reload");
+    let css = server.get("/assets/style.css");
+    assert_eq!(css.status, 200);
+    assert!(css.body.ends_with(&rule), "the old stylesheet was served");
 }

@@ -72,9 +72,8 @@ impl Builder {
         let snapshot = Arc::new(Snapshot::new(project, prepared));
         let probe = snapshot.probe_pages();
         let mut files = snapshot.render(&probe)?;
-        if self.site.is_empty() {
-            files.extend(early_assets(&snapshot.project));
-        }
+        // The assets at once too: a stylesheet edit shows with the page it reloads.
+        files.extend(early_assets(&snapshot.project));
         let pages = snapshot.page_count();
         self.good = Some(Arc::clone(&snapshot));
         let changed = self.site.publish(snapshot, Change::Everything, files);
@@ -123,8 +122,8 @@ impl Builder {
     }
 }
 
-/// The files of the site's assets/ folder, for the very first page before the background
-/// worker has written every file (`render::site_with` writes the same, and replaces these).
+/// The files of the site's assets/ folder, for the first pages before the background worker
+/// has written every file (`render::site_with` writes the same, and replaces these).
 fn early_assets(project: &load::Project) -> Vec<OutputFile> {
     let root = &project.root;
     let mut files: Vec<OutputFile> = render::templates::ASSETS

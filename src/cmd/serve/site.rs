@@ -129,6 +129,10 @@ struct State {
     loaded: bool,
     /// Every file of the snapshot's data is in `files`: a missing one will not come.
     complete: bool,
+    /// Until `complete`: the files other than pages already made from the snapshot's data (the
+    /// assets); any other (data.csv, sitemap.xml) waits for the background worker rather than
+    /// be served from older data.
+    fresh: HashSet<String>,
     base_path: String,
     error: Option<String>,
 }
@@ -158,6 +162,7 @@ impl Site {
                 taken: 0,
                 loaded: false,
                 complete: false,
+                fresh: HashSet::new(),
                 base_path,
                 error: None,
             }),
@@ -190,11 +195,6 @@ impl Site {
         let _ = self.messages.send(message.to_string());
     }
 
-    /// True until some build has written the site's assets.
-    pub fn is_empty(&self) -> bool {
-        self.lock().files.is_empty()
-    }
-
     /// Serves `snapshot` from now on, with `rendered` (files already made for it). Returns how
     /// many pages of `rendered` differ from what was served.
     pub fn publish(
@@ -210,6 +210,11 @@ impl Site {
                 st.stale = snapshot.pages.values().cloned().collect();
                 st.pending = Pending::Everything;
                 st.complete = false;
+                st.fresh = rendered
+                    .iter()
+                    .filter(|f| snapshot.owner(&f.path).is_none())
+                    .map(|f| f.path.clone())
+                    .collect();
             }
             Change::Pages => {
                 st.stale = snapshot.pages.values().cloned().collect();
@@ -318,6 +323,7 @@ impl Site {
         }
         st.pending = Pending::Nothing;
         st.complete = true;
+        st.fresh.clear();
         match site {
             Ok(files) => {
                 let count = files.len();
@@ -448,14 +454,16 @@ fn step(st: &State, target: &str) -> Step {
 }
 
 fn file_step(st: &State, name: String, status: u16) -> Step {
-    if let Some(snapshot) = &st.snapshot
-        && let Some(owner) = snapshot.owner(&name)
+    let owner = st.snapshot.as_ref().and_then(|s| s.owner(&name));
+    if let (Some(snapshot), Some(owner)) = (&st.snapshot, owner)
         && st.stale.contains(owner)
     {
         return Step::Render(Arc::clone(snapshot), st.generation, owner.clone());
     }
-    if status == 404 && !st.complete && st.snapshot.is_some() && st.error.is_none() {
-        // Perhaps a file the background worker has not written yet (data.csv at start).
+    // The background worker is writing the other files of new data: a file that is not a
+    // page and not made yet, or missing (data.csv at start), comes from it.
+    let writing = !st.complete && st.snapshot.is_some() && st.error.is_none();
+    if writing && (status == 404 || (owner.is_none() && !st.fresh.contains(&name))) {
         return Step::Wait;
     }
     match st.files.get(&name) {
