@@ -2,7 +2,7 @@
 //! which charts it shows. What each page shows (its template context) is in `context.rs`.
 
 use crate::load::Project;
-use crate::load::content::Commentary;
+use crate::load::content::{Commentary, FrontMatter};
 use crate::render::charts::{crosstab_id, question_id, region_question_id};
 use crate::url::Linker;
 
@@ -138,6 +138,33 @@ pub fn chart_ids(page: &Page) -> Vec<String> {
         (Kind::Question, _, Some(q)) => vec![question_id(q)],
         _ => Vec::new(),
     }
+}
+
+/// Which other pages show a change of a page's commentary front matter (`None`: no commentary).
+/// Its title and description show only on its own page; a summary shows on the home page and the
+/// indexes; an order (or a draft flag, or commentary that appears or goes with one) changes the
+/// order of lists and neighbours on every page.
+pub fn shown_elsewhere(old: Option<&FrontMatter>, new: Option<&FrontMatter>) -> Elsewhere {
+    let none = FrontMatter::default();
+    let (a, b) = (old.unwrap_or(&none), new.unwrap_or(&none));
+    if a.order != b.order || a.draft != b.draft {
+        Elsewhere::EveryPage
+    } else if a.summary != b.summary {
+        Elsewhere::Pages(vec![
+            String::new(),
+            REGIONS_PATH.to_string(),
+            QUESTIONS_PATH.to_string(),
+        ])
+    } else {
+        Elsewhere::Pages(Vec::new())
+    }
+}
+
+/// What `shown_elsewhere` answers.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Elsewhere {
+    Pages(Vec<String>),
+    EveryPage,
 }
 
 /// Commentary files for a page the site does not have (most likely a mistyped id).

@@ -4,8 +4,9 @@
 //
 //   node tests/browser/live-reload.mjs [SURVEYSITE_BINARY] [--chromium PATH]
 //
-// Copies the example report to a temp folder, starts `surveysite serve --port 0` on it (the
-// binary given, else target/release/surveysite, else target/debug/surveysite), opens a
+// Copies the example report to a temp folder, starts `surveysite serve --port 0` in it with no
+// --root, as the docs say (the binary given, else target/release/surveysite, else
+// target/debug/surveysite), opens a
 // region × question page in headless Chromium (Debian's /usr/bin/chromium through
 // playwright-core; never a downloaded browser) and, without ever reloading the page itself:
 //
@@ -109,7 +110,9 @@ for (const part of EXAMPLE_PARTS) {
 const commentary = path.join(tmp, COMMENTARY);
 
 console.log(`binary: ${path.relative(repoRoot, binary) || binary} (built ${statSync(binary).mtime.toISOString()})`);
-const server = spawn(binary, ['serve', '--root', tmp, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+// Started as docs/editors.md says, in the project folder with no --root (issue 12 #1: a root
+// of `.` never rebuilt).
+const server = spawn(binary, ['serve', '--port', '0'], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
 const serverLog = [];
 const serverExit = new Promise((resolve) => server.on('exit', (code, signal) => resolve({ code, signal })));
 let exited = false;
