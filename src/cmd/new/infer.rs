@@ -55,7 +55,9 @@ pub(super) struct ColumnStats {
 
 impl ColumnStats {
     fn add(&mut self, cell: &str) {
-        let cell = cell.trim();
+        // As the loader reads them: control characters are not part of a value.
+        let cleaned = crate::load::clean_text(cell);
+        let cell = cleaned.trim();
         if cell.is_empty() {
             return;
         }

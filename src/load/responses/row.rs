@@ -5,7 +5,7 @@ use anyhow::Result;
 
 use super::plan::{Plan, QuestionPlan, Source};
 use crate::aggregate::Respondent;
-use crate::load::{clean_text, closest, located, quote_cell};
+use crate::load::{clean_text, closest, is_control, located, quote_cell};
 use crate::model::{QuestionKind, Survey};
 
 /// The nearest of `known` to a cell's text: by edit distance, else the longest shared start.
@@ -63,7 +63,8 @@ impl Plan {
         r.region = match &self.region {
             None => self.fixed_region.unwrap_or(0),
             Some(l) => {
-                let text = cell(l.column);
+                let text_cell = cell(l.column);
+                let text: &str = &text_cell;
                 if text.is_empty() {
                     return Err(err(
                         l.column,
@@ -93,7 +94,8 @@ impl Plan {
             }
         };
         if let Some(l) = &self.group {
-            let text = cell(l.column);
+            let text_cell = cell(l.column);
+            let text: &str = &text_cell;
             if !text.is_empty() {
                 let Some(&g) = l.values.get(text) else {
                     return Err(err(
@@ -167,7 +169,7 @@ impl Plan {
         let err = |c: usize, message: String| self.err(line, c, message);
         match &p.source {
             Source::Cell { column, .. } if p.kind == QuestionKind::Text => {
-                let text = clean_text(cell(*column));
+                let text = clean_text(&cell(*column));
                 if !text.trim().is_empty() {
                     r.texts.push((p.q, None, text));
                 }
@@ -178,7 +180,8 @@ impl Plan {
                 joined_values,
                 values,
             } => {
-                let text = cell(*column);
+                let text_cell = cell(*column);
+                let text: &str = &text_cell;
                 if !text.is_empty() {
                     let mut unknown: Vec<&str> = Vec::new();
                     let choose = |o: usize, r: &mut Respondent| {
@@ -260,7 +263,8 @@ impl Plan {
             }
             Source::PerOption(list) => {
                 for &(o, c) in list {
-                    let text = cell(c);
+                    let text_cell = cell(c);
+                    let text: &str = &text_cell;
                     let option = &q.options[o];
                     match checked(text, &option.label, &option.id) {
                         Some(true) => r.chosen[p.q].push(o),
@@ -288,7 +292,8 @@ impl Plan {
             }
         }
         if let Some((o, Some(c))) = p.other {
-            let text = cell(c);
+            let text_cell = cell(c);
+            let text: &str = &text_cell;
             if !text.is_empty() {
                 if !r.chosen[p.q].contains(&o) {
                     r.chosen[p.q].push(o);
@@ -319,8 +324,15 @@ impl Plan {
     }
 }
 
-fn cell(record: &csv::StringRecord, c: usize) -> &str {
-    record.get(c).unwrap_or("").trim()
+/// A cell as the codebook's labels are read: trimmed, control characters removed (a label
+/// holding one was cleaned the same way, so they still match).
+fn cell(record: &csv::StringRecord, c: usize) -> std::borrow::Cow<'_, str> {
+    let raw = record.get(c).unwrap_or("").trim();
+    if raw.chars().any(|c| c != '\n' && c != '\t' && is_control(c)) {
+        std::borrow::Cow::Owned(clean_text(raw).trim().to_string())
+    } else {
+        std::borrow::Cow::Borrowed(raw)
+    }
 }
 
 /// Splits a multiple-choice cell; a newline separator also splits CRLF.
