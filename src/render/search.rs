@@ -37,9 +37,6 @@ fn wanted(name: &str) -> bool {
 struct Extra {
     region: Option<String>,
     question: Option<String>,
-    /// The page is about this one region or question (its page, not a region × question page):
-    /// the name weighs more, so the region's own page comes first for its name.
-    own: bool,
 }
 
 fn extras(project: &Project) -> BTreeMap<String, Extra> {
@@ -59,8 +56,7 @@ fn extras(project: &Project) -> BTreeMap<String, Extra> {
                 .as_deref()
                 .and_then(|id| survey.questions.iter().find(|q| q.id == id))
                 .map(|q| format!("{} {}", pages::question_label(survey, q), q.title));
-            let own = matches!(p.kind, Kind::Region | Kind::Question);
-            (p.output_file(), Extra { region, question, own })
+            (p.output_file(), Extra { region, question })
         })
         .collect()
 }
@@ -75,9 +71,8 @@ fn indexed_html(html: &str, extra: &Extra) -> Option<String> {
     let mut added = String::new();
     for (key, value) in [("region", &extra.region), ("question", &extra.question)] {
         if let Some(value) = value {
-            let weight = if extra.own { " data-pagefind-weight=\"10\"" } else { "" };
             added.push_str(&format!(
-                "<p data-pagefind-meta=\"{key}\"{weight}>{}</p>",
+                "<p data-pagefind-meta=\"{key}\">{}</p>",
                 escape_html(value)
             ));
         }
@@ -88,16 +83,13 @@ fn indexed_html(html: &str, extra: &Extra) -> Option<String> {
 /// The search index and scripts for the site's `files` (the rendered pages among them).
 pub fn index(project: &Project, files: &[OutputFile]) -> Result<Vec<OutputFile>> {
     let extras = extras(project);
-    // Page order is fixed (sorted by path) so the index is the same bytes on every build.
-    let mut inputs: Vec<(&str, String)> = files
+    // Pages go in sorted by path, so the index is the same bytes on every build; each page's
+    // HTML is copied only while it is being indexed.
+    let mut pages: Vec<(&OutputFile, &Extra)> = files
         .iter()
-        .filter_map(|f| {
-            let extra = extras.get(&f.path)?;
-            let html = std::str::from_utf8(&f.bytes).ok()?;
-            Some((f.path.as_str(), indexed_html(html, extra)?))
-        })
+        .filter_map(|f| Some((f, extras.get(&f.path)?)))
         .collect();
-    inputs.sort_by(|a, b| a.0.cmp(b.0));
+    pages.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     let language = project.config.language.clone();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
@@ -107,11 +99,17 @@ pub fn index(project: &Project, files: &[OutputFile]) -> Result<Vec<OutputFile>>
             .force_language(language)
             .build();
         let mut index = pagefind::api::PagefindIndex::new(Some(options))?;
-        for (path, html) in inputs {
+        for (file, extra) in pages {
+            let Some(html) = std::str::from_utf8(&file.bytes)
+                .ok()
+                .and_then(|html| indexed_html(html, extra))
+            else {
+                continue;
+            };
             index
-                .add_html_file(Some(path.to_string()), None, html)
+                .add_html_file(Some(file.path.clone()), None, html)
                 .await
-                .with_context(|| format!("search index: {path}"))?;
+                .with_context(|| format!("search index: {}", file.path))?;
         }
         index.get_files().await
     })?;
@@ -139,11 +137,11 @@ mod tests {
 
     #[test]
     fn region_and_question_are_added_inside_main_escaped() {
-        let html = "<html><body><main id=\"main\" data-pagefind-body><h1>t</h1></main></body></html>";
+        let html =
+            "<html><body><main id=\"main\" data-pagefind-body><h1>t</h1></main></body></html>";
         let extra = Extra {
             region: Some("区西南部".into()),
             question: Some("Q1 <b>連携</b>".into()),
-            own: false,
         };
         let out = indexed_html(html, &extra).unwrap();
         assert!(out.contains(
@@ -156,7 +154,6 @@ mod tests {
         let extra = Extra {
             region: None,
             question: None,
-            own: false,
         };
         assert!(indexed_html("<main id=\"main\"><h1>t</h1></main>", &extra).is_none());
         assert!(indexed_html("<p>no main</p>", &extra).is_none());
