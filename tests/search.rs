@@ -63,6 +63,12 @@ fn the_example_words_are_indexed_on_their_pages_with_region_and_question() {
     assert_eq!(meta["region"], "区西南部");
     assert_eq!(meta["question"], "Q8 地域医療構想に関する意見");
     assert_eq!(index["/regions/ku-seinanbu/"].0["region"], "区西南部");
+    // A question's page is told apart from its region × question pages in the results.
+    assert_eq!(index["/questions/q8/"].0["scope"], "全地域の比較");
+    assert!(
+        !index["/questions/q8/"].1.contains("全地域の比較"),
+        "shown, not searched"
+    );
     for (word, page) in [
         ("画像", "/regions/ku-seinanbu/q8/"),
         ("マイナポータル", "/regions/ku-seinanbu/q7/"),

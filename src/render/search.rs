@@ -37,6 +37,9 @@ fn wanted(name: &str) -> bool {
 struct Extra {
     region: Option<String>,
     question: Option<String>,
+    /// What kind of page, for results that would otherwise look alike (a question's page beside
+    /// its region × question pages); shown, not searched.
+    scope: Option<&'static str>,
 }
 
 fn extras(project: &Project) -> BTreeMap<String, Extra> {
@@ -56,7 +59,15 @@ fn extras(project: &Project) -> BTreeMap<String, Extra> {
                 .as_deref()
                 .and_then(|id| survey.questions.iter().find(|q| q.id == id))
                 .map(|q| format!("{} {}", pages::question_label(survey, q), q.title));
-            (p.output_file(), Extra { region, question })
+            let scope = (p.kind == Kind::Question).then_some("全地域の比較");
+            (
+                p.output_file(),
+                Extra {
+                    region,
+                    question,
+                    scope,
+                },
+            )
         })
         .collect()
 }
@@ -76,6 +87,12 @@ fn indexed_html(html: &str, extra: &Extra) -> Option<String> {
                 escape_html(value)
             ));
         }
+    }
+    if let Some(scope) = extra.scope {
+        added.push_str(&format!(
+            "<p data-pagefind-meta=\"scope:{}\"></p>",
+            escape_html(scope)
+        ));
     }
     Some(format!("{}{added}{}", &html[..end], &html[end..]))
 }
@@ -142,10 +159,11 @@ mod tests {
         let extra = Extra {
             region: Some("区西南部".into()),
             question: Some("Q1 <b>連携</b>".into()),
+            scope: None,
         };
         let out = indexed_html(html, &extra).unwrap();
         assert!(out.contains(
-            "<h1>t</h1><p data-pagefind-meta=\"region\">区西南部</p><p data-pagefind-meta=\"question\">Q1 &lt;b&gt;連携&lt;&#x2F;b&gt;</p></main>"
+            "<h1>t</h1><p data-pagefind-meta=\"region\">区西南部</p><p data-pagefind-meta=\"question\">Q1 &lt;b&gt;連携&lt;/b&gt;</p></main>"
         ), "{out}");
     }
 
@@ -154,6 +172,7 @@ mod tests {
         let extra = Extra {
             region: None,
             question: None,
+            scope: None,
         };
         assert!(indexed_html("<main id=\"main\"><h1>t</h1></main>", &extra).is_none());
         assert!(indexed_html("<p>no main</p>", &extra).is_none());

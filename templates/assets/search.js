@@ -71,7 +71,8 @@
     title.appendChild(a);
     li.appendChild(title);
     // Region and question, unless the title already says it (a region's or a question's page).
-    var where = [data.meta && data.meta.region, data.meta && data.meta.question].filter(function (w) {
+    var m = data.meta || {};
+    var where = [m.region, m.question, m.scope].filter(function (w) {
       return w && w !== a.textContent;
     });
     if (where.length) {
