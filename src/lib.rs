@@ -5,6 +5,7 @@
 //! `output` (written atomically). `cmd` holds the subcommands on top.
 
 pub mod aggregate;
+pub mod cache;
 pub mod cli;
 pub mod cmd;
 pub mod config;

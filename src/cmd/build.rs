@@ -1,6 +1,7 @@
 //! `surveysite build`: load, render, write atomically, print one summary line.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -33,15 +34,27 @@ pub fn run(
     // changes only at commit, and a failed build leaves it as it was.
     let staging = crate::output::Staging::begin(&output, &project, force)?;
     let (pages, files) = (AtomicUsize::new(0), AtomicUsize::new(0));
-    let put = |f: render::OutputFile| -> Result<()> {
+    let put = |f: &render::OutputFile| -> Result<()> {
         if f.path.ends_with(".html") {
             pages.fetch_add(1, Ordering::Relaxed);
         }
         files.fetch_add(1, Ordering::Relaxed);
         staging.put(&f.path, &f.bytes)
     };
-    render::render_pages_into(&project, &prepared, &|_| true, &put)?;
-    for f in render::site_files(&project)? {
+    // The pages' HTML is kept only for the search index, which needs every page.
+    let html = Mutex::new(Vec::new());
+    render::render_pages_into(&project, &prepared, &|_| true, &|f| {
+        put(&f)?;
+        if f.path.ends_with(".html") {
+            html.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+        }
+        Ok(())
+    })?;
+    let html = html.into_inner().unwrap_or_else(|e| e.into_inner());
+    for f in render::search::index(&project, &html)?
+        .iter()
+        .chain(&render::site_files(&project)?)
+    {
         put(f)?;
     }
     // A commentary file that matches no page is most likely a mistyped id: say so.

@@ -17,6 +17,9 @@ pub const TEMPLATE_IDS: &[&str] = &[
     "h-commentary",
     "h-regions",
     "h-questions",
+    // the search box in the header (base.html)
+    "search-input",
+    "search-results",
 ];
 
 /// The markdown dialect of commentary (shortcodes are found with the same one).

@@ -7,6 +7,7 @@ pub mod echarts;
 pub mod format;
 pub mod markdown;
 pub mod pages;
+pub mod search;
 pub mod shortcodes;
 pub mod svg;
 pub mod templates;
@@ -164,6 +165,9 @@ pub fn site(project: &Project) -> Result<Site> {
 /// Every file of the site, from prepared templates and charts.
 pub fn site_with(project: &Project, prepared: &Prepared) -> Result<Vec<OutputFile>> {
     let mut files = render_pages(project, prepared, &|_| true)?;
+    // The search index is made from the rendered pages (what a reader sees, nothing more).
+    let index = search::index(project, &files)?;
+    files.extend(index);
     files.extend(site_files(project)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

@@ -1,0 +1,48 @@
+//! What the caches under `.surveysite-cache/` share: the identity of this very binary (a cache
+//! entry made by another build of surveysite is never used) and writing an entry atomically.
+//! Keys are 128-bit hashes of everything an entry depends on; an entry that does not read back
+//! whole is ignored, and one that cannot be written only costs time on the next build.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The folder of the project's caches.
+pub fn dir(root: &Path) -> PathBuf {
+    root.join(".surveysite-cache")
+}
+
+/// A hash of this executable's bytes (`None` if it cannot be read: then nothing is cached).
+pub fn binary() -> Option<u64> {
+    static BINARY: OnceLock<Option<u64>> = OnceLock::new();
+    *BINARY.get_or_init(|| {
+        let exe = std::fs::read(std::env::current_exe().ok()?).ok()?;
+        let mut h = DefaultHasher::new();
+        exe.hash(&mut h);
+        Some(h.finish())
+    })
+}
+
+/// A 128-bit key (two differently seeded hashes) of `value` and this binary.
+pub fn key(value: &impl Hash) -> Option<String> {
+    let binary = binary()?;
+    let hash = |seed: u64| {
+        let mut h = DefaultHasher::new();
+        (seed, binary, value).hash(&mut h);
+        h.finish()
+    };
+    Some(format!("{:016x}{:016x}", hash(1), hash(2)))
+}
+
+/// Writes beside `path` and renames, so a reader never sees half an entry.
+pub fn write(path: &Path, bytes: &[u8]) {
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    let written = path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(&tmp, bytes))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
