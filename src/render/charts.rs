@@ -348,7 +348,7 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
         width: WIDTH,
         height,
         caption: format!(
-            "{}: {label} {}（対象 {} n={base_text}）",
+            "{}: {label} {}（対象: {}、n={base_text}）",
             region.title,
             q.short,
             base_title(survey, q)
@@ -488,7 +488,7 @@ fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
         width: WIDTH,
         height,
         caption: format!(
-            "{label} {}（地域別、対象 {} に対する%）",
+            "{label} {}（地域別、「{}」に対する%）",
             q.short,
             base_title(survey, q)
         ),
@@ -574,7 +574,7 @@ fn ranked_chart(survey: &Survey, q: &Question) -> ChartSpec {
         width: WIDTH,
         height,
         caption: format!(
-            "{label} {}: 「{key_label}」の割合が高い{each}地域と低い{}地域（全{}地域は表に、対象 {} に対する%）",
+            "{label} {}: 「{key_label}」の割合が高い{each}地域と低い{}地域（全{}地域は表に。「{}」に対する%）",
             q.short,
             n - bottom_from,
             survey.regions.iter().filter(|r| !r.total).count(),
