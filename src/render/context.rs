@@ -705,6 +705,7 @@ fn region_question_page(index: &Index, region: &Region, q: &Question, l: &Linker
         .map(link);
     let next = index.questions.get(position + 1).map(link);
 
+    let answers_by_region = total_answers_elsewhere(index, region, q, l);
     let mut v = json!({
         "region": {"id": region.id, "title": region.title, "description": region.description,
                    "href": l.href(&region_path(&region.id)),
@@ -715,7 +716,12 @@ fn region_question_page(index: &Index, region: &Region, q: &Question, l: &Linker
         "answered": answered.map(|n| n.to_string()),
         "rows": rows,
         "crosstab": crosstab(index, region, q),
-        "answers": answer_values(q, index.answers(&region.id, &q.id)),
+        "answers": if answers_by_region.is_null() {
+            answer_values(q, index.answers(&region.id, &q.id))
+        } else {
+            Vec::new()
+        },
+        "answers_by_region": answers_by_region,
         "answers_withheld": survey.answers_withheld(&region.id, &q.id),
         "notes": notes(survey, Some(region), q),
         "prev": prev,
@@ -726,6 +732,36 @@ fn region_question_page(index: &Index, region: &Region, q: &Question, l: &Linker
         region_question_path(r, &question_id)
     });
     v
+}
+
+/// The all-regions total's answers, when they are many and every one is also shown on its own
+/// region's page: their number and a link to the question page, which lists each region's count
+/// (thousands of answers on one page would be read by no one)
+/// (answers of the total's own, from data/answers.csv, are always listed).
+fn total_answers_elsewhere(index: &Index, region: &Region, q: &Question, l: &Linker) -> Value {
+    let own = index.answers(&region.id, &q.id);
+    if !region.total || own.len() <= QUESTION_ANSWERS_INLINE_MAX {
+        return Value::Null;
+    }
+    let survey = &index.project.survey;
+    let mut left: HashMap<(Option<&str>, &str), i64> = HashMap::new();
+    for a in own {
+        *left
+            .entry((a.option.as_deref(), a.text.as_str()))
+            .or_default() += 1;
+    }
+    for r in survey.regions.iter().filter(|r| r.id != region.id) {
+        for a in index.answers(&r.id, &q.id) {
+            *left
+                .entry((a.option.as_deref(), a.text.as_str()))
+                .or_default() -= 1;
+        }
+    }
+    if left.values().any(|&n| n > 0) {
+        return Value::Null;
+    }
+    // The question page lists each region's count with a link (one list, not one per page).
+    json!({"total": own.len(), "href": format!("{}#h-answers", l.href(&question_path(&q.id)))})
 }
 
 /// The question split by the dimension: group size, then count and % of each option present.

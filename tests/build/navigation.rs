@@ -109,6 +109,10 @@ fn region_question_pages_link_the_previous_and_next_region_and_the_comparison() 
 
 /// A synthetic project (made-up respondents, benches/support/synth.rs) of `regions` regions.
 fn synthetic(regions: usize, per_region: usize) -> Project {
+    synthetic_with(regions, per_region, 0.05)
+}
+
+fn synthetic_with(regions: usize, per_region: usize, other_text_rate: f64) -> Project {
     let project = Project::example_with(&[]);
     synth::write_project(
         project.root(),
@@ -116,7 +120,7 @@ fn synthetic(regions: usize, per_region: usize) -> Project {
             regions,
             per_region,
             with_id: false,
-            other_text_rate: 0.05,
+            other_text_rate,
         },
     )
     .unwrap();
@@ -216,4 +220,41 @@ fn hundreds_of_regions_no_page_but_the_indexes_lists_them_all() {
         "region page: {}",
         size("regions/r150/")
     );
+}
+
+#[test]
+fn the_total_s_many_answers_are_counted_and_linked_not_repeated() {
+    // 40 regions × 60 respondents, half the adopters typing into その他: about 400 answers,
+    // every one also on its own region's page.
+    let project = synthetic_with(40, 60, 0.5);
+    let site = project.build();
+    let rows = parse_csv(&project.read("data/responses.csv"));
+    let q2 = rows[0].iter().position(|h| h == "Q2 メリット").unwrap();
+    let typed = rows[1..]
+        .iter()
+        .filter(|r| r[q2].contains("地域の会議で活用している"))
+        .count();
+    assert!(
+        typed > 300,
+        "only {typed} answers: the fixture must exceed the inline limit"
+    );
+
+    let total = site.page("regions/all/q2/");
+    assert!(
+        total.contains(&format!("「その他」の記述（{typed}件）")),
+        "the total's count"
+    );
+    assert!(
+        !total.contains("<li>地域の会議で活用している</li>"),
+        "answers repeated"
+    );
+    assert!(total.contains(r#"<a href="../../../questions/q2/#h-answers">"#));
+    assert!(
+        total.len() < 30_000,
+        "regions/all/q2/: {} bytes",
+        total.len()
+    );
+    // A region's own page still lists its answers.
+    let one = site.page("regions/r001/q2/");
+    assert!(one.contains("<li>地域の会議で活用している</li>"));
 }
