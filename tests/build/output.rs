@@ -79,15 +79,18 @@ fn a_rebuild_rewrites_only_the_files_whose_bytes_changed() {
     let home = project.read("content/index.md");
     project.write("content/index.md", &format!("{home}\n追記した一文です。\n"));
     project.build();
+    // The search index names its files by their content (pagefind/): those change names when
+    // the text they index changes; every other file keeps its name.
+    let not_index = |rel: &&String| !rel.starts_with("pagefind/");
     let after = identities(&site);
     let after_bytes = files_under(&site);
     assert_eq!(
-        after.keys().collect::<Vec<_>>(),
-        first.keys().collect::<Vec<_>>()
+        after.keys().filter(not_index).collect::<Vec<_>>(),
+        first.keys().filter(not_index).collect::<Vec<_>>()
     );
     let changed: BTreeSet<&String> = after_bytes
         .iter()
-        .filter(|(rel, bytes)| first_bytes[*rel] != **bytes)
+        .filter(|(rel, bytes)| first_bytes.get(*rel) != Some(*bytes))
         .map(|(rel, _)| rel)
         .collect();
     assert!(changed.contains(&"index.html".to_string()), "{changed:?}");
