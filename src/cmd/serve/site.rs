@@ -92,8 +92,6 @@ pub enum Change {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Pending {
     Nothing,
-    /// Render the stale pages.
-    Pages,
     /// Write every file (`render::site_with`).
     Everything,
 }
@@ -146,9 +144,6 @@ pub struct Site {
     /// Messages for the open pages' live-reload sockets.
     messages: broadcast::Sender<String>,
 }
-
-/// How many pages the background worker renders between two looks at what changed.
-const CHUNK: usize = 64;
 
 impl Site {
     pub fn new(base_path: String) -> Result<Arc<Site>> {
@@ -216,11 +211,14 @@ impl Site {
                     .map(|f| f.path.clone())
                     .collect();
             }
+            // The search index holds every page's text, so after any commentary edit it is made
+            // again behind, with every file as `build` writes them; until then the edited pages
+            // are served at once and other stale pages are rendered on demand.
             Change::Pages => {
                 st.stale = snapshot.pages.values().cloned().collect();
-                st.pending = st.pending.max(Pending::Pages);
+                st.pending = st.pending.max(Pending::Everything);
             }
-            Change::These => {}
+            Change::These => st.pending = st.pending.max(Pending::Everything),
         }
         st.base_path = snapshot.base_path();
         st.snapshot = Some(snapshot);
@@ -306,7 +304,6 @@ impl Site {
             };
             match pending {
                 Pending::Everything => self.write_everything(generation, &snapshot),
-                Pending::Pages => self.render_stale(generation, &snapshot),
                 Pending::Nothing => {}
             }
             drop(snapshot);
@@ -345,60 +342,6 @@ impl Site {
                 self.broadcast(&error_message(&message));
             }
         }
-        self.tick();
-    }
-
-    fn render_stale(&self, generation: u64, snapshot: &Snapshot) {
-        let start = Instant::now();
-        let (mut rendered, mut changed) = (0, 0);
-        loop {
-            let chunk: HashSet<String> = {
-                let mut st = self.lock();
-                if st.generation != generation {
-                    return;
-                }
-                if st.stale.is_empty() {
-                    st.pending = Pending::Nothing;
-                    break;
-                }
-                let mut chunk: Vec<String> = st.stale.iter().cloned().collect();
-                chunk.sort();
-                chunk.truncate(CHUNK);
-                chunk.into_iter().collect()
-            };
-            let files = snapshot.render(&chunk);
-            let mut st = self.lock();
-            if st.generation != generation {
-                return;
-            }
-            match files {
-                Ok(files) => {
-                    rendered += chunk.len();
-                    changed += store(&mut st, files);
-                    // A page the list has but the renderer did not write: not stale forever.
-                    for page in &chunk {
-                        st.stale.remove(page);
-                    }
-                }
-                Err(e) => {
-                    let message = format!("{e:#}");
-                    st.stale.clear();
-                    st.pending = Pending::Nothing;
-                    st.error = Some(message.clone());
-                    drop(st);
-                    eprintln!("error: {message}");
-                    self.broadcast(&error_message(&message));
-                    self.tick();
-                    return;
-                }
-            }
-            drop(st);
-            self.tick();
-        }
-        println!(
-            "rendered the other {rendered} pages in {} ms ({changed} of them differ)",
-            start.elapsed().as_millis()
-        );
         self.tick();
     }
 }
