@@ -930,7 +930,7 @@ fn links_to_japanese_headings_pass_check_and_broken_ones_are_named_as_written() 
     assert_eq!(
         rejected(&project, "check"),
         "error: regions/ku-seinanbu/index.html: broken link \"#存在しない見出し\": regions/ku-seinanbu/index.html has no id \"存在しない見出し\"\n\
-         error: check found 1 errors in 28 pages\n"
+         error: check found 1 errors in 30 pages\n"
     );
 }
 
@@ -962,7 +962,7 @@ fn check_reports_an_id_used_twice_on_a_page() {
     assert_eq!(
         rejected(&project, "check"),
         "error: regions/ku-seinanbu/q1/index.html: id \"main\" is used 2 times on the page (a link to #main reaches only the first)\n\
-         error: check found 1 errors in 28 pages\n"
+         error: check found 1 errors in 30 pages\n"
     );
 }
 
