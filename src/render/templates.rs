@@ -30,6 +30,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ),
     ("table.html", include_str!("../../templates/table.html")),
     (
+        "question_list.html",
+        include_str!("../../templates/question_list.html"),
+    ),
+    (
         "region_table.html",
         include_str!("../../templates/region_table.html"),
     ),
