@@ -69,15 +69,19 @@ pub fn draw(r: &Ranking, w: f64, narrow: bool) -> (Svg, f64) {
         svg.line(x, top, x, bottom);
         svg.close_group();
     }
-    // A white outline keeps a value readable where the total's line crosses it.
-    svg.open_group(&format!(
-        "fill=\"{TEXT}\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\""
-    ));
-    for (b, i) in rows.iter().zip(&which) {
-        if let Some((_, p)) = i.and_then(|i| r.rows.get(i)) {
-            svg.text(plot.x(&scale, p.value) + 5.0, b.bars + bar / 2.0, &p.label);
+    // A white outline keeps a value readable where the total's line crosses it: each label is
+    // drawn twice, outline first (paint-order would do it in one, but is not valid SVG 1.1).
+    for group in [
+        "fill=\"#ffffff\" stroke=\"#ffffff\" stroke-width=\"3\"".to_string(),
+        format!("fill=\"{TEXT}\""),
+    ] {
+        svg.open_group(&group);
+        for (b, i) in rows.iter().zip(&which) {
+            if let Some((_, p)) = i.and_then(|i| r.rows.get(i)) {
+                svg.text(plot.x(&scale, p.value) + 5.0, b.bars + bar / 2.0, &p.label);
+            }
         }
+        svg.close_group();
     }
-    svg.close_group();
     (svg, bottom + AXIS_LABELS)
 }
