@@ -69,19 +69,28 @@ pub fn draw(r: &Ranking, w: f64, narrow: bool) -> (Svg, f64) {
         svg.line(x, top, x, bottom);
         svg.close_group();
     }
-    // A white outline keeps a value readable where the total's line crosses it: each label is
-    // drawn twice, outline first (paint-order would do it in one, but is not valid SVG 1.1).
-    for group in [
-        "fill=\"#ffffff\" stroke=\"#ffffff\" stroke-width=\"3\"".to_string(),
-        format!("fill=\"{TEXT}\""),
-    ] {
-        svg.open_group(&group);
-        for (b, i) in rows.iter().zip(&which) {
-            if let Some((_, p)) = i.and_then(|i| r.rows.get(i)) {
-                svg.text(plot.x(&scale, p.value) + 5.0, b.bars + bar / 2.0, &p.label);
-            }
-        }
-        svg.close_group();
+    // A white box behind each value keeps it readable where the total's line crosses it.
+    let labels: Vec<(f64, f64, &str)> = rows
+        .iter()
+        .zip(&which)
+        .filter_map(|(b, i)| {
+            let (_, p) = i.and_then(|i| r.rows.get(i))?;
+            Some((
+                plot.x(&scale, p.value) + 5.0,
+                b.bars + bar / 2.0,
+                p.label.as_str(),
+            ))
+        })
+        .collect();
+    svg.open_group("fill=\"#ffffff\"");
+    for (x, y, label) in &labels {
+        svg.bar(x - 2.0, y - 8.0, super::frame::width(label) + 4.0, 16.0);
     }
+    svg.close_group();
+    svg.open_group(&format!("fill=\"{TEXT}\""));
+    for (x, y, label) in &labels {
+        svg.text(*x, *y, label);
+    }
+    svg.close_group();
     (svg, bottom + AXIS_LABELS)
 }
