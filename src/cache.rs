@@ -12,13 +12,21 @@ pub fn dir(root: &Path) -> PathBuf {
     root.join(".surveysite-cache")
 }
 
-/// A hash of this executable's bytes (`None` if it cannot be read: then nothing is cached).
+/// This executable's identity: its path, size and modification time (every build of surveysite
+/// writes a new file), and the version (`None` if unknown: then nothing is cached).
 pub fn binary() -> Option<u64> {
     static BINARY: OnceLock<Option<u64>> = OnceLock::new();
     *BINARY.get_or_init(|| {
-        let exe = std::fs::read(std::env::current_exe().ok()?).ok()?;
+        let exe = std::env::current_exe().ok()?;
+        let meta = std::fs::metadata(&exe).ok()?;
         let mut h = DefaultHasher::new();
-        exe.hash(&mut h);
+        (
+            &exe,
+            meta.len(),
+            meta.modified().ok()?,
+            env!("CARGO_PKG_VERSION"),
+        )
+            .hash(&mut h);
         Some(h.finish())
     })
 }

@@ -36,10 +36,26 @@ pub fn render_all(
     specs: &BTreeMap<String, ChartSpec>,
     _cache: Option<&Path>,
 ) -> Result<(BTreeMap<String, String>, RenderStats)> {
-    let svgs: BTreeMap<String, String> = specs
-        .iter()
-        .map(|(id, spec)| (id.clone(), render(spec)))
-        .collect();
+    // Drawn on every core: a chart is a pure function of its spec.
+    let all: Vec<(&String, &ChartSpec)> = specs.iter().collect();
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let chunk = all.len().div_ceil(workers).max(1);
+    let svgs: BTreeMap<String, String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = all
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(id, spec)| ((*id).clone(), render(spec)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
     let stats = RenderStats {
         rendered: svgs.len(),
         cached: 0,
