@@ -525,9 +525,7 @@ fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
 /// A slug that YAML reads back as the same text when written unquoted: it starts with a letter
 /// and is no YAML keyword (`null` would be no id at all, `yes` a boolean to YAML 1.1 readers).
 fn plain_id(id: &str) -> bool {
-    const KEYWORDS: &[&str] = &[
-        "null", "true", "false", "yes", "no", "on", "off", "y", "n",
-    ];
+    const KEYWORDS: &[&str] = &["null", "true", "false", "yes", "no", "on", "off", "y", "n"];
     is_slug(id) && id.starts_with(|c: char| c.is_ascii_lowercase()) && !KEYWORDS.contains(&id)
 }
 
