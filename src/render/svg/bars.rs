@@ -3,8 +3,7 @@
 //! labelled to its right (`2病院（50.0%）`).
 
 use super::frame::{
-    AXIS_LABELS, Entry, MUTED, Plot, Scale, Svg, TEXT, band_labels, bands, category_axis, legend,
-    value_axis, width,
+    AXIS_LABELS, Entry, MUTED, Plot, Scale, Svg, TEXT, bands, frame, legend, width,
 };
 use crate::render::charts::Series;
 
@@ -58,19 +57,10 @@ pub fn draw(categories: &[String], series: &[Series], w: f64, narrow: bool) -> (
         bottom,
         total: w,
     };
-    let spans: Vec<(f64, f64)> = if narrow {
-        rows.iter()
-            .map(|b| (b.bars - 3.0, b.bars + bars_height + 3.0))
-            .collect()
-    } else {
-        vec![(top, bottom)]
-    };
-    value_axis(&mut svg, &scale, &plot, &spans, true);
-    if !narrow {
-        let edges: Vec<(f64, f64)> = rows.iter().map(|b| (b.top, b.height)).collect();
-        category_axis(&mut svg, left, &edges);
-    }
-    band_labels(&mut svg, &rows, left, narrow);
+    let shown = rows.iter().map(|b| (b.bars, bars_height));
+    frame(
+        &mut svg, &scale, &plot, top, &rows, shown, narrow, true, true,
+    );
     for (k, s) in series.iter().enumerate() {
         svg.open_group(&format!("fill=\"{}\"", s.colour));
         for (b, p) in rows.iter().zip(&s.points) {

@@ -354,6 +354,35 @@ pub fn label_lines(svg: &mut Svg, x: f64, y: f64, lines: &[String]) {
 }
 
 /// One category's row: where its label lines and its bars go.
+/// The frame every horizontal bar chart has, drawn before its bars: the value axis (wide, one
+/// from `top` to the plot's bottom; on phones one beside each band's bars, `bars`: their top and height in
+/// each band shown), the category ticks (wide, when `ticks`), and the band labels.
+#[allow(clippy::too_many_arguments)]
+pub fn frame(
+    svg: &mut Svg,
+    scale: &Scale,
+    plot: &Plot,
+    top: f64,
+    rows: &[Band],
+    bars: impl Iterator<Item = (f64, f64)>,
+    narrow: bool,
+    percent: bool,
+    ticks: bool,
+) {
+    let spans: Vec<(f64, f64)> = if narrow {
+        bars.map(|(top, height)| (top - 3.0, top + height + 3.0))
+            .collect()
+    } else {
+        vec![(top, plot.bottom)]
+    };
+    value_axis(svg, scale, plot, &spans, percent);
+    if !narrow && ticks {
+        let edges: Vec<(f64, f64)> = rows.iter().map(|b| (b.top, b.height)).collect();
+        category_axis(svg, plot.x0, &edges);
+    }
+    band_labels(svg, rows, plot.x0, narrow);
+}
+
 pub struct Band {
     pub top: f64,
     pub height: f64,

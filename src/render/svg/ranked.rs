@@ -2,9 +2,7 @@
 //! first, a row saying how many lie between, and the total marked by a dashed line across the
 //! bars. Readable and small whatever the number of regions (the full list is in the table).
 
-use super::frame::{
-    AXIS_LABELS, Plot, Scale, Svg, TEXT, band_labels, bands, category_axis, value_axis,
-};
+use super::frame::{AXIS_LABELS, Plot, Scale, Svg, TEXT, bands, frame};
 use crate::render::charts::Ranking;
 
 pub fn draw(r: &Ranking, w: f64, narrow: bool) -> (Svg, f64) {
@@ -41,21 +39,14 @@ pub fn draw(r: &Ranking, w: f64, narrow: bool) -> (Svg, f64) {
         bottom,
         total: w,
     };
-    let spans: Vec<(f64, f64)> = if narrow {
-        rows.iter()
-            .zip(&which)
-            .filter(|(_, w)| w.is_some())
-            .map(|(b, _)| (b.bars - 3.0, b.bars + bar + 3.0))
-            .collect()
-    } else {
-        vec![(top, bottom)]
-    };
-    value_axis(&mut svg, &scale, &plot, &spans, true);
-    if !narrow {
-        let edges: Vec<(f64, f64)> = rows.iter().map(|b| (b.top, b.height)).collect();
-        category_axis(&mut svg, left, &edges);
-    }
-    band_labels(&mut svg, &rows, left, narrow);
+    let shown = rows
+        .iter()
+        .zip(&which)
+        .filter(|(_, w)| w.is_some())
+        .map(|(b, _)| (b.bars, bar));
+    frame(
+        &mut svg, &scale, &plot, top, &rows, shown, narrow, true, true,
+    );
     svg.open_group(&format!("fill=\"{}\"", r.colour));
     for (b, i) in rows.iter().zip(&which) {
         if let Some((_, p)) = i.and_then(|i| r.rows.get(i)) {

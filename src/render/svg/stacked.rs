@@ -2,10 +2,7 @@
 //! above it), a 100% bar per region (the question page with few regions), or counts stacked per
 //! group of the cross-tab. Segments are labelled inside when the label fits.
 
-use super::frame::{
-    AXIS_LABELS, Entry, Plot, Scale, Svg, band_labels, bands, category_axis, legend, value_axis,
-    width,
-};
+use super::frame::{AXIS_LABELS, Entry, Plot, Scale, Svg, bands, frame, legend, width};
 use crate::render::charts::{Series, label_colour};
 
 pub fn draw(
@@ -55,19 +52,10 @@ pub fn draw(
         bottom,
         total: w,
     };
-    let spans: Vec<(f64, f64)> = if narrow {
-        rows.iter()
-            .map(|b| (b.bars - 3.0, b.bars + bar + 3.0))
-            .collect()
-    } else {
-        vec![(top, bottom)]
-    };
-    value_axis(&mut svg, &scale, &plot, &spans, percent);
-    if !narrow && !one_bar {
-        let edges: Vec<(f64, f64)> = rows.iter().map(|b| (b.top, b.height)).collect();
-        category_axis(&mut svg, left, &edges);
-    }
-    band_labels(&mut svg, &rows, left, narrow);
+    let shown = rows.iter().map(|b| (b.bars, bar));
+    frame(
+        &mut svg, &scale, &plot, top, &rows, shown, narrow, percent, !one_bar,
+    );
     // (x, width) of every segment, series by series.
     let mut start: Vec<f64> = vec![0.0; rows.len()];
     let mut placed: Vec<Vec<Option<(f64, f64)>>> = Vec::new();
