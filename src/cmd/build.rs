@@ -1,7 +1,6 @@
 //! `surveysite build`: load, render, write atomically, print one summary line.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -41,17 +40,15 @@ pub fn run(
         files.fetch_add(1, Ordering::Relaxed);
         staging.put(&f.path, &f.bytes)
     };
-    // The pages' HTML is kept only for the search index, which needs every page.
-    let html = Mutex::new(Vec::new());
+    // The search index needs every page: what it reads of each is kept (a fraction of it).
+    let search = render::search::Collector::new(&project);
     render::render_pages_into(&project, &prepared, &|_| true, &|f| {
         put(&f)?;
-        if f.path.ends_with(".html") {
-            html.lock().unwrap_or_else(|e| e.into_inner()).push(f);
-        }
+        search.add(&f);
         Ok(())
     })?;
-    let html = html.into_inner().unwrap_or_else(|e| e.into_inner());
-    for f in render::search::index(&project, &html)?
+    for f in search
+        .finish(&project)?
         .iter()
         .chain(&render::site_files(&project)?)
     {
@@ -63,11 +60,10 @@ pub fn run(
     }
     staging.commit()?;
     println!(
-        "built {} pages ({} files, charts: {} rendered, {} cached) into {} in {} ms",
+        "built {} pages ({} files, {} charts) into {} in {} ms",
         pages.into_inner(),
         files.into_inner(),
-        prepared.stats.rendered,
-        prepared.stats.cached,
+        prepared.charts.specs.len(),
         output.display(),
         start.elapsed().as_millis()
     );

@@ -13,8 +13,8 @@ use crate::{linkcheck, load, render, url};
 pub fn run(root: &Path, base_url: Option<&str>) -> Result<()> {
     let mut project = super::build::load_project(root, base_url)?;
     project.drafts = true;
-    let site = render::site(&project)?;
-    let report = check(&project, &site.files);
+    let files = render::site(&project)?;
+    let report = check(&project, &files);
     for line in &report.missing_commentary {
         println!("no commentary yet: {line}");
     }
@@ -24,8 +24,7 @@ pub fn run(root: &Path, base_url: Option<&str>) -> Result<()> {
     for error in &report.errors {
         eprintln!("error: {error}");
     }
-    let pages = site
-        .files
+    let pages = files
         .iter()
         .filter(|f| f.path.ends_with(".html"))
         .count();

@@ -801,12 +801,12 @@ fn crosstab(index: &Index, region: &Region, q: &Question) -> Value {
 }
 
 pub fn chart_value(charts: &Charts, id: &str, interactive: bool) -> Value {
-    let (Some(spec), Some(svg)) = (charts.specs.get(id), charts.svgs.get(id)) else {
+    let Some(spec) = charts.specs.get(id) else {
         return Value::Null;
     };
     json!({
         "id": spec.id,
-        "svg": svg,
+        "svg": super::svg::render(spec),
         "caption": spec.caption,
         "aria": spec.aria,
         "csv_href": spec.csv_name(),

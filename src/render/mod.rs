@@ -13,7 +13,6 @@ pub mod svg;
 pub mod templates;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use anyhow::Result;
 
@@ -35,38 +34,23 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
-/// The rendered site and what it took.
-pub struct Site {
-    pub files: Vec<OutputFile>,
-    pub charts: svg::RenderStats,
-}
-
-/// The charts of the site: their specs and rendered SVGs, by chart id.
+/// The charts of the site: what each plots, by chart id (drawn when a page shows it).
 pub struct Charts {
     pub specs: BTreeMap<String, charts::ChartSpec>,
-    pub svgs: BTreeMap<String, String>,
-}
-
-/// Where rendered chart SVGs are kept between builds (outside the output folder).
-pub fn cache_dir(project: &Project) -> PathBuf {
-    project.root.join(".surveysite-cache/charts")
 }
 
 /// What every page needs and a commentary edit does not change: templates and charts.
 pub struct Prepared {
     pub templates: templates::Templates,
     pub charts: Charts,
-    pub stats: svg::RenderStats,
 }
 
 pub fn prepare(project: &Project) -> Result<Prepared> {
     let templates = templates::load(&project.root)?;
     let specs = charts::specs(&project.survey);
-    let (svgs, stats) = svg::render_all(&specs, Some(&cache_dir(project)))?;
     Ok(Prepared {
         templates,
-        charts: Charts { specs, svgs },
-        stats,
+        charts: Charts { specs },
     })
 }
 
@@ -153,13 +137,9 @@ fn parallel<T: Sync>(items: &[T], work: impl Fn(&T) -> Result<()> + Sync) -> Res
     }
 }
 
-pub fn site(project: &Project) -> Result<Site> {
-    let prepared = prepare(project)?;
-    let files = site_with(project, &prepared)?;
-    Ok(Site {
-        files,
-        charts: prepared.stats,
-    })
+/// Every file of the site.
+pub fn site(project: &Project) -> Result<Vec<OutputFile>> {
+    site_with(project, &prepare(project)?)
 }
 
 /// Every file of the site, from prepared templates and charts.

@@ -97,55 +97,118 @@ fn indexed_html(html: &str, extra: &Extra) -> Option<String> {
     Some(format!("{}{added}{}", &html[..end], &html[end..]))
 }
 
+/// Gathers what the index needs while pages are rendered (from several threads): each page's
+/// HTML as indexed, without the parts the index never reads (the charts' drawings and their
+/// interactive options), so a build holds a fraction of the site's bytes rather than all of it.
+pub struct Collector {
+    extras: BTreeMap<String, Extra>,
+    pages: std::sync::Mutex<Vec<(String, String)>>,
+}
+
+impl Collector {
+    pub fn new(project: &Project) -> Collector {
+        Collector {
+            extras: extras(project),
+            pages: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Takes note of one output file (files that are not searchable pages are passed over).
+    pub fn add(&self, file: &OutputFile) {
+        let Some(extra) = self.extras.get(&file.path) else {
+            return;
+        };
+        let Ok(html) = std::str::from_utf8(&file.bytes) else {
+            return;
+        };
+        if let Some(indexed) = indexed_html(&unread_parts_removed(html), extra) {
+            let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+            pages.push((file.path.clone(), indexed));
+        }
+    }
+
+    /// The search index and scripts for the pages added.
+    pub fn finish(self, project: &Project) -> Result<Vec<OutputFile>> {
+        let mut inputs = self.pages.into_inner().unwrap_or_else(|e| e.into_inner());
+        // Pages go in sorted by path, so the index is the same bytes on every build.
+        inputs.sort_by(|a, b| a.0.cmp(&b.0));
+        let language = project.config.language.clone();
+        // What the index is made of: an unchanged site (a warm rebuild) reuses the last index.
+        let key = crate::cache::key(&(CACHE_FORMAT, &language, &inputs));
+        let cache_file = crate::cache::dir(&project.root).join("search.bin");
+        let cached = key
+            .as_deref()
+            .and_then(|k| decode(&std::fs::read(&cache_file).ok()?, k));
+        let made = match cached {
+            Some(files) => files,
+            None => {
+                let made = make(language, inputs)?;
+                if let Some(k) = &key {
+                    crate::cache::write(&cache_file, &encode(k, &made));
+                }
+                made
+            }
+        };
+        let mut out: Vec<OutputFile> = made
+            .into_iter()
+            .filter_map(|(name, contents)| {
+                wanted(&name).then(|| OutputFile {
+                    path: format!("{DIR}{name}"),
+                    bytes: contents,
+                })
+            })
+            .collect();
+        out.push(OutputFile {
+            path: "assets/search.js".into(),
+            bytes: templates::asset(&project.root, "search.js", SEARCH_JS)?,
+        });
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+}
+
 /// The search index and scripts for the site's `files` (the rendered pages among them).
 pub fn index(project: &Project, files: &[OutputFile]) -> Result<Vec<OutputFile>> {
-    let extras = extras(project);
-    // Pages go in sorted by path, so the index is the same bytes on every build; each page's
-    // HTML is copied only while it is being indexed.
-    let mut pages: Vec<(&OutputFile, &Extra)> = files
-        .iter()
-        .filter_map(|f| Some((f, extras.get(&f.path)?)))
-        .collect();
-    pages.sort_by(|a, b| a.0.path.cmp(&b.0.path));
-    let language = project.config.language.clone();
-    // What the index is made of: an unchanged site (a warm rebuild) reuses the last index.
-    let inputs: Vec<(String, String)> = pages
-        .into_iter()
-        .filter_map(|(file, extra)| {
-            let html = std::str::from_utf8(&file.bytes).ok()?;
-            Some((file.path.clone(), indexed_html(html, extra)?))
-        })
-        .collect();
-    let key = crate::cache::key(&(CACHE_FORMAT, &language, &inputs));
-    let cache_file = crate::cache::dir(&project.root).join("search.bin");
-    let cached = key
-        .as_deref()
-        .and_then(|k| decode(&std::fs::read(&cache_file).ok()?, k));
-    let made = match cached {
-        Some(files) => files,
-        None => {
-            let made = make(language, inputs)?;
-            if let Some(k) = &key {
-                crate::cache::write(&cache_file, &encode(k, &made));
-            }
-            made
-        }
-    };
-    let mut out: Vec<OutputFile> = made
-        .into_iter()
-        .filter_map(|(name, contents)| {
-            wanted(&name).then(|| OutputFile {
-                path: format!("{DIR}{name}"),
-                bytes: contents,
-            })
-        })
-        .collect();
-    out.push(OutputFile {
-        path: "assets/search.js".into(),
-        bytes: templates::asset(&project.root, "search.js", SEARCH_JS)?,
-    });
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
+    let collector = Collector::new(project);
+    for file in files {
+        collector.add(file);
+    }
+    collector.finish(project)
+}
+
+/// The page without what Pagefind never reads: the content of each chart box (marked
+/// `data-pagefind-ignore`: the drawn SVGs, about half a page's bytes) and the content of the charts' JSON
+/// options (scripts are not text). The index made from it is the same bytes.
+fn unread_parts_removed(html: &str) -> std::borrow::Cow<'_, str> {
+    const BOX: &str = "<div class=\"chart-box\"";
+    const OPTION: &str = "<script type=\"application/json\"";
+    if !html.contains(BOX) && !html.contains(OPTION) {
+        return html.into();
+    }
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    loop {
+        let next_box = rest.find(BOX);
+        let next_option = rest.find(OPTION);
+        let (at, closing) = match (next_box, next_option) {
+            (Some(b), o) if o.is_none_or(|o| b < o) => (b, "</div>"),
+            (_, Some(o)) => (o, "</script>"),
+            _ => break,
+        };
+        // The opening tag ends at its first `>` (attribute values here hold none).
+        let Some(tag_end) = rest[at..].find('>').map(|e| at + e + 1) else {
+            break;
+        };
+        let Some(close) = rest[tag_end..].find(closing).map(|c| tag_end + c) else {
+            break;
+        };
+        // The element stays, empty (an element with an id is an anchor in the index).
+        out.push_str(&rest[..tag_end]);
+        out.push_str(closing);
+        rest = &rest[close + closing.len()..];
+    }
+    out.push_str(rest);
+    out.into()
 }
 
 /// Bump when the cached form of the index changes.
@@ -244,6 +307,23 @@ mod tests {
         assert!(out.contains(
             "<h1>t</h1><p data-pagefind-meta=\"region\">区西南部</p><p data-pagefind-meta=\"question\">Q1 &lt;b&gt;連携&lt;/b&gt;</p></main>"
         ), "{out}");
+    }
+
+    #[test]
+    fn the_index_reads_pages_without_chart_drawings_or_options() {
+        let html = "<main data-pagefind-body><h1>t</h1><figure id=\"c\"><figcaption>図</figcaption>\
+            <div class=\"chart-box\" data-chart=\"c\" data-pagefind-ignore><svg><text>1</text></svg><svg></svg></div>\
+            <p>表</p><script type=\"application/json\" id=\"c-option\">{\"a\":1}</script></figure></main>";
+        assert_eq!(
+            unread_parts_removed(html),
+            "<main data-pagefind-body><h1>t</h1><figure id=\"c\"><figcaption>図</figcaption>\
+            <div class=\"chart-box\" data-chart=\"c\" data-pagefind-ignore></div>\
+            <p>表</p><script type=\"application/json\" id=\"c-option\"></script></figure></main>"
+        );
+        // A page without charts is passed as it is; an unclosed box is left alone.
+        assert_eq!(unread_parts_removed("<p>x</p>"), "<p>x</p>");
+        let unclosed = "<div class=\"chart-box\" data-pagefind-ignore><svg>";
+        assert_eq!(unread_parts_removed(unclosed), unclosed);
     }
 
     #[test]
