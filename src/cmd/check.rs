@@ -24,10 +24,7 @@ pub fn run(root: &Path, base_url: Option<&str>) -> Result<()> {
     for error in &report.errors {
         eprintln!("error: {error}");
     }
-    let pages = files
-        .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .count();
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     if report.errors.is_empty() {
         println!(
             "checked {pages} pages: no errors, {} warnings, {} pages without commentary",

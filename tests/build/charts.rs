@@ -240,10 +240,7 @@ fn two_builds_draw_every_chart_and_give_the_same_files() {
     let first = project.run_build(&project.path("a"), &[]);
     assert!(first.status.success());
     let first_out = String::from_utf8_lossy(&first.stdout);
-    assert!(
-        first_out.contains("14 charts)"),
-        "{first_out}"
-    );
+    assert!(first_out.contains("14 charts)"), "{first_out}");
     let second = project.run_build(&project.path("b"), &[]);
     assert!(second.status.success());
     assert_eq!(
