@@ -24,6 +24,8 @@ pub struct Region {
     pub description: String,
     /// The all-regions figures (e.g. 都全域), shown as the comparison.
     pub total: bool,
+    /// The group the regions index lists it under (e.g. its prefecture), if the codebook gives one.
+    pub group: Option<String>,
 }
 
 /// Who a question was asked of.

@@ -121,7 +121,14 @@ fn codebook(s: &Synth) -> String {
     }
     y.push_str("regions:\n");
     for r in 0..s.regions {
-        let _ = writeln!(y, "  - {{ id: r{:03}, title: 地域{:03} }}", r + 1, r + 1);
+        // Grouped as the secondary medical areas of a prefecture are: seven to a group.
+        let _ = writeln!(
+            y,
+            "  - {{ id: r{:03}, title: 地域{:03}, group: 県{:02} }}",
+            r + 1,
+            r + 1,
+            r / 7 + 1
+        );
     }
     y.push_str("  - { id: all, title: 全体, total: true }\n");
     y.push_str(

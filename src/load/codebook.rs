@@ -60,6 +60,8 @@ struct RawRegion {
     description: String,
     #[serde(default)]
     total: bool,
+    #[serde(default)]
+    group: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -357,6 +359,10 @@ fn build(raw: RawCodebook) -> Result<Survey> {
                 title: clean_text(&r.title),
                 description: clean_text(&r.description),
                 total: r.total,
+                group: r
+                    .group
+                    .map(|g| clean_text(&g))
+                    .filter(|g| !g.is_empty()),
             })
             .collect(),
         bases,

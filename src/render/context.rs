@@ -395,9 +395,33 @@ fn regions_page(index: &Index, l: &Linker) -> Value {
             v
         })
         .collect();
+    // Grouped when the codebook groups regions: each group in the order of its first region,
+    // regions without a group (e.g. the total) first, under no heading.
+    let mut sections: Vec<(Option<&str>, Vec<Value>)> = Vec::new();
+    for (r, row) in index.regions.iter().zip(rows) {
+        let group = r.group.as_deref();
+        match sections.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, list)) => list.push(row),
+            None => sections.push((group, vec![row])),
+        }
+    }
+    sections.sort_by_key(|(g, _)| g.is_some());
+    let sections: Vec<Value> = sections
+        .into_iter()
+        .scan(0, |headed, (group, regions)| {
+            *headed += usize::from(group.is_some());
+            Some(json!({"heading": group, "id": format!("g{headed}"), "regions": regions}))
+        })
+        .collect();
+    let group_links: Vec<Value> = sections
+        .iter()
+        .filter(|s| !s["heading"].is_null())
+        .map(|s| json!({"id": s["id"], "heading": s["heading"], "count": s["regions"].as_array().map_or(0, Vec::len)}))
+        .collect();
     json!({
         "sortable": true,
-        "regions": rows,
+        "sections": sections,
+        "group_links": group_links,
         "groups": survey.dimension.as_ref().map_or_else(Vec::new, |d| d.groups.iter().map(|g| g.label.clone()).collect::<Vec<_>>()),
     })
 }

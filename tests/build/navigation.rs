@@ -152,15 +152,31 @@ fn hundreds_of_regions_no_page_but_the_indexes_lists_them_all() {
     let region_title = |i: usize| format!("地域{i:03}");
     let region_id = |i: usize| format!("r{i:03}");
 
-    // The regions index: every region in codebook order with its respondents, and the total.
+    // The regions index, grouped as the codebook groups regions (seven to a 県 here): the
+    // total first, then one table a group, every region once, in codebook order.
     let index = site.page("regions/");
-    let table = table_captioned(&index, "地域別の回答病院数");
-    let listed: Vec<&str> = table.rows[1..].iter().map(Row::label).collect();
-    let mut expected: Vec<String> = (1..=N).map(region_title).collect();
-    expected.push("全体".into());
-    assert_eq!(listed, expected);
-    assert_eq!(table.row(&region_title(7)).td[0], "12");
-    assert_eq!(table.row("全体").td[0], (N * 12).to_string());
+    let tables = tables(&index);
+    let captions: Vec<&str> = tables.iter().map(|t| t.caption.as_str()).collect();
+    assert_eq!(tables.len(), 1 + N.div_ceil(7), "{captions:?}");
+    assert!(captions[0].starts_with("地域別の回答病院数"), "{captions:?}");
+    assert_eq!(tables[0].row("全体").td[0], (N * 12).to_string());
+    assert!(captions[2].starts_with("県02の地域別の回答病院数"), "{captions:?}");
+    let in_group_2: Vec<&str> = tables[2].rows[1..].iter().map(Row::label).collect();
+    assert_eq!(in_group_2, (8..=14).map(region_title).collect::<Vec<_>>());
+    let listed: Vec<&str> = tables[1..]
+        .iter()
+        .flat_map(|t| t.rows[1..].iter().map(Row::label))
+        .collect();
+    assert_eq!(listed, (1..=N).map(region_title).collect::<Vec<_>>());
+    assert_eq!(tables[1].row(&region_title(7)).td[0], "12");
+    // A list of the groups leads to each group's table.
+    let nav = elements(&index, "nav")
+        .into_iter()
+        .find(|n| n.contains("地域の区分"))
+        .expect("the groups' list");
+    assert!(nav.contains(r##"<a href="#g2">県02</a>（7）"##), "{nav}");
+    assert!(nav.contains(r##"<a href="#g48">県48</a>（1）"##), "{nav}");
+    assert!(index.contains(r#"<h3 id="g2">県02</h3>"#));
 
     // The home page links to the index instead of listing 330 regions.
     let home = site.page("");
