@@ -37,7 +37,22 @@ impl Rng {
     }
 }
 
-const FUNCTIONS: [&str; 4] = ["高度急性期", "急性期", "回復期", "慢性期"];
+/// The dimension's groups, worded as the example report's (katakana compounds the search must
+/// find whole: ケアミックス, サブアキュート).
+const FUNCTIONS: [&str; 4] = [
+    "高度急性期",
+    "急性期/サブアキュート",
+    "回復期/ポストアキュート",
+    "ケアミックス",
+];
+/// その他 answers: the first region's first adopters who choose その他 write these (words the
+/// search must find inside free text), everyone else the last one.
+const OTHER_TEXTS: [&str; 4] = [
+    "画像データの共有に使っている",
+    "マイナポータルとの連携を検討している",
+    "電子カルテの情報を地域で共有している",
+    "地域の会議で活用している",
+];
 const Q1: [&str; 3] = ["導入している", "今後導入する予定がある", "導入予定なし"];
 const Q2: [&str; 5] = [
     "患者情報の共有が円滑になった",
@@ -69,6 +84,7 @@ pub fn write_project(dir: &Path, s: &Synth) -> std::io::Result<u64> {
     let mut rows = 0u64;
     let mut line = String::new();
     for r in 0..s.regions {
+        let mut other_written = 0;
         for i in 0..s.per_region {
             line.clear();
             if s.with_id {
@@ -88,7 +104,9 @@ pub fn write_project(dir: &Path, s: &Synth) -> std::io::Result<u64> {
                 let mut chosen: Vec<&str> =
                     Q2.iter().copied().filter(|_| rng.chance(0.4)).collect();
                 if rng.chance(s.other_text_rate) {
-                    chosen.push("地域の会議で活用している");
+                    let first_region_texts = if r == 0 { OTHER_TEXTS.len() - 1 } else { 0 };
+                    chosen.push(OTHER_TEXTS[other_written.min(first_region_texts)]);
+                    other_written += 1;
                 }
                 if chosen.len() > 1 {
                     let _ = write!(line, "\"{}\"", chosen.join(", "));
