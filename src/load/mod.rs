@@ -31,6 +31,7 @@ pub struct Project {
 pub fn project(root: &Path) -> Result<Project> {
     let config = report::load(root)?;
     let mut survey = codebook::load(root)?;
+    crate::render::strings::localize_defaults(&config.language, &mut survey);
     // Respondent rows (if the codebook declares them), then the aggregated tables.
     let rows = responses::load(root, &mut survey, config.settings.encoding.as_deref())?;
     if let Some(s) = &config.settings.suppression {

@@ -128,7 +128,8 @@ fn block_html(
                 value["csv_href"] = json!(linker.href(&format!("{owner}{}", spec.csv_name())));
             }
             // Every chart comes with the table of its numbers.
-            let figure = templates::render(templates, "chart.html", &json!({ "c": value }))?;
+            let t = super::strings::of(&project.config.language).template_value(&survey.unit);
+            let figure = templates::render(templates, "chart.html", &json!({ "c": value, "t": t }))?;
             format!("{figure}\n{table}")
         }
         Block::Table { region, question } => {
@@ -166,6 +167,7 @@ fn block_html(
                 },
                 "columns": columns,
                 "rows": rows,
+                "t": super::strings::of(&project.config.language).template_value(&survey.unit),
             });
             templates::render(templates, "table.html", &context)?
         }

@@ -9,6 +9,7 @@ pub mod markdown;
 pub mod pages;
 pub mod search;
 pub mod shortcodes;
+pub mod strings;
 pub mod svg;
 pub mod templates;
 
@@ -61,7 +62,10 @@ pub struct Prepared {
 
 pub fn prepare(project: &Project) -> Result<Prepared> {
     let templates = templates::load(&project.root)?;
-    let specs = charts::specs(&project.survey);
+    let specs = charts::specs_in(
+        &project.survey,
+        strings::of(&project.config.language),
+    );
     let (svgs, stats) = svg::render_all(&specs, Some(&cache_dir(project)))?;
     Ok(Prepared {
         templates,
@@ -177,7 +181,10 @@ pub fn site_with(project: &Project, prepared: &Prepared) -> Result<Vec<OutputFil
 pub fn site_files(project: &Project) -> Result<Vec<OutputFile>> {
     let mut files = vec![OutputFile {
         path: pages::DATA_CSV.into(),
-        bytes: charts::csv_bytes(&context::all_data_rows(&project.survey)),
+        bytes: charts::csv_bytes(&context::all_data_rows_in(
+            &project.survey,
+            strings::of(&project.config.language),
+        )),
     }];
     for (name, default) in templates::ASSETS {
         files.push(OutputFile {
