@@ -35,7 +35,8 @@ pub fn project(root: &Path) -> Result<Project> {
     // Respondent rows (if the codebook declares them), then the aggregated tables.
     let rows = responses::load(root, &mut survey, config.settings.encoding.as_deref())?;
     if let Some(s) = &config.settings.suppression {
-        crate::aggregate::suppress_small_cells(&mut survey, s, rows.as_ref());
+        let t = crate::render::strings::of(&config.language);
+        crate::aggregate::suppress_small_cells_in(&mut survey, s, rows.as_ref(), t);
     }
     let commentary = content::load(root, &survey)?;
     Ok(Project {

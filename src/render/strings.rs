@@ -191,6 +191,12 @@ pub struct Strings {
     /// A region × question page's title: `{heading}`, `{region}` and `{title}`.
     pub region_question_title: &'static str,
 
+    /// Notes on free text withheld by suppression (report.yaml `settings.suppression`): a region
+    /// with fewer than `{n}` `{unit}`; その他 whose count is hidden; protecting another region.
+    pub withheld_note_small: &'static str,
+    pub withheld_note_other: &'static str,
+    pub withheld_note_protect: &'static str,
+
     // The codebook's defaults, when it does not name them.
     pub default_unit: &'static str,
     pub default_base: &'static str,
@@ -322,6 +328,10 @@ pub const JA: Strings = Strings {
     page_title: "{heading} | {title}",
     region_question_title: "{heading}（{region}） | {title}",
 
+    withheld_note_small: "回答者が{n}{unit}未満の地域のため、自由記述の回答は掲載していません。",
+    withheld_note_other: "「その他」の件数を秘匿しているため、自由記述の回答は掲載していません。",
+    withheld_note_protect: "回答者の少ない他の地域の回答を特定できないようにするため、自由記述の回答は掲載していません。",
+
     default_unit: "件",
     default_base: "全回答者",
 };
@@ -451,6 +461,10 @@ pub const EN: Strings = Strings {
     csv_base: "Base (n)",
     page_title: "{heading} | {title}",
     region_question_title: "{heading} ({region}) | {title}",
+
+    withheld_note_small: "Free-text answers are not shown: the region has fewer than {n} {unit}.",
+    withheld_note_other: "Free-text answers are not shown: the count of “Other” is withheld.",
+    withheld_note_protect: "Free-text answers are not shown, so that those of a region with few respondents cannot be worked out.",
 
     default_unit: "respondents",
     default_base: "All respondents",
