@@ -28,6 +28,8 @@ pub struct Strings {
     pub search_label: &'static str,
     pub search_placeholder: &'static str,
     pub search_more: &'static str,
+    /// Shown beside a question's page in search results (its region × question pages look alike).
+    pub search_scope_question: &'static str,
     pub breadcrumbs_label: &'static str,
     /// The sidebar's label and heading.
     pub sidebar: &'static str,
@@ -213,6 +215,7 @@ pub const JA: Strings = Strings {
     search_label: "検索",
     search_placeholder: "地域名・設問・回答の言葉",
     search_more: "さらに表示",
+    search_scope_question: "全地域の比較",
     breadcrumbs_label: "パンくずリスト",
     sidebar: "設問",
     source_prefix: "出典: ",
@@ -347,6 +350,7 @@ pub const EN: Strings = Strings {
     search_label: "Search",
     search_placeholder: "Region, question or words of an answer",
     search_more: "Show more",
+    search_scope_question: "All regions compared",
     breadcrumbs_label: "Breadcrumbs",
     sidebar: "Questions",
     source_prefix: "Source: ",
