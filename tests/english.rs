@@ -30,8 +30,7 @@ fn cjk_in(s: &str) -> Option<String> {
     Some(s[start..].chars().take(80).collect())
 }
 
-const LONG_LABEL: &str =
-    "Information sharing between hospitals became smoother and more efficient";
+const LONG_LABEL: &str = "Information sharing between hospitals became smoother and more efficient";
 
 #[test]
 fn every_page_is_english_with_no_japanese_interface_text() {
@@ -49,6 +48,18 @@ fn every_page_is_english_with_no_japanese_interface_text() {
         if let Some(context) = cjk_in(&html) {
             panic!("{page} has Japanese text: …{context}…");
         }
+    }
+    // The scripts' messages (search results, the chart's download button): no line of code
+    // holds Japanese (comments may).
+    for script in ["assets/search.js", "assets/charts.js"] {
+        let js = std::fs::read_to_string(site.dir.join(script)).unwrap();
+        for line in js.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            assert!(cjk_in(line).is_none(), "{script}: {line}");
+        }
+        assert!(
+            js.contains("Save as image") || js.contains("pages found: "),
+            "{script}"
+        );
     }
     // The CSV downloads too (data.csv and every chart's).
     for (path, bytes) in site.files() {
@@ -69,10 +80,14 @@ fn a_reader_sees_the_english_interface() {
     assert!(home.contains(">Skip to content</a>"));
     assert!(home.contains("placeholder=\"Region, question or words of an answer\""));
     assert!(text(&home).contains("Source: Regional care network survey 2025"));
-    assert!(text(&home).contains(
-        "“…” means the source gives no number (not reported). It is not 0."
-    ));
-    assert!(text(&home).contains("Number of respondents 16"), "{}", text(&home));
+    assert!(
+        text(&home).contains("“…” means the source gives no number (not reported). It is not 0.")
+    );
+    assert!(
+        text(&home).contains("Number of respondents 16"),
+        "{}",
+        text(&home)
+    );
     assert!(home.contains(">Every number of the report (CSV)</a>"));
     // The commentary's own title is kept; a table's total row is Total.
     assert!(home.contains("<h2 id=\"h-commentary\">About this survey</h2>"));
@@ -105,21 +120,29 @@ fn a_reader_sees_the_english_interface() {
         "<figcaption>North: Q1 Use of a system (base: All respondents, n=16)</figcaption>"
     ));
     assert!(
-        north.contains("aria-label=\"North: We use one 6 (37.5%), We plan to 3 (18.8%), No plans 7 (43.8%)\""),
+        north.contains(
+            "aria-label=\"North: We use one 6 (37.5%), We plan to 3 (18.8%), No plans 7 (43.8%)\""
+        ),
         "{north}"
     );
     assert!(north.contains("<h2 id=\"h-crosstab\">By Hospital size</h2>"));
 
     // Free-text answers, with their count.
     let q3 = site.page("regions/north/q3/");
-    assert!(q3.contains("<h2 id=\"h-answers\">Free-text answers (2)</h2>"), "{q3}");
+    assert!(
+        q3.contains("<h2 id=\"h-answers\">Free-text answers (2)</h2>"),
+        "{q3}"
+    );
     let south_q3 = site.page("regions/south/q3/");
     assert!(text(&south_q3).contains("… The source gives no answers for this region."));
 
     // A region page's key figures and the indexes.
     let region = site.page("regions/north/");
     let key = table_captioned(&region, "North: the main figure of each question");
-    assert_eq!(key.rows[0].th, ["Question", "Base", "Main figure", "Count", "%"]);
+    assert_eq!(
+        key.rows[0].th,
+        ["Question", "Base", "Main figure", "Count", "%"]
+    );
     assert!(text(&site.page("regions/")).contains(
         "Results for 3 regions. Choose a region to see its results question by question."
     ));
@@ -134,10 +157,24 @@ fn a_reader_sees_the_english_interface() {
 
     // The CSV a reader downloads has English headers.
     let csv = std::fs::read(site.dir.join("data.csv")).unwrap();
-    let rows = parse_csv(String::from_utf8(csv).unwrap().trim_start_matches('\u{feff}'));
+    let rows = parse_csv(
+        String::from_utf8(csv)
+            .unwrap()
+            .trim_start_matches('\u{feff}'),
+    );
     assert_eq!(
         rows[0],
-        ["Region", "Question number", "Question", "Kind", "Answer", "Count", "Percent", "Base", "Base (n)"]
+        [
+            "Region",
+            "Question number",
+            "Question",
+            "Kind",
+            "Answer",
+            "Count",
+            "Percent",
+            "Base",
+            "Base (n)"
+        ]
     );
 }
 
@@ -156,9 +193,11 @@ fn withheld_numbers_are_explained_in_english() {
     assert!(text(&page).contains(
         "“x” means a number is withheld because there are too few respondents to keep them anonymous."
     ));
-    assert!(text(&page).contains(
-        "Too few respondents: this region’s free-text answers are not shown."
-    ), "{}", text(&page));
+    assert!(
+        text(&page).contains("Too few respondents: this region’s free-text answers are not shown."),
+        "{}",
+        text(&page)
+    );
     for page in site.html_files() {
         let html = std::fs::read_to_string(site.dir.join(&page)).unwrap();
         if let Some(context) = cjk_in(&html) {
@@ -187,7 +226,10 @@ fn assert_whole_words(lines: &[String], label: &str, what: &str) {
         .iter()
         .filter(|l| l.len() > 3 && label.contains(l.as_str()))
         .collect();
-    assert!(parts.len() >= 2, "{what}: the label is not wrapped: {lines:?}");
+    assert!(
+        parts.len() >= 2,
+        "{what}: the label is not wrapped: {lines:?}"
+    );
     for part in parts {
         let at = label.find(part.as_str()).unwrap();
         let end = at + part.len();

@@ -513,7 +513,9 @@ fn an_english_export_gets_an_english_interface_and_says_so() {
         "{summary}"
     );
     assert!(
-        summary.contains("run again with --lang ja or set `language:` in report.yaml (supported: ja, en)"),
+        summary.contains(
+            "run again with --lang ja or set `language:` in report.yaml (supported: ja, en)"
+        ),
         "{summary}"
     );
     assert!(n.read("report.yaml").contains("\nlanguage: en "));
@@ -524,7 +526,10 @@ fn an_english_export_gets_an_english_interface_and_says_so() {
     for (path, text) in n.commentary() {
         assert!(!has_cjk(&text), "{path}: {text}");
     }
-    assert!(n.read("data/codebook.yaml").contains("title: \"All regions\", total: true"));
+    assert!(
+        n.read("data/codebook.yaml")
+            .contains("title: \"All regions\", total: true")
+    );
     n.build();
     let home = n.page("");
     assert!(home.contains("<html lang=\"en\">"));
@@ -544,12 +549,16 @@ fn an_english_export_gets_an_english_interface_and_says_so() {
 fn lang_overrides_what_the_export_suggests() {
     let n = New::ok(ENGLISH_EXPORT.as_bytes(), &["--lang", "ja"]);
     assert!(
-        n.summary().contains("interface language: ja (given with --lang)"),
+        n.summary()
+            .contains("interface language: ja (given with --lang)"),
         "{}",
         n.summary()
     );
     assert!(n.read("report.yaml").contains("\nlanguage: ja "));
-    assert!(n.read("content/index.md").contains("ここに、このページの解説を Markdown で書きます。"));
+    assert!(
+        n.read("content/index.md")
+            .contains("ここに、このページの解説を Markdown で書きます。")
+    );
     n.build();
     let home = n.page("");
     assert!(home.contains("<html lang=\"ja\">"));
@@ -558,11 +567,15 @@ fn lang_overrides_what_the_export_suggests() {
     let bad = New::run(ENGLISH_EXPORT.as_bytes(), &["--lang", "fr"]);
     assert!(!bad.out.status.success());
     assert!(
-        stderr(&bad.out).contains("--lang \"fr\": no interface strings for this language (supported: ja, en)"),
+        stderr(&bad.out)
+            .contains("--lang \"fr\": no interface strings for this language (supported: ja, en)"),
         "{}",
         stderr(&bad.out)
     );
-    assert!(!bad.dir().exists(), "nothing is written after a refused --lang");
+    assert!(
+        !bad.dir().exists(),
+        "nothing is written after a refused --lang"
+    );
 }
 
 #[test]
@@ -582,8 +595,14 @@ fn a_japanese_export_gets_a_japanese_interface() {
     assert!(n.summary().contains("run again with --lang en"));
     assert!(n.read("report.yaml").contains("\nlanguage: ja "));
     let codebook = n.read("data/codebook.yaml");
-    assert!(codebook.contains("title: \"全体\", total: true"), "{codebook}");
-    assert!(codebook.contains("# 調査の内容。`surveysite new --from` が \"export.csv\" から推定しました。"));
+    assert!(
+        codebook.contains("title: \"全体\", total: true"),
+        "{codebook}"
+    );
+    assert!(
+        codebook
+            .contains("# 調査の内容。`surveysite new --from` が \"export.csv\" から推定しました。")
+    );
     n.build();
     assert!(n.page("").contains("<html lang=\"ja\">"));
 }

@@ -12,12 +12,7 @@ use crate::render::strings::{Strings, fill};
 /// The total computed from every row lists every answer, so when only one region's answers to a
 /// question are withheld, the smallest other region's are too: otherwise the total minus the
 /// shown regions would be exactly the withheld answers.
-pub(super) fn withhold_text(
-    survey: &mut Survey,
-    min: u64,
-    rows: Option<&FromRows>,
-    t: &Strings,
-) {
+pub(super) fn withhold_text(survey: &mut Survey, min: u64, rows: Option<&FromRows>, t: &Strings) {
     let size = |r: &str| survey.respondents(r).value().unwrap_or(0);
     let small = |r: &str| min > 0 && size(r) < min;
     let has_answers = |r: &str, q: &str| survey.answers_for(r, q).next().is_some();

@@ -40,9 +40,8 @@ pub fn run(
             let choice = lang::choose(&inferred, language)?;
             lang::localize(&mut inferred, choice.words);
             // A closed stdout (`| head`) is no reason to stop, nor to panic.
-            let _ = std::io::stdout().write_all(inferred
-                .summary(export, dir, choice.words)
-                .as_bytes());
+            let _ =
+                std::io::stdout().write_all(inferred.summary(export, dir, choice.words).as_bytes());
             let _ = writeln!(std::io::stdout(), "{}", choice.line());
             inferred.files(export, choice.words)?
         }

@@ -201,7 +201,10 @@ fn count_text(survey: &Survey, t: &Strings, count: Count, base: Count) -> String
     match (count, percent(count, base)) {
         (Count::Value(c), Some(p)) => fill(
             t.count_percent,
-            &[("count", &with_unit(survey, t, &c.to_string())), ("percent", &p)],
+            &[
+                ("count", &with_unit(survey, t, &c.to_string())),
+                ("percent", &p),
+            ],
         ),
         (Count::Value(c), None) => with_unit(survey, t, &c.to_string()),
         (Count::NotReported, _) => t.not_reported_text.to_string(),
@@ -311,7 +314,10 @@ fn region_question(survey: &Survey, region: &Region, q: &Question, t: &Strings) 
             .map(|(o, c)| Series {
                 name: fill(
                     t.legend_entry,
-                    &[("option", &o.label), ("count", &count_text(survey, t, *c, base))],
+                    &[
+                        ("option", &o.label),
+                        ("count", &count_text(survey, t, *c, base)),
+                    ],
                 ),
                 colour: option_colour(q, o),
                 points: vec![Some(point(
@@ -442,10 +448,7 @@ fn question_numbers(
         }
         aria_regions.push(format!(
             "{}: {}",
-            fill(
-                t.name_n,
-                &[("name", &r.title), ("n", &format_count(base))]
-            ),
+            fill(t.name_n, &[("name", &r.title), ("n", &format_count(base))]),
             parts.join(t.list_separator)
         ));
     }
@@ -612,9 +615,7 @@ fn ranked_chart(survey: &Survey, q: &Question, t: &Strings) -> ChartSpec {
                 "total",
                 &total
                     .as_ref()
-                    .map(|(name, p)| {
-                        fill(t.ranked_total, &[("name", name), ("percent", &p.label)])
-                    })
+                    .map(|(name, p)| fill(t.ranked_total, &[("name", name), ("percent", &p.label)]))
                     .unwrap_or_default(),
             ),
             ("n", &between.to_string()),
@@ -642,7 +643,12 @@ fn ranked_chart(survey: &Survey, q: &Question, t: &Strings) -> ChartSpec {
                 ("bottom", &bottom_text),
                 (
                     "regions",
-                    &survey.regions.iter().filter(|r| !r.total).count().to_string(),
+                    &survey
+                        .regions
+                        .iter()
+                        .filter(|r| !r.total)
+                        .count()
+                        .to_string(),
                 ),
                 ("base", &base_title(survey, q)),
             ],
@@ -667,7 +673,10 @@ fn pooled_total(
         base += survey.base_count(&r.id, q).value()?;
     }
     let (c, b) = (Count::Value(count), Count::Value(base));
-    Some((t.all_regions.to_string(), point(share(c, b)?, percent(c, b)?)))
+    Some((
+        t.all_regions.to_string(),
+        point(share(c, b)?, percent(c, b)?),
+    ))
 }
 
 /// The question by the dimension: a stacked bar per group, the options the cross-tab gives and

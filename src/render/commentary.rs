@@ -129,7 +129,8 @@ fn block_html(
             }
             // Every chart comes with the table of its numbers.
             let t = super::strings::of(&project.config.language).template_value(&survey.unit);
-            let figure = templates::render(templates, "chart.html", &json!({ "c": value, "t": t }))?;
+            let figure =
+                templates::render(templates, "chart.html", &json!({ "c": value, "t": t }))?;
             format!("{figure}\n{table}")
         }
         Block::Table { region, question } => {

@@ -11,11 +11,11 @@ use serde_json::{Value, json};
 
 use super::Charts;
 use super::format::{NOT_REPORTED, base_title, format_count, question_label};
-use super::strings::{Strings, fill};
 use super::pages::{
     DATA_CSV, Kind, Page, QUESTIONS_PATH, REGIONS_PATH, chart_ids, question_path, region_path,
     region_question_path,
 };
+use super::strings::{Strings, fill};
 use crate::load::Project;
 use crate::load::content::Commentary;
 use crate::model::{
@@ -189,7 +189,9 @@ pub fn context(
         (Kind::Regions, _, _) => titled(t.regions.to_string()),
         (Kind::Questions, _, _) => titled(t.questions.to_string()),
         (Kind::Region, Some(r), _) => titled(r.title.clone()),
-        (Kind::Question, _, Some(q)) => titled(format!("{} {}", question_label(survey, q), q.title)),
+        (Kind::Question, _, Some(q)) => {
+            titled(format!("{} {}", question_label(survey, q), q.title))
+        }
         (Kind::RegionQuestion, Some(r), Some(q)) => {
             let heading = format!("{} {}", question_label(survey, q), q.title);
             let title = fill(

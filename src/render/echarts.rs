@@ -162,7 +162,11 @@ fn wrap_line(line: &str, width: usize) -> Vec<String> {
         let wide = c as u32 >= 0x1100;
         match pieces.last_mut() {
             _ if c == ' ' => space = true,
-            Some((word, _)) if !wide && !space && word.chars().last().is_some_and(|p| (p as u32) < 0x1100) => word.push(c),
+            Some((word, _))
+                if !wide && !space && word.chars().last().is_some_and(|p| (p as u32) < 0x1100) =>
+            {
+                word.push(c)
+            }
             _ => {
                 pieces.push((c.to_string(), space));
                 space = false;

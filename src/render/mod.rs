@@ -62,10 +62,7 @@ pub struct Prepared {
 
 pub fn prepare(project: &Project) -> Result<Prepared> {
     let templates = templates::load(&project.root)?;
-    let specs = charts::specs_in(
-        &project.survey,
-        strings::of(&project.config.language),
-    );
+    let specs = charts::specs_in(&project.survey, strings::of(&project.config.language));
     let (svgs, stats) = svg::render_all(&specs, Some(&cache_dir(project)))?;
     Ok(Prepared {
         templates,
@@ -205,7 +202,10 @@ pub fn site_files(project: &Project) -> Result<Vec<OutputFile>> {
         });
         files.push(OutputFile {
             path: "assets/charts.js".into(),
-            bytes: templates::asset(&project.root, "charts.js", templates::CHARTS_JS)?,
+            bytes: strings::localize_script(
+                templates::asset(&project.root, "charts.js", templates::CHARTS_JS)?,
+                &project.config.language,
+            ),
         });
     }
     // GitHub Pages: serve files as they are (no Jekyll), so folders starting with _ work too.

@@ -199,6 +199,19 @@ pub struct Strings {
     pub withheld_note_other: &'static str,
     pub withheld_note_protect: &'static str,
 
+    /// The scripts' messages (assets/search.js, assets/charts.js): each Japanese one is a string
+    /// literal of the script as shipped, replaced by the translation when the site is built.
+    /// Search: `js_search_open` + query + `js_search_found` + count + `js_search_count`, or
+    /// `js_search_open` + query + `js_search_none`.
+    pub js_search_open: &'static str,
+    pub js_search_found: &'static str,
+    pub js_search_count: &'static str,
+    pub js_search_none: &'static str,
+    pub js_search_offline: &'static str,
+    pub js_search_failed: &'static str,
+    /// The interactive chart's download button.
+    pub js_save_image: &'static str,
+
     // The codebook's defaults, when it does not name them.
     pub default_unit: &'static str,
     pub default_base: &'static str,
@@ -335,6 +348,14 @@ pub const JA: Strings = Strings {
     withheld_note_other: "「その他」の件数を秘匿しているため、自由記述の回答は掲載していません。",
     withheld_note_protect: "回答者の少ない他の地域の回答を特定できないようにするため、自由記述の回答は掲載していません。",
 
+    js_search_open: "「",
+    js_search_found: "」の検索結果: ",
+    js_search_count: " 件",
+    js_search_none: "」に一致するページはありません",
+    js_search_offline: "検索はウェブサーバーで公開したサイト（または surveysite serve）で使えます。",
+    js_search_failed: "検索の索引を読み込めませんでした。",
+    js_save_image: "画像として保存",
+
     default_unit: "件",
     default_base: "全回答者",
 };
@@ -470,6 +491,14 @@ pub const EN: Strings = Strings {
     withheld_note_other: "Free-text answers are not shown: the count of “Other” is withheld.",
     withheld_note_protect: "Free-text answers are not shown, so that those of a region with few respondents cannot be worked out.",
 
+    js_search_open: "“",
+    js_search_found: "”: pages found: ",
+    js_search_count: "",
+    js_search_none: "” matches no page",
+    js_search_offline: "Search works on the published site (or under surveysite serve), not on files opened from disk.",
+    js_search_failed: "The search index could not be loaded.",
+    js_save_image: "Save as image",
+
     default_unit: "respondents",
     default_base: "All respondents",
 };
@@ -547,6 +576,39 @@ impl Strings {
     }
 }
 
+/// The script messages of the table, Japanese first.
+fn script_messages(t: &Strings) -> [&'static str; 7] {
+    [
+        t.js_search_open,
+        t.js_search_found,
+        t.js_search_count,
+        t.js_search_none,
+        t.js_search_offline,
+        t.js_search_failed,
+        t.js_save_image,
+    ]
+}
+
+/// A script of the site (assets/search.js, assets/charts.js) with its messages in the report's
+/// language: each Japanese message, a string literal in the script, becomes the translation's
+/// (a JSON string, valid JavaScript). A Japanese report's script is left as it is.
+pub fn localize_script(script: Vec<u8>, language: &str) -> Vec<u8> {
+    let t = of(language);
+    if t.lang == JA.lang {
+        return script;
+    }
+    let Ok(mut text) = String::from_utf8(script.clone()) else {
+        return script;
+    };
+    for (ja, translated) in script_messages(&JA).iter().zip(script_messages(t)) {
+        let to = serde_json::to_string(translated).unwrap_or_default();
+        for quote in ['"', '\x27'] {
+            text = text.replace(&format!("{quote}{ja}{quote}"), &to);
+        }
+    }
+    text.into_bytes()
+}
+
 /// The codebook's defaults (unit 件, the base 全回答者) in the report's language, when the
 /// codebook leaves them out: they are interface words, not the data's.
 pub fn localize_defaults(language: &str, survey: &mut Survey) {
@@ -579,7 +641,9 @@ mod tests {
                 let original = ja[key].as_str().unwrap();
                 let mut rest = text;
                 while let Some(start) = rest.find('{') {
-                    let Some(end) = rest[start..].find('}') else { break };
+                    let Some(end) = rest[start..].find('}') else {
+                        break;
+                    };
                     let name = &rest[start..start + end + 1];
                     assert!(
                         original.contains(name),
@@ -594,10 +658,35 @@ mod tests {
 
     #[test]
     fn fill_replaces_every_placeholder() {
-        assert_eq!(fill("{a} and {b}, {a}", &[("a", "x"), ("b", "y")]), "x and y, x");
+        assert_eq!(
+            fill("{a} and {b}, {a}", &[("a", "x"), ("b", "y")]),
+            "x and y, x"
+        );
         // A value is never read as a template; unknown names stay.
         assert_eq!(fill("{a}: {b}", &[("a", "{b}"), ("b", "y")]), "{b}: y");
         assert_eq!(fill("{c} {", &[("a", "x")]), "{c} {");
+    }
+
+    #[test]
+    fn every_script_message_is_a_literal_of_the_scripts() {
+        let scripts = [
+            super::super::search::SEARCH_JS,
+            super::super::templates::CHARTS_JS,
+        ]
+        .concat();
+        for m in script_messages(&JA) {
+            assert!(
+                scripts.contains(&format!("\"{m}\"")) || scripts.contains(&format!("'{m}'")),
+                "{m:?} is not a string literal of search.js or charts.js"
+            );
+        }
+        let en = String::from_utf8(localize_script(scripts.clone().into_bytes(), "en")).unwrap();
+        assert!(en.contains("\"Save as image\""));
+        assert!(!en.contains("検索") && !en.contains("画像"));
+        assert_eq!(
+            localize_script(scripts.clone().into_bytes(), "ja"),
+            scripts.into_bytes()
+        );
     }
 
     #[test]
@@ -606,7 +695,10 @@ mod tests {
         for (key, text) in v.as_object().unwrap() {
             let text = text.as_str().unwrap();
             assert!(
-                !text.chars().any(|c| c as u32 >= 0x3000 && c as u32 <= 0x9FFF || ('\u{FF00}'..='\u{FFEF}').contains(&c)),
+                !text
+                    .chars()
+                    .any(|c| c as u32 >= 0x3000 && c as u32 <= 0x9FFF
+                        || ('\u{FF00}'..='\u{FFEF}').contains(&c)),
                 "en.{key}: {text}"
             );
         }

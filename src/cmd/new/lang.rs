@@ -82,13 +82,17 @@ fn count(inferred: &Inferred) -> (u64, u64) {
 /// `--lang` if given (one of the supported languages), else what the export is written in.
 pub(super) fn choose(inferred: &Inferred, given: Option<&str>) -> Result<Choice> {
     if let Some(lang) = given {
-        let words = ALL.iter().copied().find(|w| w.lang == lang).ok_or_else(|| {
-            anyhow::anyhow!(
-                "--lang {}: no interface strings for this language (supported: {})",
-                super::text::shown(lang),
-                strings::supported()
-            )
-        })?;
+        let words = ALL
+            .iter()
+            .copied()
+            .find(|w| w.lang == lang)
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--lang {}: no interface strings for this language (supported: {})",
+                    super::text::shown(lang),
+                    strings::supported()
+                )
+            })?;
         return Ok(Choice {
             words,
             counted: None,
@@ -107,7 +111,11 @@ pub(super) fn localize(inferred: &mut Inferred, words: &Words) {
     if words.lang == "ja" {
         return;
     }
-    let titles: HashSet<&str> = inferred.regions.iter().map(|(t, _, _)| t.as_str()).collect();
+    let titles: HashSet<&str> = inferred
+        .regions
+        .iter()
+        .map(|(t, _, _)| t.as_str())
+        .collect();
     let title = std::iter::once(words.total.to_string())
         .chain((2..).map(|k| format!("{} ({k})", words.total)))
         .find(|t| !titles.contains(t.as_str()))

@@ -84,7 +84,10 @@ impl Inferred {
                 + 1;
             let values = |n: usize| l.counted(n as u64, l.values_one, l.values_many);
             let (kind, what) = match &c.role {
-                Role::Single(o) => ("single", fill(l.single_what, &[("values", &values(o.len()))])),
+                Role::Single(o) => (
+                    "single",
+                    fill(l.single_what, &[("values", &values(o.len()))]),
+                ),
                 Role::Multiple { options, .. } => (
                     "multiple",
                     fill(l.multiple_what, &[("values", &values(options.len()))]),
