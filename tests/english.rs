@@ -273,3 +273,111 @@ fn long_english_labels_wrap_at_spaces() {
         assert_whole_words(&labels, LONG_LABEL, &format!("{path} interactive"));
     }
 }
+
+/// Many regions (a ranked chart), a region whose options are all not reported (no bars), and
+/// shortcodes with nothing to show: the words the chart code and the shortcodes write are
+/// English too.
+#[test]
+fn ranked_charts_and_empty_shortcodes_are_english() {
+    let p = english();
+    let ids: Vec<String> = (1..=22).map(|i| format!("r{i}")).collect();
+    let mut codebook = String::from("regions:\n");
+    let mut counts = String::from("region,question,option,count\n");
+    let mut respondents = String::from("region,group,respondents\n");
+    for (i, id) in ids.iter().enumerate() {
+        codebook.push_str(&format!("  - {{ id: {id}, title: Town {} }}\n", i + 1));
+        respondents.push_str(&format!("{id},,{}\n", 10 + i));
+        // r1 reports none of q2's options (nothing to draw), nor q1's "We use one", so q4
+        // (asked of those who use one) has no base there.
+        let adopted = if id == "r1" {
+            "…".to_string()
+        } else {
+            (1 + i % 7).to_string()
+        };
+        counts.push_str(&format!(
+            "{id},q1,adopted,{adopted}\n{id},q1,none,{}\n",
+            9 - i % 7
+        ));
+        let q2 = if id == "r1" { "…" } else { "2" };
+        counts.push_str(&format!("{id},q2,a,{q2}\n{id},q2,b,{q2}\n"));
+        counts.push_str(&format!("{id},q4,yes,1\n"));
+    }
+    codebook.push_str(
+        "bases:
+  users:
+    title: Those who use one
+    from: { question: q1, options: [adopted] }
+questions:
+  - id: q1
+    title: Do you use a system?
+    type: single
+    base: all
+    key_option: adopted
+    options:
+      - { id: adopted, label: We use one }
+      - { id: none, label: No plans }
+  - id: q2
+    title: What has it improved?
+    type: multiple
+    base: all
+    options:
+      - { id: a, label: Information sharing }
+      - { id: b, label: Fewer duplicate tests }
+  - id: q3
+    title: Comments
+    type: text
+    base: all
+  - id: q4
+    title: Is it worth it?
+    type: single
+    base: users
+    options:
+      - { id: yes, label: Yes }
+",
+    );
+    p.write("data/codebook.yaml", &codebook);
+    p.write("data/counts.csv", &counts);
+    p.write("data/respondents.csv", &respondents);
+    std::fs::remove_file(p.path("data/crosstab.csv")).unwrap();
+    p.write("data/answers.csv", "region,question,option,answer\n");
+    std::fs::remove_dir_all(p.path("content")).unwrap();
+    p.write(
+        "content/regions/r1/index.md",
+        "Town 1 in numbers.\n\n{{ chart(q=\"q4\") }}\n\n{{ answers(q=\"q3\") }}\n",
+    );
+    let site = p.build();
+
+    let q1 = site.page("questions/q1/");
+    assert!(
+        svg_lines(&q1).iter().any(|l| l == "… (and 1 more)"),
+        "{:?}",
+        svg_lines(&q1)
+    );
+    assert!(
+        q1.contains(
+            "the 10 regions with the highest and the 10 with the lowest share of “We use one”"
+        ),
+        "{q1}"
+    );
+    let r1 = site.page("regions/r1/q2/");
+    assert!(
+        svg_lines(&r1)
+            .iter()
+            .any(|l| l == "The source gives no number to draw a bar for")
+    );
+    let town = text(&site.page("regions/r1/"));
+    assert!(
+        town.contains("The source gives no base for this chart, so there is none."),
+        "{town}"
+    );
+    assert!(
+        town.contains("… The source gives no answers here."),
+        "{town}"
+    );
+    for page in site.html_files() {
+        let html = std::fs::read_to_string(site.dir.join(&page)).unwrap();
+        if let Some(context) = cjk_in(&html) {
+            panic!("{page} has Japanese text: …{context}…");
+        }
+    }
+}

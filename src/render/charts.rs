@@ -67,6 +67,8 @@ pub enum Plot {
     Bars {
         categories: Vec<String>,
         series: Vec<Series>,
+        /// Shown instead of the bars when there are none (every option not reported).
+        empty: String,
     },
     /// A stacked bar per category, a segment per series; `percent`: a 0–100% axis, else counts.
     /// `legend_list`: one legend entry per line (long option labels); else side by side.
@@ -91,6 +93,8 @@ pub struct Ranking {
     pub top: usize,
     /// Regions with a value between the top and the bottom, not drawn.
     pub between: usize,
+    /// The row that stands for them: `…（ほか12地域）`.
+    pub between_label: String,
     /// The all-regions figure and its name, marked across the bars.
     pub total: Option<(String, Point)>,
 }
@@ -365,6 +369,7 @@ fn region_question(survey: &Survey, region: &Region, q: &Question, t: &Strings) 
                     colour: PALETTE[0],
                     points,
                 }],
+                empty: t.chart_no_bars.into(),
             },
             height,
         )
@@ -521,7 +526,11 @@ fn question_chart(survey: &Survey, q: &Question, t: &Strings) -> ChartSpec {
             .collect();
         let row = category_height(&categories, 16, 14 * survey.regions.len() as u32 + 12);
         (
-            Plot::Bars { categories, series },
+            Plot::Bars {
+                categories,
+                series,
+                empty: t.chart_no_bars.into(),
+            },
             76 + row * q.options.len() as u32,
         )
     };
@@ -630,6 +639,7 @@ fn ranked_chart(survey: &Survey, q: &Question, t: &Strings) -> ChartSpec {
             rows,
             top: each,
             between,
+            between_label: fill(t.ranked_between, &[("n", &between.to_string())]),
             total,
         }),
         width: WIDTH,

@@ -23,7 +23,9 @@ const FONT: &str = "Hiragino Sans, Hiragino Kaku Gothic ProN, Yu Gothic, YuGothi
 /// The interactive chart of a plot: the same bars, colours and labels as the SVG.
 pub fn option(plot: &Plot) -> Chart {
     match plot {
-        Plot::Bars { categories, series } => {
+        Plot::Bars {
+            categories, series, ..
+        } => {
             let legend = series.len() > 1;
             let mut chart =
                 base_chart(None, legend)
@@ -116,7 +118,7 @@ pub fn option(plot: &Plot) -> Chart {
             }
             for (i, (name, p)) in r.rows.iter().enumerate() {
                 if i == r.top && r.between > 0 {
-                    names.push(format!("…（ほか{}地域）", r.between));
+                    names.push(r.between_label.clone());
                     data.push(None);
                 }
                 names.push(name.clone());

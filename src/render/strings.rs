@@ -132,6 +132,16 @@ pub struct Strings {
 
     // Commentary, charts, 404.
     pub commentary: &'static str,
+    /// A shortcode's chart that cannot be drawn: withheld, base unknown, base 0 (`{unit}`).
+    pub chart_none_withheld: &'static str,
+    pub chart_none_base_unknown: &'static str,
+    pub chart_none_base_zero: &'static str,
+    /// After `…` where the `answers(…)` shortcode has no answers to show.
+    pub answers_not_reported: &'static str,
+    /// In a bar chart whose options are all not reported.
+    pub chart_no_bars: &'static str,
+    /// The row of a ranked chart standing for the regions not drawn: `{n}`.
+    pub ranked_between: &'static str,
     pub chart_omitted: &'static str,
     pub chart_csv: &'static str,
     pub not_found: &'static str,
@@ -304,6 +314,12 @@ pub const JA: Strings = Strings {
     to_question: "この設問の地域比較",
 
     commentary: "解説",
+    chart_none_withheld: "回答者が少ないため、この図は掲載していません。",
+    chart_none_base_unknown: "対象の数が資料にないため、図はありません。",
+    chart_none_base_zero: "対象が0{unit}のため、図はありません。",
+    answers_not_reported: "資料に回答の記載がありません。",
+    chart_no_bars: "資料に数値の記載がないため、描ける棒がありません",
+    ranked_between: "…（ほか{n}地域）",
     chart_omitted: "資料に数値の記載がないため図から除いた項目: ",
     chart_csv: "この図の数値（CSV）",
     not_found: "ページが見つかりません",
@@ -447,6 +463,12 @@ pub const EN: Strings = Strings {
     to_question: "This question in every region",
 
     commentary: "Commentary",
+    chart_none_withheld: "Too few respondents: this chart is not shown.",
+    chart_none_base_unknown: "The source gives no base for this chart, so there is none.",
+    chart_none_base_zero: "The base is 0 {unit}, so there is no chart.",
+    answers_not_reported: "The source gives no answers here.",
+    chart_no_bars: "The source gives no number to draw a bar for",
+    ranked_between: "… (and {n} more)",
     chart_omitted: "Left out of the chart because the source gives no number: ",
     chart_csv: "The numbers of this chart (CSV)",
     not_found: "Page not found",
