@@ -91,7 +91,7 @@ fn a_reader_sees_the_english_interface() {
     assert!(home.contains(">Every number of the report (CSV)</a>"));
     // The commentary's own title is kept; a table's total row is Total.
     assert!(home.contains("<h2 id=\"h-commentary\">About this survey</h2>"));
-    let by_size = table_captioned(&home, "Number of respondents by region by Hospital size");
+    let by_size = table_captioned(&home, "Number of respondents by region (by Hospital size)");
     assert_eq!(by_size.row("Total").td, ["16", "12", "28"]);
 
     // A region × question page: its heading, table headers, the not-reported cell.
@@ -111,6 +111,8 @@ fn a_reader_sees_the_english_interface() {
     assert!(text(&page).contains("Several answers were allowed, so the total may exceed 100%."));
     assert!(text(&page).contains("← Previous region: North"));
     assert!(text(&page).contains("Next region: Whole area →"));
+    assert!(page.contains(">This question in every region</a>"));
+    assert!(page.contains(">All questions of South</a>"));
     assert!(page.contains(">The numbers of this chart (CSV)</a>"));
     assert!(page.contains("<h2 id=\"h-notes\">Notes on the data</h2>"));
 
@@ -138,6 +140,8 @@ fn a_reader_sees_the_english_interface() {
 
     // A region page's key figures and the indexes.
     let region = site.page("regions/north/");
+    assert!(region.contains(">List of regions</a>"));
+    assert!(text(&region).contains("Next region: South →"));
     let key = table_captioned(&region, "North: the main figure of each question");
     assert_eq!(
         key.rows[0].th,

@@ -424,11 +424,11 @@ pub const EN: Strings = Strings {
     multiple_note: " Several answers were allowed, so the total may exceed 100%.",
     sort_hint: " Select a column heading to sort.",
     sentence_end: ".",
-    by_dimension: " by {dimension}",
+    by_dimension: " (by {dimension})",
     prev_region: "← Previous region: ",
     next_region: "Next region: ",
     region_pager_label: "Other regions",
-    to_regions: "All regions",
+    to_regions: "List of regions",
     list_separator: ", ",
 
     home_many_regions_before: "Results for {n} regions. Choose a region from the ",
