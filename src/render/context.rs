@@ -37,8 +37,9 @@ pub const QUESTION_ANSWERS_INLINE_MAX: usize = 300;
 /// What many pages look up, computed once per render.
 pub struct Index<'a> {
     project: &'a Project,
-    /// The interface's words (report.yaml's `language`).
+    /// The interface's words (report.yaml's `language`), and as the templates' `t`.
     t: &'static Strings,
+    t_value: Value,
     /// Regions and questions in reading order (front matter `order`, then codebook order).
     regions: Vec<&'a Region>,
     questions: Vec<&'a Question>,
@@ -63,6 +64,8 @@ impl<'a> Index<'a> {
         let mut index = Index {
             project,
             t: super::strings::of(&project.config.language),
+            t_value: super::strings::of(&project.config.language)
+                .template_value(&project.survey.unit),
             regions: Vec::new(),
             questions: Vec::new(),
             region_position: HashMap::new(),
@@ -233,7 +236,7 @@ pub fn context(
 
     let mut ctx = json!({
         "lang": config.language,
-        "t": t.template_value(&survey.unit),
+        "t": index.t_value,
         "site": {
             "title": config.title,
             "description": config.description,
