@@ -58,6 +58,9 @@ pub enum Command {
         /// The export's column that gives each respondent's region (default: guessed from the header)
         #[arg(long, value_name = "NAME", requires = "from")]
         region_column: Option<String>,
+        /// The interface's language, ja or en (default: what the export is written in)
+        #[arg(long, value_name = "LANG", requires = "from")]
+        lang: Option<String>,
     },
     /// Build in memory and report every broken link, missing title, orphan commentary and data
     /// problem at once; list the pages that have no commentary yet

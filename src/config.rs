@@ -14,7 +14,8 @@ pub struct Config {
     /// Where the numbers come from, shown in every page's footer.
     #[serde(default)]
     pub source: String,
-    /// The `lang` of the pages.
+    /// The `lang` of the pages and the language of the interface's words (`ja` or `en`: the
+    /// tables in src/render/strings.rs; src/load/report.rs refuses any other).
     #[serde(default = "default_language")]
     pub language: String,
     /// Where the site is published, e.g. `https://user.github.io/repo/`. Empty: links stay

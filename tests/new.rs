@@ -484,5 +484,125 @@ fn region_values_yaml_would_misread_still_build() {
         n.rows("0x1f", "Q1"),
         ["はい 1 100.0 n=1", "いいえ 0 0.0 n=1"]
     );
-    assert!(n.read("data/codebook.yaml").contains("# 1 row\n"));
+    // A Japanese export (地域, はい): the codebook's comments are Japanese, 「1行」.
+    assert!(n.read("data/codebook.yaml").contains("# 1行\n"));
+}
+
+/// An export in English: headers, regions and answers (the interface language is read from it).
+const ENGLISH_EXPORT: &str = "Timestamp,Region,Q1. Do you use a regional care network system?,Q2. What has it improved?,Q3. Comments
+2025/04/01 10:00:00,North,Yes,\"Information sharing, Fewer duplicate tests\",Faster transfers please
+2025/04/01 10:10:00,North,No,,
+2025/04/01 11:00:00,South,Yes,Information sharing,
+2025/04/01 12:30:00,South,No,\"Information sharing, Fewer duplicate tests\",One login
+2025/04/02 09:00:00,North,Yes,Fewer duplicate tests,
+2025/04/02 09:30:00,South,No,,
+";
+
+fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| {
+        matches!(c as u32, 0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xFF00..=0xFFEF)
+    })
+}
+
+#[test]
+fn an_english_export_gets_an_english_interface_and_says_so() {
+    let n = New::ok(ENGLISH_EXPORT.as_bytes(), &[]);
+    let summary = n.summary();
+    assert!(
+        summary.contains("interface language: en (0% of the export's letters are Japanese/CJK"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(
+            "run again with --lang ja or set `language:` in report.yaml (supported: ja, en)"
+        ),
+        "{summary}"
+    );
+    assert!(n.read("report.yaml").contains("\nlanguage: en "));
+    // What new writes is English too: comments, starter commentary, the total, the base.
+    for file in ["report.yaml", "data/codebook.yaml"] {
+        assert!(!has_cjk(&n.read(file)), "{file}:\n{}", n.read(file));
+    }
+    for (path, text) in n.commentary() {
+        assert!(!has_cjk(&text), "{path}: {text}");
+    }
+    assert!(
+        n.read("data/codebook.yaml")
+            .contains("title: \"All regions\", total: true")
+    );
+    n.build();
+    let home = n.page("");
+    assert!(home.contains("<html lang=\"en\">"));
+    assert!(common::text(&home).contains("Home Regions Questions"));
+    for page in common::files_under(&n.dir().join("site")).into_keys() {
+        if page.ends_with(".html") {
+            let html = n.read(&format!("site/{page}"));
+            assert!(!has_cjk(&html), "site/{page} has Japanese text");
+        }
+    }
+    let q1 = n.page("regions/north/q1/");
+    assert!(q1.contains("<th scope=\"col\">Answer</th>"), "{q1}");
+    assert!(common::text(&q1).contains("Base: All respondents (n=3)"));
+}
+
+#[test]
+fn lang_overrides_what_the_export_suggests() {
+    let n = New::ok(ENGLISH_EXPORT.as_bytes(), &["--lang", "ja"]);
+    assert!(
+        n.summary()
+            .contains("interface language: ja (given with --lang)"),
+        "{}",
+        n.summary()
+    );
+    assert!(n.read("report.yaml").contains("\nlanguage: ja "));
+    assert!(
+        n.read("content/index.md")
+            .contains("ここに、このページの解説を Markdown で書きます。")
+    );
+    n.build();
+    let home = n.page("");
+    assert!(home.contains("<html lang=\"ja\">"));
+    assert!(home.contains(">ホーム</a>"));
+
+    let bad = New::run(ENGLISH_EXPORT.as_bytes(), &["--lang", "fr"]);
+    assert!(!bad.out.status.success());
+    assert!(
+        stderr(&bad.out)
+            .contains("--lang \"fr\": no interface strings for this language (supported: ja, en)"),
+        "{}",
+        stderr(&bad.out)
+    );
+    assert!(
+        !bad.dir().exists(),
+        "nothing is written after a refused --lang"
+    );
+}
+
+#[test]
+fn a_japanese_export_gets_a_japanese_interface() {
+    let export = "タイムスタンプ,地区,Q1. 図書館をどのくらい利用していますか,Q2. ご意見
+2025/04/01 10:00:00,東地区,週に1回以上,開館時間を延ばしてほしい
+2025/04/01 10:10:00,東地区,月に1回程度,
+2025/04/02 09:00:00,西地区,週に1回以上,Wi-Fi がほしい
+2025/04/02 09:30:00,西地区,月に1回程度,
+";
+    let n = New::ok(export.as_bytes(), &[]);
+    assert!(
+        n.summary().contains("interface language: ja ("),
+        "{}",
+        n.summary()
+    );
+    assert!(n.summary().contains("run again with --lang en"));
+    assert!(n.read("report.yaml").contains("\nlanguage: ja "));
+    let codebook = n.read("data/codebook.yaml");
+    assert!(
+        codebook.contains("title: \"全体\", total: true"),
+        "{codebook}"
+    );
+    assert!(
+        codebook
+            .contains("# 調査の内容。`surveysite new --from` が \"export.csv\" から推定しました。")
+    );
+    n.build();
+    assert!(n.page("").contains("<html lang=\"ja\">"));
 }

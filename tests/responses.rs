@@ -877,12 +877,12 @@ fn new_from_a_forms_export_infers_a_codebook_that_builds() {
     }
     let codebook = fs::read_to_string(dir.join("data/codebook.yaml")).unwrap();
     for line in [
-        "  - { id: r1, title: \"区南部\" }   # 4 rows",
+        "  - { id: r1, title: \"区南部\" }   # 4行",
         "  - { id: all, title: \"全体\", total: true }",
         "    title: \"導入状況\"",
         "      - { id: a, label: \"情報共有\" }   # 4",
         "      - { id: b, label: \"重複検査の減少\" }   # 2",
-        "      - { id: other, label: \"その他\", other: true }   # 1 typed answer",
+        "      - { id: other, label: \"その他\", other: true }   # 入力された記述1件",
         "  region: { column: \"二次医療圏\" }",
         "    q2: { column: \"Q2. メリット\", separator: \", \", other_in_cell: true }",
         "    q3: { column: \"Q3. ご意見\" }",
@@ -960,7 +960,7 @@ fn new_from_names_the_region_column_when_asked() {
     assert!(out.status.success(), "{}", stderr(&out));
     let codebook = fs::read_to_string(dir.join("data/codebook.yaml")).unwrap();
     assert!(
-        codebook.contains("  - { id: a, title: \"A\" }   # 2 rows"),
+        codebook.contains("  - { id: a, title: \"A\" }   # 2行"),
         "{codebook}"
     );
 

@@ -12,4 +12,4 @@ mod tests;
 mod withhold;
 
 pub use count::{FromRows, Respondent, Tally};
-pub use suppress::{Suppression, suppress_small_cells};
+pub use suppress::{Suppression, suppress_small_cells, suppress_small_cells_in};

@@ -80,6 +80,16 @@ fn hide(survey: &mut Survey, cell: &Cell) {
 /// be worked out from a total (secondary), then free text of small regions. `rows` says which
 /// regions add up to a computed total.
 pub fn suppress_small_cells(survey: &mut Survey, s: &Suppression, rows: Option<&FromRows>) {
+    suppress_small_cells_in(survey, s, rows, &crate::render::strings::JA);
+}
+
+/// `suppress_small_cells`, its notes in the words of `t` (report.yaml's language).
+pub fn suppress_small_cells_in(
+    survey: &mut Survey,
+    s: &Suppression,
+    rows: Option<&FromRows>,
+    t: &crate::render::strings::Strings,
+) {
     let small = |c: &mut Count| {
         if let Count::Value(v) = *c
             && v > 0
@@ -107,7 +117,7 @@ pub fn suppress_small_cells(survey: &mut Survey, s: &Suppression, rows: Option<&
         }
     }
 
-    withhold_text(survey, s.min_respondents_for_text, rows);
+    withhold_text(survey, s.min_respondents_for_text, rows, t);
 }
 
 /// The cell to hide so that the constraint's one hidden cell cannot be worked out, if any.

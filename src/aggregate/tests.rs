@@ -27,12 +27,12 @@ fn question(id: &str, kind: QuestionKind, base: &str, options: &[&str]) -> Quest
 }
 
 fn region(id: &str, total: bool) -> Region {
-        group: None,
     Region {
         id: id.into(),
         title: id.into(),
         description: String::new(),
         total,
+        group: None,
     }
 }
 

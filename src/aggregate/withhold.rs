@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use super::FromRows;
 use crate::model::{Count, Note, Survey};
+use crate::render::strings::{Strings, fill};
 
 /// Drops free-text answers that could identify respondents, leaving a note and recording them
 /// as withheld: those of regions with fewer than `min` respondents (0: no such rule), and the
@@ -11,7 +12,7 @@ use crate::model::{Count, Note, Survey};
 /// The total computed from every row lists every answer, so when only one region's answers to a
 /// question are withheld, the smallest other region's are too: otherwise the total minus the
 /// shown regions would be exactly the withheld answers.
-pub(super) fn withhold_text(survey: &mut Survey, min: u64, rows: Option<&FromRows>) {
+pub(super) fn withhold_text(survey: &mut Survey, min: u64, rows: Option<&FromRows>, t: &Strings) {
     let size = |r: &str| survey.respondents(r).value().unwrap_or(0);
     let small = |r: &str| min > 0 && size(r) < min;
     let has_answers = |r: &str, q: &str| survey.answers_for(r, q).next().is_some();
@@ -53,17 +54,20 @@ pub(super) fn withhold_text(survey: &mut Survey, min: u64, rows: Option<&FromRow
     for r in &survey.regions {
         for q in &survey.questions {
             if withheld.contains(&(r.id.clone(), q.id.clone())) {
-                let why = if small(&r.id) {
-                    format!("回答者が{min}{}未満の地域のため", survey.unit)
+                let text = if small(&r.id) {
+                    fill(
+                        t.withheld_note_small,
+                        &[("n", &min.to_string()), ("unit", &survey.unit)],
+                    )
                 } else if other_hidden(&r.id, &q.id) {
-                    "「その他」の件数を秘匿しているため".to_string()
+                    t.withheld_note_other.to_string()
                 } else {
-                    "回答者の少ない他の地域の回答を特定できないようにするため".to_string()
+                    t.withheld_note_protect.to_string()
                 };
                 notes.push(Note {
                     region: r.id.clone(),
                     question: q.id.clone(),
-                    text: format!("{why}、自由記述の回答は掲載していません。"),
+                    text,
                 });
             }
         }

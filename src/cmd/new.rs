@@ -3,6 +3,7 @@
 //! to check and retitle.
 
 mod infer;
+mod lang;
 mod text;
 mod write;
 
@@ -15,7 +16,12 @@ use anyhow::{Context, Result};
 /// The copy of the export inside the new project.
 const RESPONSES: &str = "data/responses.csv";
 
-pub fn run(dir: &Path, from: Option<&Path>, region_column: Option<&str>) -> Result<()> {
+pub fn run(
+    dir: &Path,
+    from: Option<&Path>,
+    region_column: Option<&str>,
+    language: Option<&str>,
+) -> Result<()> {
     if dir.exists()
         && fs::read_dir(dir)
             .with_context(|| format!("reading {}", dir.display()))?
@@ -30,10 +36,14 @@ pub fn run(dir: &Path, from: Option<&Path>, region_column: Option<&str>) -> Resu
     let files = match from {
         None => starter(),
         Some(export) => {
-            let inferred = infer::infer(export, region_column)?;
+            let mut inferred = infer::infer(export, region_column)?;
+            let choice = lang::choose(&inferred, language)?;
+            lang::localize(&mut inferred, choice.words);
             // A closed stdout (`| head`) is no reason to stop, nor to panic.
-            let _ = std::io::stdout().write_all(inferred.summary(export, dir).as_bytes());
-            inferred.files(export)?
+            let _ =
+                std::io::stdout().write_all(inferred.summary(export, dir, choice.words).as_bytes());
+            let _ = writeln!(std::io::stdout(), "{}", choice.line());
+            inferred.files(export, choice.words)?
         }
     };
     for (rel, bytes) in &files {

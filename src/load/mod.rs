@@ -31,10 +31,12 @@ pub struct Project {
 pub fn project(root: &Path) -> Result<Project> {
     let config = report::load(root)?;
     let mut survey = codebook::load(root)?;
+    crate::render::strings::localize_defaults(&config.language, &mut survey);
     // Respondent rows (if the codebook declares them), then the aggregated tables.
     let rows = responses::load(root, &mut survey, config.settings.encoding.as_deref())?;
     if let Some(s) = &config.settings.suppression {
-        crate::aggregate::suppress_small_cells(&mut survey, s, rows.as_ref());
+        let t = crate::render::strings::of(&config.language);
+        crate::aggregate::suppress_small_cells_in(&mut survey, s, rows.as_ref(), t);
     }
     let commentary = content::load(root, &survey)?;
     Ok(Project {

@@ -37,6 +37,23 @@ pub fn load(root: &Path) -> Result<Config> {
             quote_cell(e)
         );
     }
+    if crate::render::strings::for_language(&config.language).is_none() {
+        // The key's own line (a top-level key starts its line), else the file.
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("language:"))
+            .map_or(1, |i| i as u64 + 1);
+        return Err(super::located(
+            FILE,
+            line,
+            None,
+            format_args!(
+                "language {} has no interface strings (supported: {})",
+                quote_cell(&config.language),
+                crate::render::strings::supported()
+            ),
+        ));
+    }
     if !config.base_url.is_empty() {
         crate::url::validate_base_url(&config.base_url)
             .map_err(|e| anyhow::anyhow!("{FILE}: base_url: {e}"))?;

@@ -8,7 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use super::format::{NOT_REPORTED, base_title, format_count, question_label};
+use super::format::{base_title, format_count, question_label};
+use super::strings::{JA, Strings, fill};
 use crate::model::{ChoiceOption, Count, Question, QuestionKind, Region, Survey, percent, share};
 
 /// Okabe–Ito hues (distinguishable with the common colour-vision deficiencies), the light ones
@@ -66,6 +67,8 @@ pub enum Plot {
     Bars {
         categories: Vec<String>,
         series: Vec<Series>,
+        /// Shown instead of the bars when there are none (every option not reported).
+        empty: String,
     },
     /// A stacked bar per category, a segment per series; `percent`: a 0–100% axis, else counts.
     /// `legend_list`: one legend entry per line (long option labels); else side by side.
@@ -90,6 +93,8 @@ pub struct Ranking {
     pub top: usize,
     /// Regions with a value between the top and the bottom, not drawn.
     pub between: usize,
+    /// The row that stands for them: `…（ほか12地域）`.
+    pub between_label: String,
     /// The all-regions figure and its name, marked across the bars.
     pub total: Option<(String, Point)>,
 }
@@ -144,8 +149,13 @@ pub fn csv_bytes(rows: &[Vec<String>]) -> Vec<u8> {
     out
 }
 
-/// Every chart of the site, keyed by id.
+/// Every chart of the site, keyed by id, in the Japanese interface.
 pub fn specs(survey: &Survey) -> BTreeMap<String, ChartSpec> {
+    specs_in(survey, &JA)
+}
+
+/// Every chart of the site, keyed by id, with captions and aria text in `t`'s language.
+pub fn specs_in(survey: &Survey, t: &Strings) -> BTreeMap<String, ChartSpec> {
     let mut out = BTreeMap::new();
     for q in survey.questions.iter().filter(|q| q.kind.is_choice()) {
         // Once per question: which options the cross-tab gives.
@@ -153,17 +163,17 @@ pub fn specs(survey: &Survey) -> BTreeMap<String, ChartSpec> {
         for r in &survey.regions {
             // Without a known base there are no percentages to plot: the table alone says it.
             if survey.base_count(&r.id, q).value().is_some_and(|b| b > 0) {
-                let spec = region_question(survey, r, q);
+                let spec = region_question(survey, r, q, t);
                 out.insert(spec.id.clone(), spec);
             }
-            if let Some(spec) = crosstab(survey, r, q, &crosstab_options) {
+            if let Some(spec) = crosstab(survey, r, q, &crosstab_options, t) {
                 out.insert(spec.id.clone(), spec);
             }
         }
         let spec = if survey.regions.len() > MANY_REGIONS {
-            ranked_chart(survey, q)
+            ranked_chart(survey, q, t)
         } else {
-            question_chart(survey, q)
+            question_chart(survey, q, t)
         };
         out.insert(spec.id.clone(), spec);
     }
@@ -185,13 +195,24 @@ pub fn crosstab_id(region: &str, question: &str) -> String {
     format!("x-{region}--{question}")
 }
 
-/// `4病院 (25.0%)` or `…` for the aria text and labels.
-fn count_text(survey: &Survey, count: Count, base: Count) -> String {
+/// `4病院` (`t.count_unit`): a count with the survey's unit.
+fn with_unit(survey: &Survey, t: &Strings, n: &str) -> String {
+    fill(t.count_unit, &[("n", n), ("unit", &survey.unit)])
+}
+
+/// `4病院 (25.0%)` or `…（記載なし）` for the aria text and labels.
+fn count_text(survey: &Survey, t: &Strings, count: Count, base: Count) -> String {
     match (count, percent(count, base)) {
-        (Count::Value(c), Some(p)) => format!("{c}{} ({p})", survey.unit),
-        (Count::Value(c), None) => format!("{c}{}", survey.unit),
-        (Count::NotReported, _) => format!("{NOT_REPORTED}（記載なし）"),
-        (Count::Suppressed, _) => format!("{}（秘匿）", crate::model::SUPPRESSED),
+        (Count::Value(c), Some(p)) => fill(
+            t.count_percent,
+            &[
+                ("count", &with_unit(survey, t, &c.to_string())),
+                ("percent", &p),
+            ],
+        ),
+        (Count::Value(c), None) => with_unit(survey, t, &c.to_string()),
+        (Count::NotReported, _) => t.not_reported_text.to_string(),
+        (Count::Suppressed, _) => t.suppressed_text.to_string(),
     }
 }
 
@@ -265,11 +286,11 @@ fn category_height(labels: &[String], per_line: usize, bars: u32) -> u32 {
 
 /// One region × question: horizontal bars of % of base (multiple choice), or one 100% bar
 /// (single choice); both labelled with count and %.
-fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec {
+fn region_question(survey: &Survey, region: &Region, q: &Question, t: &Strings) -> ChartSpec {
     let base = survey.base_count(&region.id, q);
     let label = question_label(survey, q);
     let base_text = format_count(base);
-    let mut csv_rows = vec![csv_header()];
+    let mut csv_rows = vec![csv_header(t)];
     let mut omitted = Vec::new();
     let mut aria_parts = Vec::new();
     let reported: Vec<(&ChoiceOption, Count)> = q
@@ -278,7 +299,7 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
         .map(|o| (o, survey.count(&region.id, &q.id, &o.id)))
         .collect();
     for (o, c) in &reported {
-        aria_parts.push(format!("{} {}", o.label, count_text(survey, *c, base)));
+        aria_parts.push(format!("{} {}", o.label, count_text(survey, t, *c, base)));
         if *c == Count::NotReported {
             omitted.push(o.label.clone());
         }
@@ -295,7 +316,13 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
         let series: Vec<Series> = shown
             .iter()
             .map(|(o, c)| Series {
-                name: format!("{}：{}", o.label, count_text(survey, *c, base)),
+                name: fill(
+                    t.legend_entry,
+                    &[
+                        ("option", &o.label),
+                        ("count", &count_text(survey, t, *c, base)),
+                    ],
+                ),
                 colour: option_colour(q, o),
                 points: vec![Some(point(
                     share(*c, base).unwrap_or(0.0),
@@ -320,11 +347,15 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
             .map(|(_, c)| {
                 Some(point(
                     share(*c, base).unwrap_or(0.0),
-                    format!(
-                        "{}{}（{}）",
-                        c.value().unwrap_or(0),
-                        survey.unit,
-                        percent(*c, base).unwrap_or_default()
+                    fill(
+                        t.bar_label,
+                        &[
+                            (
+                                "count",
+                                &with_unit(survey, t, &c.value().unwrap_or(0).to_string()),
+                            ),
+                            ("percent", &percent(*c, base).unwrap_or_default()),
+                        ],
                     ),
                 ))
             })
@@ -338,6 +369,7 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
                     colour: PALETTE[0],
                     points,
                 }],
+                empty: t.chart_no_bars.into(),
             },
             height,
         )
@@ -347,22 +379,32 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
         plot,
         width: WIDTH,
         height,
-        caption: format!(
-            "{}: {label} {}（対象: {}、n={base_text}）",
-            region.title,
-            q.short,
-            base_title(survey, q)
+        caption: fill(
+            t.region_question_caption,
+            &[
+                ("region", &region.title),
+                ("question", &format!("{label} {}", q.short)),
+                ("base", &base_title(survey, q)),
+                ("n", &base_text),
+            ],
         ),
-        aria: format!("{}: {}", region.title, aria_parts.join("、")),
+        aria: format!("{}: {}", region.title, aria_parts.join(t.list_separator)),
         csv_rows,
         omitted,
     }
 }
 
-fn csv_header() -> Vec<String> {
-    ["地域", "設問", "選択肢", "件数", "割合(%)", "対象(n)"]
-        .map(String::from)
-        .to_vec()
+fn csv_header(t: &Strings) -> Vec<String> {
+    [
+        t.region_col,
+        t.csv_question,
+        t.option_col,
+        t.count_col,
+        t.csv_percent,
+        t.csv_base,
+    ]
+    .map(String::from)
+    .to_vec()
 }
 
 fn csv_row(
@@ -386,9 +428,13 @@ fn csv_row(
 }
 
 /// The CSV rows, omitted options and aria text of a question over every region.
-fn question_numbers(survey: &Survey, q: &Question) -> (Vec<Vec<String>>, Vec<String>, Vec<String>) {
+fn question_numbers(
+    survey: &Survey,
+    q: &Question,
+    t: &Strings,
+) -> (Vec<Vec<String>>, Vec<String>, Vec<String>) {
     let label = question_label(survey, q);
-    let mut csv_rows = vec![csv_header()];
+    let mut csv_rows = vec![csv_header(t)];
     let mut omitted = Vec::new();
     let mut aria_regions = Vec::new();
     for r in &survey.regions {
@@ -396,26 +442,28 @@ fn question_numbers(survey: &Survey, q: &Question) -> (Vec<Vec<String>>, Vec<Str
         let mut parts = Vec::new();
         for o in &q.options {
             let c = survey.count(&r.id, &q.id, &o.id);
-            parts.push(format!("{} {}", o.label, count_text(survey, c, base)));
+            parts.push(format!("{} {}", o.label, count_text(survey, t, c, base)));
             if c == Count::NotReported {
-                omitted.push(format!("{}の「{}」", r.title, o.label));
+                omitted.push(fill(
+                    t.omitted_item,
+                    &[("region", &r.title), ("option", &o.label)],
+                ));
             }
             csv_rows.push(csv_row(r, q, &label, o, c, base));
         }
         aria_regions.push(format!(
-            "{}（n={}）: {}",
-            r.title,
-            format_count(base),
-            parts.join("、")
+            "{}: {}",
+            fill(t.name_n, &[("name", &r.title), ("n", &format_count(base))]),
+            parts.join(t.list_separator)
         ));
     }
     (csv_rows, omitted, aria_regions)
 }
 
 /// Every region side by side: grouped bars (multiple choice) or one 100% bar per region.
-fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
+fn question_chart(survey: &Survey, q: &Question, t: &Strings) -> ChartSpec {
     let label = question_label(survey, q);
-    let (csv_rows, omitted, aria_regions) = question_numbers(survey, q);
+    let (csv_rows, omitted, aria_regions) = question_numbers(survey, q, t);
     let (plot, height) = if q.kind == QuestionKind::Single {
         let categories: Vec<String> = survey
             .regions
@@ -463,7 +511,7 @@ fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
             .map(|(ri, r)| {
                 let base = survey.base_count(&r.id, q);
                 Series {
-                    name: format!("{}（n={}）", r.title, format_count(base)),
+                    name: fill(t.name_n, &[("name", &r.title), ("n", &format_count(base))]),
                     colour: PALETTE[ri % PALETTE.len()],
                     points: q
                         .options
@@ -478,7 +526,11 @@ fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
             .collect();
         let row = category_height(&categories, 16, 14 * survey.regions.len() as u32 + 12);
         (
-            Plot::Bars { categories, series },
+            Plot::Bars {
+                categories,
+                series,
+                empty: t.chart_no_bars.into(),
+            },
             76 + row * q.options.len() as u32,
         )
     };
@@ -487,12 +539,14 @@ fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
         plot,
         width: WIDTH,
         height,
-        caption: format!(
-            "{label} {}（地域別、「{}」に対する%）",
-            q.short,
-            base_title(survey, q)
+        caption: fill(
+            t.question_caption,
+            &[
+                ("question", &format!("{label} {}", q.short)),
+                ("base", &base_title(survey, q)),
+            ],
         ),
-        aria: aria_regions.join("。"),
+        aria: aria_regions.join(t.sentence_separator),
         csv_rows,
         omitted,
     }
@@ -500,9 +554,9 @@ fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
 
 /// Many regions: the regions with the highest and the lowest % of the question's key option,
 /// the total marked. Every region's numbers are in the table beside it and in the CSV.
-fn ranked_chart(survey: &Survey, q: &Question) -> ChartSpec {
+fn ranked_chart(survey: &Survey, q: &Question, t: &Strings) -> ChartSpec {
     let label = question_label(survey, q);
-    let (csv_rows, _, _) = question_numbers(survey, q);
+    let (csv_rows, _, _) = question_numbers(survey, q, t);
     let key = q.key_option().or(q.options.first());
     let key_label = key.map(|o| o.label.clone()).unwrap_or_default();
     let colour = key.map_or(PALETTE[0], |o| option_colour(q, o));
@@ -532,7 +586,7 @@ fn ranked_chart(survey: &Survey, q: &Question) -> ChartSpec {
     let row = |(i, s, p, base): &(usize, f64, String, Count)| {
         let r = &survey.regions[*i];
         (
-            format!("{}（n={}）", r.title, format_count(*base)),
+            fill(t.name_n, &[("name", &r.title), ("n", &format_count(*base))]),
             point(*s, p.clone()),
         )
     };
@@ -542,23 +596,39 @@ fn ranked_chart(survey: &Survey, q: &Question) -> ChartSpec {
         .iter()
         .find(|r| r.total)
         .and_then(|r| figure(r).map(|(s, p, _)| (r.title.clone(), point(s, p))))
-        .or_else(|| pooled_total(survey, q, key_id));
+        .or_else(|| pooled_total(survey, q, key_id, t));
     let between = n - rows.len();
-    let aria = format!(
-        "「{key_label}」の割合{}: {}。{}ほか{between}地域の数値は表にあります",
-        if between > 0 {
-            format!("が高い{each}地域と低い{}地域", n - bottom_from)
-        } else {
-            "（地域別、高い順）".to_string()
-        },
-        rows.iter()
-            .map(|(name, p)| format!("{name} {}", p.label))
-            .collect::<Vec<_>>()
-            .join("、"),
-        total
-            .as_ref()
-            .map(|(name, p)| format!("{name} {}。", p.label))
-            .unwrap_or_default(),
+    let (each_text, bottom_text) = (each.to_string(), (n - bottom_from).to_string());
+    let which = if between > 0 {
+        fill(
+            t.ranked_which,
+            &[("each", &each_text), ("bottom", &bottom_text)],
+        )
+    } else {
+        t.ranked_all.to_string()
+    };
+    let aria = fill(
+        t.ranked_aria,
+        &[
+            ("option", &key_label),
+            ("which", &which),
+            (
+                "rows",
+                &rows
+                    .iter()
+                    .map(|(name, p)| format!("{name} {}", p.label))
+                    .collect::<Vec<_>>()
+                    .join(t.list_separator),
+            ),
+            (
+                "total",
+                &total
+                    .as_ref()
+                    .map(|(name, p)| fill(t.ranked_total, &[("name", name), ("percent", &p.label)]))
+                    .unwrap_or_default(),
+            ),
+            ("n", &between.to_string()),
+        ],
     );
     let height = 60 + 24 * (rows.len() as u32 + 1);
     ChartSpec {
@@ -569,16 +639,29 @@ fn ranked_chart(survey: &Survey, q: &Question) -> ChartSpec {
             rows,
             top: each,
             between,
+            between_label: fill(t.ranked_between, &[("n", &between.to_string())]),
             total,
         }),
         width: WIDTH,
         height,
-        caption: format!(
-            "{label} {}: 「{key_label}」の割合が高い{each}地域と低い{}地域（全{}地域は表に。「{}」に対する%）",
-            q.short,
-            n - bottom_from,
-            survey.regions.iter().filter(|r| !r.total).count(),
-            base_title(survey, q)
+        caption: fill(
+            t.ranked_caption,
+            &[
+                ("question", &format!("{label} {}", q.short)),
+                ("option", &key_label),
+                ("each", &each_text),
+                ("bottom", &bottom_text),
+                (
+                    "regions",
+                    &survey
+                        .regions
+                        .iter()
+                        .filter(|r| !r.total)
+                        .count()
+                        .to_string(),
+                ),
+                ("base", &base_title(survey, q)),
+            ],
         ),
         aria,
         csv_rows,
@@ -588,14 +671,22 @@ fn ranked_chart(survey: &Survey, q: &Question) -> ChartSpec {
 
 /// The figure over all regions when the codebook has no total region: only when every region
 /// reports both the count and the base (a sum with gaps would be a made-up number).
-fn pooled_total(survey: &Survey, q: &Question, option: &str) -> Option<(String, Point)> {
+fn pooled_total(
+    survey: &Survey,
+    q: &Question,
+    option: &str,
+    t: &Strings,
+) -> Option<(String, Point)> {
     let (mut count, mut base) = (0u64, 0u64);
     for r in &survey.regions {
         count += survey.count(&r.id, &q.id, option).value()?;
         base += survey.base_count(&r.id, q).value()?;
     }
     let (c, b) = (Count::Value(count), Count::Value(base));
-    Some(("全地域".to_string(), point(share(c, b)?, percent(c, b)?)))
+    Some((
+        t.all_regions.to_string(),
+        point(share(c, b)?, percent(c, b)?),
+    ))
 }
 
 /// The question by the dimension: a stacked bar per group, the options the cross-tab gives and
@@ -605,6 +696,7 @@ fn crosstab(
     region: &Region,
     q: &Question,
     options: &[&ChoiceOption],
+    t: &Strings,
 ) -> Option<ChartSpec> {
     let d = survey.dimension.as_ref()?;
     if options.is_empty() {
@@ -630,12 +722,12 @@ fn crosstab(
         }
     };
     let mut csv_rows = vec![vec![
-        "地域".to_string(),
+        t.region_col.to_string(),
         d.title.clone(),
-        format!("{}数", survey.unit),
-        "選択肢".into(),
-        "件数".into(),
-        "割合(%)".into(),
+        fill(t.group_size, &[("unit", &survey.unit)]),
+        t.option_col.into(),
+        t.count_col.into(),
+        t.csv_percent.into(),
     ]];
     let mut aria = Vec::new();
     let mut omitted = Vec::new();
@@ -643,7 +735,7 @@ fn crosstab(
         .groups
         .iter()
         .zip(&groups)
-        .map(|(g, n)| format!("{}（{}）", g.label, format_count(*n)))
+        .map(|(g, n)| fill(t.group_n, &[("name", &g.label), ("n", &format_count(*n))]))
         .collect();
     let mut rest: Vec<Option<u64>> = groups.iter().map(|n| n.value()).collect();
     let mut series = Vec::new();
@@ -651,17 +743,21 @@ fn crosstab(
         let mut points = Vec::new();
         for (gi, (group, n)) in d.groups.iter().zip(&groups).enumerate() {
             let c = survey.crosstab_count(&region.id, &q.id, &group.id, &o.id);
-            aria.push(format!(
-                "{} {}{}のうち{} {}",
-                group.label,
-                format_count(*n),
-                survey.unit,
-                o.label,
-                count_text(survey, c, *n)
+            aria.push(fill(
+                t.crosstab_aria,
+                &[
+                    ("group", &group.label),
+                    ("n", &with_unit(survey, t, &format_count(*n))),
+                    ("option", &o.label),
+                    ("count", &count_text(survey, t, c, *n)),
+                ],
             ));
             rest[gi] = rest[gi].zip(c.value()).map(|(r, c)| r.saturating_sub(c));
             if c == Count::NotReported {
-                omitted.push(format!("{}の「{}」", group.label, o.label));
+                omitted.push(fill(
+                    t.omitted_item,
+                    &[("region", &group.label), ("option", &o.label)],
+                ));
             }
             // Suppressed: hidden, no bar and no CSV row.
             if c != Count::Suppressed {
@@ -685,7 +781,7 @@ fn crosstab(
         });
     }
     series.push(Series {
-        name: "それ以外".into(),
+        name: t.rest.into(),
         colour: REST,
         points: rest
             .iter()
@@ -703,18 +799,23 @@ fn crosstab(
         },
         width: WIDTH,
         height,
-        caption: format!(
-            "{}: {}別の{}（{}数）",
-            region.title,
-            d.title,
-            options
-                .iter()
-                .map(|o| o.label.as_str())
-                .collect::<Vec<_>>()
-                .join("・"),
-            survey.unit
+        caption: fill(
+            t.crosstab_chart_caption,
+            &[
+                ("region", &region.title),
+                ("dimension", &d.title),
+                (
+                    "options",
+                    &options
+                        .iter()
+                        .map(|o| o.label.as_str())
+                        .collect::<Vec<_>>()
+                        .join(t.option_joiner),
+                ),
+                ("unit", &survey.unit),
+            ],
         ),
-        aria: format!("{}: {}", region.title, aria.join("、")),
+        aria: format!("{}: {}", region.title, aria.join(t.list_separator)),
         csv_rows,
         omitted,
     })

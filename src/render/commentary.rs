@@ -114,7 +114,14 @@ fn block_html(
                 // The page has no chart either: say why, and show the table (with its `x`).
                 let why = region
                     .as_deref()
-                    .and_then(|r| no_chart_reason(survey, r, survey.question(question)?))
+                    .and_then(|r| {
+                        no_chart_reason(
+                            survey,
+                            r,
+                            survey.question(question)?,
+                            super::strings::of(&project.config.language),
+                        )
+                    })
                     .ok_or_else(|| match region {
                         Some(r) => anyhow::anyhow!(
                             "there is no chart of question \"{question}\" for region \"{r}\""
@@ -128,7 +135,9 @@ fn block_html(
                 value["csv_href"] = json!(linker.href(&format!("{owner}{}", spec.csv_name())));
             }
             // Every chart comes with the table of its numbers.
-            let figure = templates::render(templates, "chart.html", &json!({ "c": value }))?;
+            let t = super::strings::of(&project.config.language).template_value(&survey.unit);
+            let figure =
+                templates::render(templates, "chart.html", &json!({ "c": value, "t": t }))?;
             format!("{figure}\n{table}")
         }
         Block::Table { region, question } => {
@@ -166,10 +175,16 @@ fn block_html(
                 },
                 "columns": columns,
                 "rows": rows,
+                "t": super::strings::of(&project.config.language).template_value(&survey.unit),
             });
             templates::render(templates, "table.html", &context)?
         }
-        Block::Answers { region, question } => shortcodes::answers_html(survey, region, question),
+        Block::Answers { region, question } => shortcodes::answers_html(
+            survey,
+            region,
+            question,
+            super::strings::of(&project.config.language),
+        ),
         Block::Note { text } => format!(
             "<aside class=\"callout\" role=\"note\">{}</aside>",
             markdown::to_html(text, project.config.settings.allow_html)
@@ -179,11 +194,19 @@ fn block_html(
 
 /// Why a region has no chart of a question (charts need a known base above 0), in the words the
 /// reader sees in place of the chart; none when it should have one.
-fn no_chart_reason(survey: &Survey, region: &str, q: &Question) -> Option<String> {
+fn no_chart_reason(
+    survey: &Survey,
+    region: &str,
+    q: &Question,
+    t: &super::strings::Strings,
+) -> Option<String> {
     match survey.base_count(region, q) {
-        Count::Suppressed => Some("回答者が少ないため、この図は掲載していません。".into()),
-        Count::NotReported => Some("対象の数が資料にないため、図はありません。".into()),
-        Count::Value(0) => Some(format!("対象が0{}のため、図はありません。", survey.unit)),
+        Count::Suppressed => Some(t.chart_none_withheld.into()),
+        Count::NotReported => Some(t.chart_none_base_unknown.into()),
+        Count::Value(0) => Some(super::strings::fill(
+            t.chart_none_base_zero,
+            &[("unit", &survey.unit)],
+        )),
         Count::Value(_) => None,
     }
 }

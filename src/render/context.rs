@@ -15,6 +15,7 @@ use super::pages::{
     DATA_CSV, Kind, Page, QUESTIONS_PATH, REGIONS_PATH, chart_ids, question_path, region_path,
     region_question_path,
 };
+use super::strings::{Strings, fill};
 use crate::load::Project;
 use crate::load::content::Commentary;
 use crate::model::{
@@ -36,6 +37,9 @@ pub const QUESTION_ANSWERS_INLINE_MAX: usize = 300;
 /// What many pages look up, computed once per render.
 pub struct Index<'a> {
     project: &'a Project,
+    /// The interface's words (report.yaml's `language`), and as the templates' `t`.
+    t: &'static Strings,
+    t_value: Value,
     /// Regions and questions in reading order (front matter `order`, then codebook order).
     regions: Vec<&'a Region>,
     questions: Vec<&'a Question>,
@@ -59,6 +63,9 @@ impl<'a> Index<'a> {
         }
         let mut index = Index {
             project,
+            t: super::strings::of(&project.config.language),
+            t_value: super::strings::of(&project.config.language)
+                .template_value(&project.survey.unit),
             regions: Vec::new(),
             questions: Vec::new(),
             region_position: HashMap::new(),
@@ -153,6 +160,7 @@ pub fn context(
     let project = index.project;
     let survey = &project.survey;
     let config = &project.config;
+    let t = index.t;
     let l = &page.linker;
     let region = page.region.as_deref().and_then(|id| survey.region(id));
     let question = page.question.as_deref().and_then(|id| survey.question(id));
@@ -164,7 +172,7 @@ pub fn context(
         .map(|q| {
             json!({
                 "id": q.id, "label": question_label(survey, q), "title": q.title, "short": q.short,
-                "kind": q.kind.label(),
+                "kind": t.kind(q.kind),
                 "base_title": survey.base(&q.base).map(|b| b.title.clone()),
                 "href": l.href(&question_path(&q.id)),
                 "current": question.is_some_and(|x| x.id == q.id),
@@ -172,35 +180,34 @@ pub fn context(
         })
         .collect();
 
+    let titled = |heading: String| {
+        let title = fill(
+            t.page_title,
+            &[("heading", &heading), ("title", &config.title)],
+        );
+        (heading, title)
+    };
     let (heading, title) = match (page.kind, region, question) {
         (Kind::Home, _, _) => (config.title.clone(), config.title.clone()),
-        (Kind::Regions, _, _) => (
-            "地域一覧".to_string(),
-            format!("地域一覧 | {}", config.title),
-        ),
-        (Kind::Questions, _, _) => (
-            "設問一覧".to_string(),
-            format!("設問一覧 | {}", config.title),
-        ),
-        (Kind::Region, Some(r), _) => (r.title.clone(), format!("{} | {}", r.title, config.title)),
+        (Kind::Regions, _, _) => titled(t.regions.to_string()),
+        (Kind::Questions, _, _) => titled(t.questions.to_string()),
+        (Kind::Region, Some(r), _) => titled(r.title.clone()),
         (Kind::Question, _, Some(q)) => {
-            let label = question_label(survey, q);
-            (
-                format!("{label} {}", q.title),
-                format!("{label} {} | {}", q.title, config.title),
-            )
+            titled(format!("{} {}", question_label(survey, q), q.title))
         }
         (Kind::RegionQuestion, Some(r), Some(q)) => {
-            let label = question_label(survey, q);
-            (
-                format!("{label} {}", q.title),
-                format!("{label} {}（{}） | {}", q.title, r.title, config.title),
-            )
+            let heading = format!("{} {}", question_label(survey, q), q.title);
+            let title = fill(
+                t.region_question_title,
+                &[
+                    ("heading", &heading),
+                    ("region", &r.title),
+                    ("title", &config.title),
+                ],
+            );
+            (heading, title)
         }
-        _ => (
-            "ページが見つかりません".into(),
-            format!("ページが見つかりません | {}", config.title),
-        ),
+        _ => titled(t.not_found.to_string()),
     };
     let description = index
         .commentary(&page.path)
@@ -212,23 +219,24 @@ pub fn context(
         })
         .unwrap_or_else(|| config.description.clone());
 
-    let mut breadcrumbs = vec![json!({"title": "ホーム", "href": l.href("")})];
+    let mut breadcrumbs = vec![json!({"title": t.home, "href": l.href("")})];
     match (page.kind, region) {
         (Kind::Region, _) => {
-            breadcrumbs.push(json!({"title": "地域一覧", "href": l.href(REGIONS_PATH)}));
+            breadcrumbs.push(json!({"title": t.regions, "href": l.href(REGIONS_PATH)}));
         }
         (Kind::RegionQuestion, Some(r)) => {
-            breadcrumbs.push(json!({"title": "地域一覧", "href": l.href(REGIONS_PATH)}));
+            breadcrumbs.push(json!({"title": t.regions, "href": l.href(REGIONS_PATH)}));
             breadcrumbs.push(json!({"title": r.title, "href": l.href(&region_path(&r.id))}));
         }
         (Kind::Question, _) => {
-            breadcrumbs.push(json!({"title": "設問一覧", "href": l.href(QUESTIONS_PATH)}));
+            breadcrumbs.push(json!({"title": t.questions, "href": l.href(QUESTIONS_PATH)}));
         }
         _ => {}
     }
 
     let mut ctx = json!({
         "lang": config.language,
+        "t": index.t_value,
         "site": {
             "title": config.title,
             "description": config.description,
@@ -324,7 +332,7 @@ fn question_item(index: &Index, q: &Question, l: &Linker) -> Value {
     let survey = &index.project.survey;
     json!({
         "id": q.id, "label": question_label(survey, q), "title": q.title, "short": q.short,
-        "kind": q.kind.label(),
+        "kind": index.t.kind(q.kind),
         "base_title": survey.base(&q.base).map(|b| b.title.clone()),
         "href": l.href(&question_path(&q.id)),
         "summary": index.summary(&question_path(&q.id)),
@@ -467,7 +475,7 @@ fn region_page(index: &Index, region: &Region, l: &Linker) -> Value {
                 .count();
             json!({
                 "label": question_label(survey, q), "title": q.title, "short": q.short,
-                "kind": q.kind.label(), "is_text": q.kind == QuestionKind::Text,
+                "kind": index.t.kind(q.kind), "is_text": q.kind == QuestionKind::Text,
                 "href": l.href(&region_question_path(&region.id, &q.id)),
                 "base": format_count(base), "base_title": base_title(survey, q),
                 "key": key,
@@ -581,10 +589,10 @@ fn notes(survey: &Survey, region: Option<&Region>, q: &Question) -> Vec<String> 
     notes
 }
 
-fn question_value(survey: &Survey, q: &Question) -> Value {
+fn question_value(survey: &Survey, q: &Question, t: &Strings) -> Value {
     json!({
         "id": q.id, "label": question_label(survey, q), "title": q.title, "short": q.short,
-        "kind": q.kind.label(),
+        "kind": t.kind(q.kind),
         "is_text": q.kind == QuestionKind::Text,
         "is_multiple": q.kind == QuestionKind::Multiple,
         "base_title": base_title(survey, q),
@@ -595,7 +603,7 @@ fn question_page(index: &Index, q: &Question, l: &Linker) -> Value {
     let survey = &index.project.survey;
     let by_columns = survey.regions.len() <= REGION_COLUMNS_MAX;
     let mut v = json!({
-        "question": question_value(survey, q),
+        "question": question_value(survey, q, index.t),
         "notes": notes(survey, None, q),
         "region_columns": by_columns,
         "sortable": !by_columns && q.kind.is_choice(),
@@ -734,9 +742,18 @@ fn region_question_page(index: &Index, region: &Region, q: &Question, l: &Linker
         "region": {"id": region.id, "title": region.title, "description": region.description,
                    "href": l.href(&region_path(&region.id)),
                    "respondents": format_count(survey.respondents(&region.id))},
-        "question": question_value(survey, q),
+        "question": question_value(survey, q, index.t),
         "question_href": l.href(&question_path(&q.id)),
         "base": format_count(base),
+        "results_caption": fill(
+            index.t.region_question_caption,
+            &[
+                ("region", &region.title),
+                ("question", &format!("{} {}", question_label(survey, q), q.title)),
+                ("base", &base_title(survey, q)),
+                ("n", &format_count(base)),
+            ],
+        ),
         "answered": answered.map(|n| n.to_string()),
         "rows": rows,
         "crosstab": crosstab(index, region, q),
@@ -818,9 +835,18 @@ fn crosstab(index: &Index, region: &Region, q: &Question) -> Value {
         .collect();
     json!({
         "title": d.title,
+        "caption": fill(
+            index.t.crosstab_caption,
+            &[
+                ("region", &region.title),
+                ("dimension", &d.title),
+                ("question", &q.title),
+                ("unit", &survey.unit),
+            ],
+        ),
         "columns": options.iter().map(|o| o.label.clone()).collect::<Vec<_>>(),
         "rows": rows,
-        "total": {"label": "計", "n": format_count(n), "cells": total_cells},
+        "total": {"label": index.t.total_row, "n": format_count(n), "cells": total_cells},
     })
 }
 
@@ -843,18 +869,18 @@ pub fn chart_value(charts: &Charts, id: &str, interactive: bool) -> Value {
 }
 
 /// Every number of the report, one row per region × question × option.
-pub fn all_data_rows(survey: &Survey) -> Vec<Vec<String>> {
+pub fn all_data_rows_in(survey: &Survey, t: &Strings) -> Vec<Vec<String>> {
     let mut rows = vec![
         [
-            "地域",
-            "設問番号",
-            "設問",
-            "種類",
-            "選択肢",
-            "件数",
-            "割合(%)",
-            "対象",
-            "対象(n)",
+            t.region_col,
+            t.csv_question_number,
+            t.csv_question,
+            t.csv_kind,
+            t.option_col,
+            t.count_col,
+            t.csv_percent,
+            t.csv_base_title,
+            t.csv_base,
         ]
         .map(String::from)
         .to_vec(),
@@ -868,7 +894,7 @@ pub fn all_data_rows(survey: &Survey) -> Vec<Vec<String>> {
                     r.title.clone(),
                     question_label(survey, q),
                     q.title.clone(),
-                    q.kind.label().into(),
+                    t.kind(q.kind).into(),
                     o.label.clone(),
                     format_count(c),
                     percent(c, base)

@@ -23,7 +23,9 @@ const FONT: &str = "Hiragino Sans, Hiragino Kaku Gothic ProN, Yu Gothic, YuGothi
 /// The interactive chart of a plot: the same bars, colours and labels as the SVG.
 pub fn option(plot: &Plot) -> Chart {
     match plot {
-        Plot::Bars { categories, series } => {
+        Plot::Bars {
+            categories, series, ..
+        } => {
             let legend = series.len() > 1;
             let mut chart =
                 base_chart(None, legend)
@@ -116,7 +118,7 @@ pub fn option(plot: &Plot) -> Chart {
             }
             for (i, (name, p)) in r.rows.iter().enumerate() {
                 if i == r.top && r.between > 0 {
-                    names.push(format!("…（ほか{}地域）", r.between));
+                    names.push(r.between_label.clone());
                     data.push(None);
                 }
                 names.push(name.clone());
@@ -142,19 +144,59 @@ pub fn option(plot: &Plot) -> Chart {
     }
 }
 
-/// Lines of at most `width` characters (ECharts without a canvas counts a character as 1 em).
+/// Lines of at most `width` characters (ECharts without a canvas counts a character as 1 em):
+/// Latin words break at spaces, never inside (unless one word is longer than a line), CJK
+/// between any two characters.
 fn wrap(label: &str, width: usize) -> String {
     label
         .split('\n')
-        .flat_map(|line| {
-            let chars: Vec<char> = line.chars().collect();
-            chars
-                .chunks(width.max(1))
-                .map(|c| c.iter().collect::<String>())
-                .collect::<Vec<_>>()
-        })
+        .flat_map(|line| wrap_line(line, width.max(1)))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+fn wrap_line(line: &str, width: usize) -> Vec<String> {
+    // Pieces: one wide character, or a run of narrow non-space characters (a word); the spaces
+    // between pieces are kept only inside a line.
+    let mut pieces: Vec<(String, bool)> = Vec::new(); // (text, spaces before it)
+    let mut space = false;
+    for c in line.chars() {
+        let wide = c as u32 >= 0x1100;
+        match pieces.last_mut() {
+            _ if c == ' ' => space = true,
+            Some((word, _))
+                if !wide && !space && word.chars().last().is_some_and(|p| (p as u32) < 0x1100) =>
+            {
+                word.push(c)
+            }
+            _ => {
+                pieces.push((c.to_string(), space));
+                space = false;
+            }
+        }
+    }
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for (piece, spaced) in pieces {
+        let used = current.chars().count();
+        let gap = usize::from(spaced && used > 0);
+        if used > 0 && used + gap + piece.chars().count() > width {
+            lines.push(std::mem::take(&mut current));
+        } else if gap == 1 {
+            current.push(' ');
+        }
+        current.push_str(&piece);
+        // One word longer than a line: cut it.
+        while current.chars().count() > width {
+            let head: String = current.chars().take(width).collect();
+            current = current.chars().skip(width).collect();
+            lines.push(head);
+        }
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    lines
 }
 
 fn points(points: &[Option<Point>]) -> Vec<DataPoint> {

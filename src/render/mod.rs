@@ -9,6 +9,7 @@ pub mod markdown;
 pub mod pages;
 pub mod search;
 pub mod shortcodes;
+pub mod strings;
 pub mod svg;
 pub mod templates;
 
@@ -47,7 +48,7 @@ pub struct Prepared {
 
 pub fn prepare(project: &Project) -> Result<Prepared> {
     let templates = templates::load(&project.root)?;
-    let specs = charts::specs(&project.survey);
+    let specs = charts::specs_in(&project.survey, strings::of(&project.config.language));
     Ok(Prepared {
         templates,
         charts: Charts { specs },
@@ -157,7 +158,10 @@ pub fn site_with(project: &Project, prepared: &Prepared) -> Result<Vec<OutputFil
 pub fn site_files(project: &Project) -> Result<Vec<OutputFile>> {
     let mut files = vec![OutputFile {
         path: pages::DATA_CSV.into(),
-        bytes: charts::csv_bytes(&context::all_data_rows(&project.survey)),
+        bytes: charts::csv_bytes(&context::all_data_rows_in(
+            &project.survey,
+            strings::of(&project.config.language),
+        )),
     }];
     for (name, default) in templates::ASSETS {
         files.push(OutputFile {
@@ -178,7 +182,10 @@ pub fn site_files(project: &Project) -> Result<Vec<OutputFile>> {
         });
         files.push(OutputFile {
             path: "assets/charts.js".into(),
-            bytes: templates::asset(&project.root, "charts.js", templates::CHARTS_JS)?,
+            bytes: strings::localize_script(
+                templates::asset(&project.root, "charts.js", templates::CHARTS_JS)?,
+                &project.config.language,
+            ),
         });
     }
     // GitHub Pages: serve files as they are (no Jekyll), so folders starting with _ work too.

@@ -59,7 +59,8 @@ fn extras(project: &Project) -> BTreeMap<String, Extra> {
                 .as_deref()
                 .and_then(|id| survey.questions.iter().find(|q| q.id == id))
                 .map(|q| format!("{} {}", super::format::question_label(survey, q), q.title));
-            let scope = (p.kind == Kind::Question).then_some("全地域の比較");
+            let scope = (p.kind == Kind::Question)
+                .then_some(super::strings::of(&project.config.language).search_scope_question);
             (
                 p.output_file(),
                 Extra {
@@ -160,7 +161,10 @@ impl Collector {
             .collect();
         out.push(OutputFile {
             path: "assets/search.js".into(),
-            bytes: templates::asset(&project.root, "search.js", SEARCH_JS)?,
+            bytes: super::strings::localize_script(
+                templates::asset(&project.root, "search.js", SEARCH_JS)?,
+                &project.config.language,
+            ),
         });
         out.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(out)

@@ -677,17 +677,27 @@ pub fn page_context(page: &str) -> PageContext<'_> {
 }
 
 /// Answers as an escaped HTML list (respondents' text is untrusted).
-pub fn answers_html(survey: &Survey, region: &str, question: &str) -> String {
+pub fn answers_html(
+    survey: &Survey,
+    region: &str,
+    question: &str,
+    t: &super::strings::Strings,
+) -> String {
     let answers: Vec<String> = survey
         .answers_for(region, question)
         .map(|a| format!("<li>{}</li>", crate::render::escape_html(&a.text)))
         .collect();
     if answers.is_empty() && survey.answers_withheld(region, question) {
-        return "<p class=\"muted\">回答者が少ないため、この地域の自由記述は掲載していません。</p>"
-            .to_string();
+        return format!(
+            "<p class=\"muted\">{}</p>",
+            crate::render::escape_html(t.withheld_text)
+        );
     }
     if answers.is_empty() {
-        return format!("<p class=\"muted\">{NOT_REPORTED} 資料に回答の記載がありません。</p>");
+        return format!(
+            "<p class=\"muted\">{NOT_REPORTED} {}</p>",
+            crate::render::escape_html(t.answers_not_reported)
+        );
     }
     format!("<ul class=\"answers\">{}</ul>", answers.join(""))
 }

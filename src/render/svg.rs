@@ -31,7 +31,11 @@ pub fn render(spec: &ChartSpec) -> String {
 pub fn draw(spec: &ChartSpec, width: f64, narrow: bool) -> String {
     let class = if narrow { "chart-narrow" } else { "chart-wide" };
     let (body, height) = match &spec.plot {
-        Plot::Bars { categories, series } => bars::draw(categories, series, width, narrow),
+        Plot::Bars {
+            categories,
+            series,
+            empty,
+        } => bars::draw(categories, series, empty, width, narrow),
         Plot::Stacked {
             categories,
             series,

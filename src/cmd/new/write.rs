@@ -8,23 +8,17 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::infer::{Column, Inferred, Role, listed, option_ids, question_title};
+use super::lang::Words;
 use super::text::{pad, plural, shown, width, yaml as y};
 use super::{GITIGNORE, RESPONSES, workflow};
 use crate::load::responses::Encoding;
+use crate::render::strings::fill;
 
 /// Regions named in the summary's region line at most.
 const MAX_REGIONS_SHOWN: usize = 8;
 
-/// A starter commentary file: nothing from the export is copied into it (a cell or header in
-/// an HTML or YAML comment could end the comment, or hold a shortcode).
-const DRAFT: &str = "---
-# 解説の見出しと、このページへのリンクに添える要約（どちらも省略できます）:
-# title: 見出し
-# summary: 要約
----
-
-<!-- ここに、このページの解説を Markdown で書きます。このコメントはページに表示されません。 -->
-";
+// The starter commentary (lang.rs `draft`): nothing from the export is copied into it (a
+// cell or header in an HTML or YAML comment could end the comment, or hold a shortcode).
 
 impl Inferred {
     fn region_header(&self) -> Option<&str> {
@@ -40,44 +34,22 @@ impl Inferred {
             .filter_map(|c| c.question.as_deref().map(|q| (c, q)))
     }
 
-    fn codebook(&self, export: &Path) -> String {
+    fn codebook(&self, export: &Path, l: &Words) -> String {
         let mut y_ = String::new();
         let w = &mut y_;
         let name = export
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let _ = writeln!(
-            w,
-            "# The survey, inferred by `surveysite new --from` from {}.",
-            shown(&name)
-        );
-        let _ = writeln!(
-            w,
-            "# Check it before publishing: retitle the questions (titles are the column headers without their numbering),"
-        );
-        let _ = writeln!(
-            w,
-            "# put the options in the questionnaire's order, and fix any type that was guessed wrong."
-        );
+        let _ = writeln!(w, "{}", fill(l.cb_head, &[("file", &shown(&name))]));
         let _ = writeln!(w);
-        let _ = writeln!(
-            w,
-            "unit: 件   # what one respondent is called in counts (「4件」): 人, 病院, 事業所 …"
-        );
+        let _ = writeln!(w, "{}", l.cb_unit);
         let _ = writeln!(w);
         match self.region_header() {
             Some(h) => {
-                let _ = writeln!(
-                    w,
-                    "regions:   # the values of the column {}, in display order",
-                    shown(h)
-                );
+                let _ = writeln!(w, "{}", fill(l.cb_regions, &[("header", &shown(h))]));
             }
             None => {
-                let _ = writeln!(
-                    w,
-                    "regions:   # no region column was found: every row counts toward one region"
-                );
+                let _ = writeln!(w, "{}", l.cb_no_regions);
             }
         }
         for (title, id, n) in &self.regions {
@@ -85,28 +57,21 @@ impl Inferred {
                 w,
                 "  - {{ id: {id}, title: {} }}   # {}",
                 y(title),
-                plural(*n as usize, "row", "rows")
+                l.counted(*n, l.rows_one, l.rows_many)
             );
         }
         let _ = writeln!(
             w,
-            "  - {{ id: {}, title: {}, total: true }}   # computed from every row ({})",
+            "  - {{ id: {}, title: {}, total: true }}   # {}",
             self.total.0,
             y(&self.total.1),
-            self.rows
+            fill(l.cb_total, &[("rows", &self.rows.to_string())])
         );
         let _ = writeln!(w);
         let _ = writeln!(w, "bases:");
         let _ = writeln!(w, "  all:");
-        let _ = writeln!(w, "    title: 全回答者");
-        let _ = writeln!(
-            w,
-            "  # A question asked only of some respondents (a branch of the form) needs its own base,"
-        );
-        let _ = writeln!(w, "  # and `base: adopted` on that question:");
-        let _ = writeln!(w, "  # adopted:");
-        let _ = writeln!(w, "  #   title: 導入している回答者");
-        let _ = writeln!(w, "  #   from: {{ question: q1, options: [a] }}");
+        let _ = writeln!(w, "    title: {}", l.base_all);
+        let _ = writeln!(w, "{}", l.cb_bases);
         let _ = writeln!(w);
         let _ = writeln!(w, "questions:");
         for (c, q) in self.questions() {
@@ -117,31 +82,34 @@ impl Inferred {
                 .position(|x| std::ptr::eq(x, c))
                 .unwrap_or(0)
                 + 1;
+            let values = |n: usize| l.counted(n as u64, l.values_one, l.values_many);
             let (kind, what) = match &c.role {
                 Role::Single(o) => (
                     "single",
-                    format!("single choice, {}", plural(o.len(), "value", "values")),
+                    fill(l.single_what, &[("values", &values(o.len()))]),
                 ),
                 Role::Multiple { options, .. } => (
                     "multiple",
-                    format!(
-                        "multiple choice joined by \", \", {}",
-                        plural(options.len(), "value", "values")
-                    ),
+                    fill(l.multiple_what, &[("values", &values(options.len()))]),
                 ),
-                _ => ("text", "free text".to_string()),
+                _ => ("text", l.text_what.to_string()),
             };
             let _ = writeln!(
                 w,
-                "  # column {col}: {what}, {} of {} rows answered",
-                s.nonempty, self.rows
+                "{}",
+                fill(
+                    l.cb_column,
+                    &[
+                        ("col", &col.to_string()),
+                        ("what", &what),
+                        ("answered", &s.nonempty.to_string()),
+                        ("rows", &self.rows.to_string()),
+                    ]
+                )
             );
             let _ = writeln!(w, "  - id: {q}");
             let _ = writeln!(w, "    title: {}", y(question_title(&s.header)));
-            let _ = writeln!(
-                w,
-                "    # short: 短い見出し   # for navigation and charts (default: the title)"
-            );
+            let _ = writeln!(w, "{}", l.cb_short);
             let _ = writeln!(w, "    type: {kind}   # single | multiple | text");
             let _ = writeln!(w, "    base: all");
             let options: Vec<(String, u64)> = match &c.role {
@@ -150,16 +118,13 @@ impl Inferred {
                 _ => Vec::new(),
             };
             if !options.is_empty() {
-                let _ = writeln!(
-                    w,
-                    "    options:   # most chosen first: reorder as in the questionnaire"
-                );
+                let _ = writeln!(w, "{}", l.cb_options);
             }
             let mut has_other = false;
             let labels: Vec<&str> = options.iter().map(|(l, _)| l.as_str()).collect();
             let ids = option_ids(&labels);
             for ((label, n), id) in options.iter().zip(&ids) {
-                let other = label == "その他";
+                let other = label == "その他" || label == l.other;
                 has_other |= other;
                 let _ = writeln!(
                     w,
@@ -175,60 +140,47 @@ impl Inferred {
             {
                 let _ = writeln!(
                     w,
-                    "      - {{ id: {}, label: \"その他\", other: true }}   # {}",
+                    "      - {{ id: {}, label: {}, other: true }}   # {}",
                     other_id(&labels),
-                    plural(others.len(), "typed answer", "typed answers")
+                    y(l.other),
+                    l.counted(others.len() as u64, l.typed_one, l.typed_many)
                 );
             }
             if kind == "multiple" {
                 let _ = writeln!(w, "    notes:");
-                let _ = writeln!(
-                    w,
-                    "      - 複数回答のため、合計は100%を超えることがあります。"
-                );
+                let _ = writeln!(w, "      - {}", l.multiple_note);
             }
         }
         let _ = writeln!(w);
+        let _ = writeln!(w, "{}", l.cb_responses);
+        let _ = writeln!(w, "responses:");
         let _ = writeln!(
             w,
-            "# Where each answer is in the respondent rows (one row per respondent)."
+            "  file: {}",
+            fill(l.cb_file, &[("file", RESPONSES), ("export", &shown(&name))])
         );
-        let _ = writeln!(w, "responses:");
-        let _ = writeln!(w, "  file: {RESPONSES}   # a copy of {}", shown(&name));
         match self.encoding {
             Encoding::Cp932 => {
-                let _ = writeln!(
-                    w,
-                    "  encoding: cp932   # detected (Excel in Japan); utf-8 if you save it as UTF-8"
-                );
+                let _ = writeln!(w, "{}", l.cb_cp932);
             }
             _ => {
-                let _ = writeln!(
-                    w,
-                    "  # encoding: auto   # UTF-8 (with or without BOM) or CP932, detected"
-                );
+                let _ = writeln!(w, "{}", l.cb_encoding);
             }
         }
         if let Some(c) = self.columns.iter().find(|c| c.role == Role::Id) {
-            let _ = writeln!(
-                w,
-                "  id: {}   # respondent ids: each must be unique",
-                y(&c.stats.header)
-            );
+            let _ = writeln!(w, "  id: {}{}", y(&c.stats.header), l.cb_id);
         }
         if let Some(h) = self.region_header() {
             let _ = writeln!(w, "  region: {{ column: {} }}", y(h));
         }
-        let _ = writeln!(
-            w,
-            "  # dimension: {{ column: \"…\" }}   # a column splitting respondents into the codebook's `dimension` groups"
-        );
+        let _ = writeln!(w, "{}", l.cb_dimension);
         let _ = writeln!(w, "  questions:");
         for (c, q) in self.questions() {
             let h = y(&c.stats.header);
             match &c.role {
                 Role::Multiple { options, others } => {
-                    let other = if !others.is_empty() || options.iter().any(|o| o.0 == "その他")
+                    let other = if !others.is_empty()
+                        || options.iter().any(|o| o.0 == "その他" || o.0 == l.other)
                     {
                         ", other_in_cell: true"
                     } else {
@@ -250,56 +202,48 @@ impl Inferred {
             })
             .collect();
         if !skipped.is_empty() {
-            let _ = writeln!(w, "  # left out: {}", skipped.join(", "));
+            let _ = writeln!(
+                w,
+                "{}",
+                fill(l.cb_left_out, &[("columns", &skipped.join(", "))])
+            );
         }
         y_
     }
 
-    fn report(&self, export: &Path) -> String {
+    fn report(&self, export: &Path, l: &Words) -> String {
         let stem = export
             .file_stem()
-            .map_or_else(|| "アンケート".into(), |s| s.to_string_lossy().into_owned());
-        format!(
-            "# The report's settings.\n\
-             title: {}   # the report's title: retitle it\n\
-             description: \"\"   # one or two sentences: what the survey asked, and of whom\n\
-             source: \"\"   # where the numbers come from (shown in every footer)\n\
-             language: ja\n\
-             base_url: \"\"   # the published URL; the Pages workflow passes it with --base-url\n\
-             settings:\n  \
-               interactive_charts: true\n  \
-               # Counts under 5 shown as x, free text of regions under 10 respondents withheld:\n  \
-               # suppression: {{ threshold: 5, min_respondents_for_text: 10 }}\n",
-            y(&stem)
-        )
+            .map_or_else(|| l.untitled.into(), |s| s.to_string_lossy().into_owned());
+        fill(l.report, &[("title", &y(&stem))])
     }
 
-    pub(super) fn files(&self, export: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    pub(super) fn files(&self, export: &Path, l: &Words) -> Result<Vec<(PathBuf, Vec<u8>)>> {
         let bytes = fs::read(export).with_context(|| format!("reading {}", export.display()))?;
         let mut out = vec![
             (
                 PathBuf::from("report.yaml"),
-                self.report(export).into_bytes(),
+                self.report(export, l).into_bytes(),
             ),
             (
                 PathBuf::from("data/codebook.yaml"),
-                self.codebook(export).into_bytes(),
+                self.codebook(export, l).into_bytes(),
             ),
             (PathBuf::from(RESPONSES), bytes),
             (PathBuf::from(".gitignore"), GITIGNORE.as_bytes().to_vec()),
         ];
-        out.push((PathBuf::from("content/index.md"), DRAFT.into()));
+        out.push((PathBuf::from("content/index.md"), l.draft.into()));
         let ids = self.regions.iter().map(|(_, id, _)| id);
         for id in ids.chain([&self.total.0]) {
             out.push((
                 PathBuf::from(format!("content/regions/{id}/index.md")),
-                DRAFT.into(),
+                l.draft.into(),
             ));
         }
         for (_, q) in self.questions() {
             out.push((
                 PathBuf::from(format!("content/questions/{q}/index.md")),
-                DRAFT.into(),
+                l.draft.into(),
             ));
         }
         out.push(workflow());
@@ -308,7 +252,7 @@ impl Inferred {
 
     /// What was inferred, and what the user should check. Everything from the export is quoted
     /// and shortened: a cell must not run escape sequences or flood the terminal.
-    pub(super) fn summary(&self, export: &Path, dir: &Path) -> String {
+    pub(super) fn summary(&self, export: &Path, dir: &Path, l: &Words) -> String {
         let mut s = String::new();
         let _ = writeln!(
             s,
@@ -358,7 +302,7 @@ impl Inferred {
                     if others.is_empty() {
                         String::new()
                     } else {
-                        format!(" + その他 (typed answers: {})", others.len())
+                        format!(" + {} (typed answers: {})", l.other, others.len())
                     }
                 ),
                 Role::Text => format!(
@@ -369,18 +313,20 @@ impl Inferred {
             lines.push((i + 1, what, shown(&st.header)));
             match &c.role {
                 Role::Multiple { others, .. } if !others.is_empty() => checks.push(format!(
-                    "{q}: {} only once and {} taken as text typed into その他 ({}); if one is an option, add it to the options",
+                    "{q}: {} only once and {} taken as text typed into {} ({}); if one is an option, add it to the options",
                     plural(others.len(), "value appears", "values appear"),
                     if others.len() == 1 { "was" } else { "were" },
+                    l.other,
                     listed(others.iter().take(3).map(String::as_str))
                 )),
                 Role::Single(o) if o.iter().any(|(_, n)| *n == 1) => {
                     let once: Vec<&str> =
                         o.iter().filter(|(_, n)| *n == 1).map(|(v, _)| v.as_str()).collect();
                     checks.push(format!(
-                        "{q}: {} only once ({}): a typo, or text typed into その他? (map a value to an option with `values:` under `responses: questions:`)",
+                        "{q}: {} only once ({}): a typo, or text typed into {}? (map a value to an option with `values:` under `responses: questions:`)",
                         plural(once.len(), "value appears", "values appear"),
-                        listed(once.iter().take(3).copied())
+                        listed(once.iter().take(3).copied()),
+                        l.other
                     ));
                 }
                 Role::Skip("personal data") => checks.push(format!(
@@ -427,10 +373,10 @@ impl Inferred {
             let _ = writeln!(s, "  {n:>3}  {} {header}", pad(&what, column));
         }
         if self.region_header().is_none() {
-            checks.push(
-                "no region column was found: every row counts toward 全体 (name it with --region-column)"
-                    .into(),
-            );
+            checks.push(format!(
+                "no region column was found: every row counts toward {} (name it with --region-column)",
+                shown(&self.total.1)
+            ));
         }
         if self.rows_without_region > 0 {
             let mut lines: Vec<String> = self

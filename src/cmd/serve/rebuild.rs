@@ -146,7 +146,7 @@ fn early_assets(project: &load::Project) -> Vec<OutputFile> {
         {
             files.push(OutputFile {
                 path: "assets/charts.js".into(),
-                bytes,
+                bytes: render::strings::localize_script(bytes, &project.config.language),
             });
         }
     }

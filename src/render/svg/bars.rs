@@ -7,7 +7,13 @@ use super::frame::{
 };
 use crate::render::charts::Series;
 
-pub fn draw(categories: &[String], series: &[Series], w: f64, narrow: bool) -> (Svg, f64) {
+pub fn draw(
+    categories: &[String],
+    series: &[Series],
+    empty: &str,
+    w: f64,
+    narrow: bool,
+) -> (Svg, f64) {
     let mut svg = Svg::new();
     let grouped = series.len() > 1;
     let (bar, gap) = if grouped { (12.0, 2.0) } else { (18.0, 0.0) };
@@ -27,11 +33,7 @@ pub fn draw(categories: &[String], series: &[Series], w: f64, narrow: bool) -> (
     if categories.is_empty() {
         // Every option is not reported: no bar to draw; the note under the chart names them.
         svg.open_group(&format!("fill=\"{MUTED}\""));
-        svg.text(
-            8.0,
-            top + 8.0,
-            "資料に数値の記載がないため、描ける棒がありません",
-        );
+        svg.text(8.0, top + 8.0, empty);
         svg.close_group();
         return (svg, top + 24.0);
     }

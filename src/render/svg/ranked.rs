@@ -13,7 +13,7 @@ pub fn draw(r: &Ranking, w: f64, narrow: bool) -> (Svg, f64) {
     let mut which: Vec<Option<usize>> = Vec::new();
     for (i, (name, _)) in r.rows.iter().enumerate() {
         if i == r.top && r.between > 0 {
-            labels.push(format!("…（ほか{}地域）", r.between));
+            labels.push(r.between_label.clone());
             which.push(None);
         }
         labels.push(name.clone());
