@@ -359,10 +359,7 @@ fn build(raw: RawCodebook) -> Result<Survey> {
                 title: clean_text(&r.title),
                 description: clean_text(&r.description),
                 total: r.total,
-                group: r
-                    .group
-                    .map(|g| clean_text(&g))
-                    .filter(|g| !g.is_empty()),
+                group: r.group.map(|g| clean_text(&g)).filter(|g| !g.is_empty()),
             })
             .collect(),
         bases,

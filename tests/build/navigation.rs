@@ -158,9 +158,15 @@ fn hundreds_of_regions_no_page_but_the_indexes_lists_them_all() {
     let tables = tables(&index);
     let captions: Vec<&str> = tables.iter().map(|t| t.caption.as_str()).collect();
     assert_eq!(tables.len(), 1 + N.div_ceil(7), "{captions:?}");
-    assert!(captions[0].starts_with("地域別の回答病院数"), "{captions:?}");
+    assert!(
+        captions[0].starts_with("地域別の回答病院数"),
+        "{captions:?}"
+    );
     assert_eq!(tables[0].row("全体").td[0], (N * 12).to_string());
-    assert!(captions[2].starts_with("県02の地域別の回答病院数"), "{captions:?}");
+    assert!(
+        captions[2].starts_with("県02の地域別の回答病院数"),
+        "{captions:?}"
+    );
     let in_group_2: Vec<&str> = tables[2].rows[1..].iter().map(Row::label).collect();
     assert_eq!(in_group_2, (8..=14).map(region_title).collect::<Vec<_>>());
     let listed: Vec<&str> = tables[1..]
