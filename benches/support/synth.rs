@@ -45,8 +45,8 @@ const FUNCTIONS: [&str; 4] = [
     "回復期/ポストアキュート",
     "ケアミックス",
 ];
-/// その他 answers: the first region's first adopters who choose その他 write these (words the
-/// search must find inside free text), everyone else the last one.
+/// その他 answers: when there are any, the first region's first three adopters write the first
+/// three (words the search must find inside free text), everyone else the last one.
 const OTHER_TEXTS: [&str; 4] = [
     "画像データの共有に使っている",
     "マイナポータルとの連携を検討している",
@@ -103,9 +103,9 @@ pub fn write_project(dir: &Path, s: &Synth) -> std::io::Result<u64> {
             if q1 == 0 {
                 let mut chosen: Vec<&str> =
                     Q2.iter().copied().filter(|_| rng.chance(0.4)).collect();
-                if rng.chance(s.other_text_rate) {
-                    let first_region_texts = if r == 0 { OTHER_TEXTS.len() - 1 } else { 0 };
-                    chosen.push(OTHER_TEXTS[other_written.min(first_region_texts)]);
+                let special = r == 0 && s.other_text_rate > 0.0 && other_written < 3;
+                if special || rng.chance(s.other_text_rate) {
+                    chosen.push(OTHER_TEXTS[if special { other_written } else { 3 }]);
                     other_written += 1;
                 }
                 if chosen.len() > 1 {
