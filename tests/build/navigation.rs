@@ -256,9 +256,14 @@ fn the_total_s_many_answers_are_counted_and_linked_not_repeated() {
         .iter()
         .filter(|r| {
             // The synthetic その他 texts (benches/support/synth.rs).
-            ["地域の会議で活用", "画像データ", "マイナポータル", "電子カルテ"]
-                .iter()
-                .any(|t| r[q2].contains(t))
+            [
+                "地域の会議で活用",
+                "画像データ",
+                "マイナポータル",
+                "電子カルテ",
+            ]
+            .iter()
+            .any(|t| r[q2].contains(t))
         })
         .count();
     assert!(
