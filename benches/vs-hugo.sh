@@ -65,15 +65,15 @@ EOF
   done
 }
 
-printf '\n| regions | pages | cold CPU | warm CPU | Hugo CPU | warm ÷ Hugo | cold ÷ Hugo | peak memory (warm) | mean page | largest region × question page | largest question page |\n'
-printf '|---|---|---|---|---|---|---|---|---|---|---|\n'
+printf '\n| regions | pages | cold CPU | warm CPU | Hugo CPU | warm ÷ Hugo | cold ÷ Hugo | peak memory (cold) | peak memory (warm) | mean page | largest region × question page | largest question page |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 for n in "${SIZES[@]}"; do
   project=$WORK/synth-$n
   if [ ! -f "$project/data/responses.csv" ]; then
     "$SYNTH" "$project" "$n" 1000 >/dev/null
   fi
   rm -rf "$project/site" "$project/.surveysite-cache"
-  read -r cold _ < <(cpu_of "$BIN" build --root "$project")
+  read -r cold cold_peak < <(cpu_of "$BIN" build --root "$project")
   read -r warm peak < <(cpu_of "$BIN" build --root "$project")
   pages=$(find "$project/site" -name '*.html' | wc -l)
   bytes=$(find "$project/site" -name '*.html' -printf '%s\n' | awk '{ s += $1 } END { print s }')
@@ -85,8 +85,8 @@ for n in "${SIZES[@]}"; do
   cpu_of hugo --source "$hugo_dir" --quiet >/dev/null   # warm the page cache for hugo too
   rm -rf "$hugo_dir/public"
   read -r hugo _ < <(cpu_of hugo --source "$hugo_dir" --quiet)
-  awk -v n="$n" -v p="$pages" -v c="$cold" -v w="$warm" -v h="$hugo" -v m="$peak" -v b="$bytes" -v rq="$rq" -v qp="$qp" 'BEGIN {
-    printf "| %d | %d | %.2f s | %.2f s | %.2f s | %.2f× | %.2f× | %.0f MiB | %.0f KB | %.1f KB | %.0f KB |\n",
-      n, p, c, w, h, w / h, c / h, m / 1024, b / p / 1000, rq / 1000, qp / 1000 }'
+  awk -v n="$n" -v p="$pages" -v c="$cold" -v w="$warm" -v h="$hugo" -v cm="$cold_peak" -v m="$peak" -v b="$bytes" -v rq="$rq" -v qp="$qp" 'BEGIN {
+    printf "| %d | %d | %.2f s | %.2f s | %.2f s | %.2f× | %.2f× | %.0f MiB | %.0f MiB | %.0f KB | %.1f KB | %.0f KB |\n",
+      n, p, c, w, h, w / h, c / h, cm / 1024, m / 1024, b / p / 1000, rq / 1000, qp / 1000 }'
 done
 printf '\n(%s; %s)\n' "$(nproc) cores, $(awk -F: '/model name/ { print $2; exit }' /proc/cpuinfo | sed 's/^ *//')" "$(hugo version | cut -d' ' -f1-2)"
