@@ -52,12 +52,16 @@ pub enum Command {
     New {
         /// The folder to create (new, or empty)
         dir: PathBuf,
-        /// A CSV with one row per respondent to infer the codebook from (copied into data/)
+        /// A CSV, Excel workbook (.xlsx) or SPSS file (.sav) with one row per respondent to infer
+        /// the codebook from (copied into data/)
         #[arg(long, value_name = "EXPORT.csv")]
         from: Option<PathBuf>,
         /// The export's column that gives each respondent's region (default: guessed from the header)
         #[arg(long, value_name = "NAME", requires = "from")]
         region_column: Option<String>,
+        /// The sheet of an Excel workbook to read (default: the first)
+        #[arg(long, value_name = "NAME", requires = "from")]
+        sheet: Option<String>,
     },
     /// Build in memory and report every broken link, missing title, orphan commentary and data
     /// problem at once; list the pages that have no commentary yet

@@ -17,7 +17,13 @@ fn main() -> std::process::ExitCode {
             dir,
             from,
             region_column,
-        } => cmd::new::run(&dir, from.as_deref(), region_column.as_deref()),
+            sheet,
+        } => cmd::new::run(
+            &dir,
+            from.as_deref(),
+            region_column.as_deref(),
+            sheet.as_deref(),
+        ),
         cli::Command::Serve {
             root,
             port,

@@ -1,8 +1,9 @@
-//! `surveysite new DIR [--from EXPORT.csv]`: a small working project, or one whose codebook is
-//! inferred from a respondent-level export (Google Forms, Microsoft Forms, Excel) for the user
-//! to check and retitle.
+//! `surveysite new DIR [--from EXPORT.csv|.xlsx|.sav]`: a small working project, or one whose
+//! codebook is inferred from a respondent-level export (Google Forms, Microsoft Forms, Excel,
+//! SPSS) for the user to check and retitle.
 
 mod infer;
+mod sav;
 mod text;
 mod write;
 
@@ -15,7 +16,12 @@ use anyhow::{Context, Result};
 /// The copy of the export inside the new project.
 const RESPONSES: &str = "data/responses.csv";
 
-pub fn run(dir: &Path, from: Option<&Path>, region_column: Option<&str>) -> Result<()> {
+pub fn run(
+    dir: &Path,
+    from: Option<&Path>,
+    region_column: Option<&str>,
+    sheet: Option<&str>,
+) -> Result<()> {
     if dir.exists()
         && fs::read_dir(dir)
             .with_context(|| format!("reading {}", dir.display()))?
@@ -30,7 +36,7 @@ pub fn run(dir: &Path, from: Option<&Path>, region_column: Option<&str>) -> Resu
     let files = match from {
         None => starter(),
         Some(export) => {
-            let inferred = infer::infer(export, region_column)?;
+            let inferred = infer::infer(export, region_column, sheet)?;
             // A closed stdout (`| head`) is no reason to stop, nor to panic.
             let _ = std::io::stdout().write_all(inferred.summary(export, dir).as_bytes());
             inferred.files(export)?

@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use super::infer::{Column, Inferred, Role, listed, option_ids, question_title};
 use super::text::{pad, plural, shown, width, yaml as y};
 use super::{GITIGNORE, RESPONSES, workflow};
+use crate::load::responses::source::{Kind, Place};
 use crate::load::responses::Encoding;
 
 /// Regions named in the summary's region line at most.
@@ -122,12 +123,18 @@ impl Inferred {
                     "single",
                     format!("single choice, {}", plural(o.len(), "value", "values")),
                 ),
-                Role::Multiple { options, .. } => (
+                Role::Multiple {
+                    options, separator, ..
+                } => (
                     "multiple",
-                    format!(
-                        "multiple choice joined by \", \", {}",
-                        plural(options.len(), "value", "values")
-                    ),
+                    if c.members.is_empty() {
+                        format!(
+                            "multiple choice joined by \"{separator}\", {}",
+                            plural(options.len(), "value", "values")
+                        )
+                    } else {
+                        format!("multiple-response set, {} variables", c.members.len())
+                    },
                 ),
                 _ => ("text", "free text".to_string()),
             };
@@ -137,7 +144,8 @@ impl Inferred {
                 s.nonempty, self.rows
             );
             let _ = writeln!(w, "  - id: {q}");
-            let _ = writeln!(w, "    title: {}", y(question_title(&s.header)));
+            let title = c.title.as_deref().map_or(question_title(&s.header), question_title);
+            let _ = writeln!(w, "    title: {}", y(title));
             let _ = writeln!(
                 w,
                 "    # short: 短い見出し   # for navigation and charts (default: the title)"
@@ -180,12 +188,17 @@ impl Inferred {
                     plural(others.len(), "typed answer", "typed answers")
                 );
             }
-            if kind == "multiple" {
+            if kind == "multiple" || !c.notes.is_empty() {
                 let _ = writeln!(w, "    notes:");
+            }
+            if kind == "multiple" {
                 let _ = writeln!(
                     w,
                     "      - 複数回答のため、合計は100%を超えることがあります。"
                 );
+            }
+            for note in &c.notes {
+                let _ = writeln!(w, "      - {}", y(note));
             }
         }
         let _ = writeln!(w);
@@ -194,8 +207,17 @@ impl Inferred {
             "# Where each answer is in the respondent rows (one row per respondent)."
         );
         let _ = writeln!(w, "responses:");
-        let _ = writeln!(w, "  file: {RESPONSES}   # a copy of {}", shown(&name));
+        let _ = writeln!(
+            w,
+            "  file: {}   # a copy of {}",
+            self.responses_file(export),
+            shown(&name)
+        );
+        if let Some(sheet) = &self.sheet {
+            let _ = writeln!(w, "  sheet: {}   # the workbook's sheet", y(sheet));
+        }
         match self.encoding {
+            _ if self.place != Place::Line => {}
             Encoding::Cp932 => {
                 let _ = writeln!(
                     w,
@@ -217,7 +239,19 @@ impl Inferred {
             );
         }
         if let Some(h) = self.region_header() {
-            let _ = writeln!(w, "  region: {{ column: {} }}", y(h));
+            match &self.region_codes {
+                None => {
+                    let _ = writeln!(w, "  region: {{ column: {} }}", y(h));
+                }
+                Some(codes) => {
+                    let _ = writeln!(
+                        w,
+                        "  region: {{ column: {}, values: {{ {} }} }}",
+                        y(h),
+                        codes_to_ids(codes, self.regions.iter().map(|r| r.1.as_str()))
+                    );
+                }
+            }
         }
         let _ = writeln!(
             w,
@@ -226,15 +260,48 @@ impl Inferred {
         let _ = writeln!(w, "  questions:");
         for (c, q) in self.questions() {
             let h = y(&c.stats.header);
+            if !c.members.is_empty() {
+                let options = match &c.role {
+                    Role::Multiple { options, .. } => options.as_slice(),
+                    _ => &[],
+                };
+                let labels: Vec<&str> = options.iter().map(|(l, _)| l.as_str()).collect();
+                let ids = option_ids(&labels);
+                let columns: Vec<String> = ids
+                    .iter()
+                    .zip(&c.members)
+                    .map(|(id, m)| format!("{id}: {}", y(m)))
+                    .collect();
+                let _ = writeln!(w, "    {q}: {{ columns: {{ {} }} }}", columns.join(", "));
+                continue;
+            }
+            if let (Some(codes), Role::Single(options)) = (&c.codes, &c.role) {
+                let labels: Vec<&str> = options.iter().map(|(l, _)| l.as_str()).collect();
+                let ids = option_ids(&labels);
+                let _ = writeln!(
+                    w,
+                    "    {q}: {{ column: {h}, values: {{ {} }} }}",
+                    codes_to_ids(codes, ids.iter().map(String::as_str))
+                );
+                continue;
+            }
             match &c.role {
-                Role::Multiple { options, others } => {
+                Role::Multiple {
+                    options,
+                    others,
+                    separator,
+                } => {
                     let other = if !others.is_empty() || options.iter().any(|o| o.0 == "その他")
                     {
                         ", other_in_cell: true"
                     } else {
                         ""
                     };
-                    let _ = writeln!(w, "    {q}: {{ column: {h}, separator: \", \"{other} }}");
+                    let _ = writeln!(
+                        w,
+                        "    {q}: {{ column: {h}, separator: {}{other} }}",
+                        y(separator)
+                    );
                 }
                 _ => {
                     let _ = writeln!(w, "    {q}: {{ column: {h} }}");
@@ -285,7 +352,7 @@ impl Inferred {
                 PathBuf::from("data/codebook.yaml"),
                 self.codebook(export).into_bytes(),
             ),
-            (PathBuf::from(RESPONSES), bytes),
+            (PathBuf::from(self.responses_file(export)), bytes),
             (PathBuf::from(".gitignore"), GITIGNORE.as_bytes().to_vec()),
         ];
         out.push((PathBuf::from("content/index.md"), DRAFT.into()));
@@ -312,13 +379,15 @@ impl Inferred {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "read {}: {} rows, {} columns, encoding {}",
+            "read {}: {} rows, {} columns, {}",
             export.display(),
             self.rows,
             self.columns.len(),
-            match self.encoding {
-                Encoding::Cp932 => "CP932 (Shift_JIS)",
-                _ => "UTF-8",
+            match (&self.place, self.encoding) {
+                (Place::Cell { sheet, .. }, _) => format!("sheet {}", shown(sheet)),
+                (Place::Case, _) => "SPSS variables".into(),
+                (_, Encoding::Cp932) => "encoding CP932 (Shift_JIS)".into(),
+                _ => "encoding UTF-8".into(),
             }
         );
         let mut checks = Vec::new();
@@ -352,8 +421,17 @@ impl Inferred {
                     "{q} single choice, {}",
                     plural(o.len(), "option", "options")
                 ),
-                Role::Multiple { options, others } => format!(
-                    "{q} multiple choice (\", \"), {}{}",
+                Role::Multiple {
+                    options,
+                    others,
+                    separator,
+                } => format!(
+                    "{q} multiple choice ({}), {}{}",
+                    if c.members.is_empty() {
+                        format!("\"{separator}\"")
+                    } else {
+                        "multiple-response set".into()
+                    },
                     plural(options.len(), "option", "options"),
                     if others.is_empty() {
                         String::new()
@@ -442,12 +520,15 @@ impl Inferred {
                 lines.push("…".into());
             }
             checks.push(format!(
-                "{} no region ({} {}): the build stops at them until each has one (or delete them from {RESPONSES})",
+                "{} no region ({}{} {}): the build stops at them until each has one (or delete them from {})",
                 plural(self.rows_without_region as usize, "row has", "rows have"),
-                if lines.len() == 1 { "line" } else { "lines" },
-                lines.join(", ")
+                self.place.row_word(),
+                if lines.len() == 1 { "" } else { "s" },
+                lines.join(", "),
+                self.responses_file(export)
             ));
         }
+        checks.extend(self.checks.iter().cloned());
         let _ = writeln!(s, "check in {}:", dir.join("data/codebook.yaml").display());
         let _ = writeln!(
             s,
@@ -458,6 +539,26 @@ impl Inferred {
         }
         s
     }
+}
+
+impl Inferred {
+    /// The copy of the export inside the project: data/responses.csv, .xlsx or .sav.
+    fn responses_file(&self, export: &Path) -> String {
+        match Kind::of(export) {
+            Kind::Csv => RESPONSES.to_string(),
+            _ => format!("data/responses.{}", Kind::extension(export)),
+        }
+    }
+}
+
+/// `"1": a, "2": b`: stored codes and the ids they mean.
+fn codes_to_ids<'a>(codes: &[String], ids: impl Iterator<Item = &'a str>) -> String {
+    codes
+        .iter()
+        .zip(ids)
+        .map(|(code, id)| format!("{}: {id}", y(code)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The id of the その他 option added for typed answers: `other`, unless an option is labelled so.

@@ -208,6 +208,11 @@ impl Source {
         }
     }
 
+    /// The rows of a workbook or .sav file already read.
+    pub fn from_table(shown: &str, t: Table) -> Source {
+        Source::table(shown, t)
+    }
+
     fn table(shown: &str, t: Table) -> Source {
         Source {
             file: shown.to_string(),
