@@ -68,7 +68,7 @@ fn aggregate_file(
     }
     let sheet = raw.sheet.as_ref().map(|s| s.value.as_str());
     let mut source = Source::open(&path, &shown, encoding, sheet)?;
-    let headers = std::mem::take(&mut source.headers);
+    let headers = source.headers.clone();
     let plan = compile(raw, survey, headers, source.place.clone())?;
     let read = plan.columns_read();
 
@@ -113,7 +113,11 @@ fn aggregate_file(
         if result.is_ok()
             && let Some(c) = plan.id
         {
-            let at = Reopen { path: &path, encoding, sheet };
+            let at = Reopen {
+                path: &path,
+                encoding,
+                sheet,
+            };
             result = check_id(&plan, &at, &mut ids, &record, c);
         }
         match result {

@@ -10,8 +10,8 @@ use anyhow::{Context, Result};
 use super::infer::{Column, Inferred, Role, listed, option_ids, question_title};
 use super::text::{pad, plural, shown, width, yaml as y};
 use super::{GITIGNORE, RESPONSES, workflow};
-use crate::load::responses::source::{Kind, Place};
 use crate::load::responses::Encoding;
+use crate::load::responses::source::{Kind, Place};
 
 /// Regions named in the summary's region line at most.
 const MAX_REGIONS_SHOWN: usize = 8;
@@ -144,7 +144,10 @@ impl Inferred {
                 s.nonempty, self.rows
             );
             let _ = writeln!(w, "  - id: {q}");
-            let title = c.title.as_deref().map_or(question_title(&s.header), question_title);
+            let title = c
+                .title
+                .as_deref()
+                .map_or(question_title(&s.header), question_title);
             let _ = writeln!(w, "    title: {}", y(title));
             let _ = writeln!(
                 w,

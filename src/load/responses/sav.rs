@@ -103,7 +103,10 @@ pub fn read(path: &Path, shown: &str) -> Result<Sav> {
         variables.push(Variable {
             name: name.clone(),
             label: meta.label(name).unwrap_or("").trim().to_string(),
-            labels: answers.iter().map(|(v, l)| (text(v), l.trim().to_string())).collect(),
+            labels: answers
+                .iter()
+                .map(|(v, l)| (text(v), l.trim().to_string()))
+                .collect(),
             missing_labels: missing
                 .iter()
                 .map(|(v, l)| (text(v), l.trim().to_string()))

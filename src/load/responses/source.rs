@@ -262,15 +262,15 @@ impl Source {
     }
 
     /// The error of a cell that cannot be read, if `wanted` says its column is read.
-    pub fn bad_cell(&self, record: &Record, wanted: impl Fn(usize) -> bool) -> Option<anyhow::Error> {
-        record
-            .bad
-            .iter()
-            .find(|(c, _)| wanted(*c))
-            .map(|(c, why)| {
-                let header = self.headers.get(*c).map_or("", String::as_str);
-                self.place.error(&self.file, record.at, *c, header, why)
-            })
+    pub fn bad_cell(
+        &self,
+        record: &Record,
+        wanted: impl Fn(usize) -> bool,
+    ) -> Option<anyhow::Error> {
+        record.bad.iter().find(|(c, _)| wanted(*c)).map(|(c, why)| {
+            let header = self.headers.get(*c).map_or("", String::as_str);
+            self.place.error(&self.file, record.at, *c, header, why)
+        })
     }
 }
 

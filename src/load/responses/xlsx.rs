@@ -16,7 +16,9 @@ const MAX_SERIAL: f64 = 2_958_466.0;
 /// Reads sheet `sheet` (default: the first) of the workbook at `path`, shown as `shown`.
 pub fn read(path: &Path, shown: &str, sheet: Option<&str>) -> Result<Table> {
     let mut book = calamine::open_workbook_auto(path).map_err(|e| {
-        anyhow::anyhow!("{shown}: cannot be read as an Excel workbook ({e}): save it again from Excel as .xlsx")
+        anyhow::anyhow!(
+            "{shown}: cannot be read as an Excel workbook ({e}): save it again from Excel as .xlsx"
+        )
     })?;
     let names = book.sheet_names();
     let name = match sheet {
