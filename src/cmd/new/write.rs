@@ -163,7 +163,12 @@ impl Inferred {
             if !options.is_empty() {
                 let _ = writeln!(
                     w,
-                    "    options:   # most chosen first: reorder as in the questionnaire"
+                    "    options:   # {}",
+                    match (&c.codes, c.members.is_empty()) {
+                        (Some(_), _) => "in coded order: the file's value labels",
+                        (None, false) => "the variables of the multiple-response set",
+                        _ => "most chosen first: reorder as in the questionnaire",
+                    }
                 );
             }
             let mut has_other = false;
@@ -455,7 +460,7 @@ impl Inferred {
                     if others.len() == 1 { "was" } else { "were" },
                     listed(others.iter().take(3).map(String::as_str))
                 )),
-                Role::Single(o) if o.iter().any(|(_, n)| *n == 1) => {
+                Role::Single(o) if c.codes.is_none() && o.iter().any(|(_, n)| *n == 1) => {
                     let once: Vec<&str> =
                         o.iter().filter(|(_, n)| *n == 1).map(|(v, _)| v.as_str()).collect();
                     checks.push(format!(

@@ -77,6 +77,13 @@ pub fn read(path: &Path, shown: &str) -> Result<Sav> {
             "{shown}: cannot be read as an SPSS .sav file (the file is damaged): save it again from SPSS or PSPP"
         ),
     };
+    // A file cut short reads as fewer cases: that is no survey to count.
+    if !meta.warnings.is_empty() {
+        anyhow::bail!(
+            "{shown}: the file looks damaged ({}): save it again from SPSS or PSPP",
+            meta.warnings.join("; ")
+        );
+    }
     let names = meta.variable_names.clone();
     if names.is_empty() || batch.num_columns() != names.len() {
         anyhow::bail!("{shown}: the file has no variables");
