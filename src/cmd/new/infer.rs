@@ -807,6 +807,32 @@ mod tests {
     }
 
     #[test]
+    fn microsoft_forms_multiple_choice_ends_each_answer_with_a_semicolon() {
+        assert_eq!(
+            role(
+                "導入のメリット",
+                &[
+                    "情報共有;",
+                    "情報共有;重複検査の減少;",
+                    "重複検査の減少;",
+                    "",
+                    "自由記述;情報共有;"
+                ]
+            ),
+            Role::Multiple {
+                options: vec![("情報共有".into(), 3), ("重複検査の減少".into(), 2)],
+                others: vec!["自由記述".into()],
+                separator: ";",
+            }
+        );
+        // A single choice whose labels hold a ";" inside is no multiple choice.
+        assert_eq!(
+            role("Q", &["はい;一部", "いいえ", "はい;一部", "いいえ"]),
+            Role::Single(vec![("はい;一部".into(), 2), ("いいえ".into(), 2)])
+        );
+    }
+
+    #[test]
     fn option_ids_never_match_another_options_label() {
         assert_eq!(option_ids(&["はい", "いいえ"]), ["a", "b"]);
         assert_eq!(option_ids(&["b", "a"]), ["c", "d"]);
