@@ -433,8 +433,6 @@ fn another_sheet_is_read_when_named() {
         assert_eq!(shown.get(option), Some(&count.to_string()), "{shown:?}");
     }
     // A bad cell names the quoted sheet and the cell where it is (the header starts at B2).
-    let text = fs::read(n.dir().join("data/responses.xlsx")).unwrap();
-    assert!(!text.is_empty());
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("回答 一覧").unwrap();
@@ -449,6 +447,32 @@ fn another_sheet_is_read_when_named() {
     let err = stderr(&n.build());
     assert!(
         err.contains("data/responses.xlsx:'回答 一覧'!B7: column \"地域\": region \"区北部\" is not in the codebook"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_sheet_named_for_a_csv_is_an_error_at_the_codebook_line() {
+    let n = New::run(|p| forms_workbook(p, |_| {}), &[]);
+    assert!(n.out.status.success(), "new failed: {}", stderr(&n.out));
+    // The office saves the workbook as CSV and points the codebook at it, keeping `sheet:`.
+    let codebook = n.read("data/codebook.yaml");
+    let line = codebook
+        .lines()
+        .position(|l| l.contains("sheet: \"Form1\""))
+        .unwrap()
+        + 1;
+    fs::write(
+        n.dir().join("data/codebook.yaml"),
+        codebook.replace("file: data/responses.xlsx", "file: data/responses.csv"),
+    )
+    .unwrap();
+    fs::write(n.dir().join("data/responses.csv"), "ID,地域\n1,区南部\n").unwrap();
+    let err = stderr(&n.build());
+    assert!(
+        err.contains(&format!(
+            "data/codebook.yaml:{line}:10: `sheet:` is for an Excel workbook, and data/responses.csv is not one"
+        )),
         "{err}"
     );
 }

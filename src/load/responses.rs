@@ -67,6 +67,14 @@ fn aggregate_file(
         return Ok(tally.write(survey, &shown));
     }
     let sheet = raw.sheet.as_ref().map(|s| s.value.as_str());
+    if let Some(s) = &raw.sheet
+        && source::Kind::of(&path) != source::Kind::Workbook
+    {
+        return Err(at(
+            s,
+            format!("`sheet:` is for an Excel workbook, and {shown} is not one (.xlsx)"),
+        ));
+    }
     let mut source = Source::open(&path, &shown, encoding, sheet)?;
     let headers = source.headers.clone();
     let plan = compile(raw, survey, headers, source.place.clone())?;
