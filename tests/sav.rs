@@ -235,3 +235,26 @@ fn a_damaged_file_is_an_error_not_fewer_cases() {
         stderr(&n.out)
     );
 }
+
+#[test]
+fn a_variable_the_file_lacks_is_an_error_at_the_codebook_line() {
+    let n = New::ok(&fixture("survey.sav"));
+    let codebook = n.read("data/codebook.yaml");
+    let line = codebook
+        .lines()
+        .position(|l| l.contains("q1: { column: \"q1\""))
+        .unwrap()
+        + 1;
+    fs::write(
+        n.dir().join("data/codebook.yaml"),
+        codebook.replace("q1: { column: \"q1\"", "q1: { column: \"q01\""),
+    )
+    .unwrap();
+    let err = stderr(&n.build());
+    assert!(
+        err.contains(&format!(
+            "data/codebook.yaml:{line}:19: variable \"q01\" is not in data/responses.sav (did you mean \"q1\"?)"
+        )),
+        "{err}"
+    );
+}

@@ -7,7 +7,7 @@ use anyhow::Result;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::source::Place;
+use super::source::{Kind, Place};
 use crate::load::{codebook, did_you_mean, located, not_in_codebook};
 use crate::model::{Question, QuestionKind, Survey};
 
@@ -255,6 +255,14 @@ pub(super) fn column(headers: &[String], name: &Spanned<String>, file: &str) -> 
         .collect();
     match matches[..] {
         [i] => Ok(i),
+        [] if Kind::of(std::path::Path::new(file)) == Kind::Sav => Err(at(
+            name,
+            format!(
+                "variable \"{}\" is not in {file}{}",
+                name.value,
+                did_you_mean(&name.value, headers.iter().map(String::as_str))
+            ),
+        )),
         [] => Err(at(
             name,
             format!(
