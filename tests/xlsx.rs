@@ -364,6 +364,22 @@ fn an_error_value_in_a_cell_is_an_error_naming_the_sheet_and_cell() {
         "{err}"
     );
     assert!(!n.dir().exists(), "a failed new wrote files");
+    // In the header too.
+    let n = New::run(
+        |p| {
+            forms_workbook(p, |sheet| {
+                sheet
+                    .write_formula(0, 2, Formula::new("=NA()").set_result("#N/A"))
+                    .unwrap();
+            })
+        },
+        &[],
+    );
+    let err = stderr(&n.out);
+    assert!(
+        err.contains("回答.xlsx:Form1!C1: the header holds the error value #N/A"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -80,7 +80,11 @@ pub fn read(path: &Path, shown: &str, sheet: Option<&str>) -> Result<Table> {
         anyhow::bail!("{shown}: the sheet {name:?} is empty");
     };
     if let Some((c, why)) = head.bad.first() {
-        return Err(place.error(shown, head.at, *c, "", why));
+        anyhow::bail!(
+            "{shown}:{}: the header {why}",
+            cell_name(&name, first_column + *c as u32, head.at),
+            why = why.replacen("the cell holds", "holds", 1)
+        );
     }
     if head.cells.iter().all(|h| h.trim().is_empty()) {
         anyhow::bail!(
