@@ -492,3 +492,75 @@ fn a_sheet_named_for_a_csv_is_an_error_at_the_codebook_line() {
         "{err}"
     );
 }
+
+/// Writes a CSV table of the example as the first sheet of a workbook beside it, numbers as
+/// numbers (as an office keeps them), and removes the CSV.
+fn table_to_workbook(root: &Path, csv: &str, edit: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) {
+    let text = fs::read_to_string(root.join(csv)).unwrap();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, row) in common::parse_csv(&text).iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell.parse::<f64>() {
+                Ok(n) if !cell.is_empty() => sheet.write_number(r, c, n).unwrap(),
+                _ => sheet.write_string(r, c, cell).unwrap(),
+            };
+        }
+    }
+    edit(sheet);
+    book.save(root.join(csv.replace(".csv", ".xlsx"))).unwrap();
+    fs::remove_file(root.join(csv)).unwrap();
+}
+
+#[test]
+fn aggregated_tables_kept_as_workbooks_build_the_same_site() {
+    let csv = common::Project::example();
+    let from_csv = csv.build().files();
+    let xlsx = common::Project::example();
+    for table in [
+        "data/counts.csv",
+        "data/respondents.csv",
+        "data/crosstab.csv",
+        "data/answers.csv",
+    ] {
+        table_to_workbook(xlsx.root(), table, |_| {});
+    }
+    let from_xlsx = xlsx.build().files();
+    assert_eq!(
+        from_csv.keys().collect::<Vec<_>>(),
+        from_xlsx.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &from_csv {
+        assert!(from_xlsx[path] == *bytes, "{path} differs");
+    }
+}
+
+#[test]
+fn a_bad_row_of_a_table_workbook_names_its_sheet_and_row() {
+    let p = common::Project::example();
+    // Row 3 of the sheet (the second figure): an option the codebook does not have.
+    table_to_workbook(p.root(), "data/counts.csv", |sheet| {
+        sheet.set_name("集計").unwrap();
+        sheet.write_string(2, 2, "plannd").unwrap();
+    });
+    let out = p.run_build(&p.path("site"), &[]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("data/counts.xlsx:集計!A3: option \"plannd\" is not an option of question \"q1\" (did you mean \"planned\"?)"),
+        "{err}"
+    );
+    assert!(!err.contains("counts.csv"), "{err}");
+    // Both kinds at once is an error, not figures given twice.
+    fs::copy(
+        common::manifest_dir().join("data/counts.csv"),
+        p.path("data/counts.csv"),
+    )
+    .unwrap();
+    let err = stderr(&p.run_build(&p.path("site"), &[]));
+    assert!(
+        err.contains("data/counts.csv and data/counts.xlsx are both in the project: keep one"),
+        "{err}"
+    );
+}

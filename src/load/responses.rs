@@ -234,7 +234,7 @@ pub fn load(root: &Path, survey: &mut Survey, encoding: Option<&str>) -> Result<
     let rows = aggregate_file(root, &raw, survey, encoding)?;
     let tables_given = [tables::RESPONDENTS, tables::COUNTS]
         .iter()
-        .any(|f| root.join(f).exists());
+        .any(|f| root.join(f).exists() || root.join(super::sheet::workbook_name(f)).exists());
     if tables_given {
         // The tables refuse a region or count the rows already gave (`data.rows_file`).
         tables::load(root, survey)?;
