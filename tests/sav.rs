@@ -227,6 +227,24 @@ fn a_damaged_file_is_an_error_not_fewer_cases() {
         );
         assert!(!err.contains("panicked"), "{err}");
     }
+    // A record whose length is negative: the reader's arithmetic overflows (a panic in it,
+    // caught and silenced: the user sees an error naming the file).
+    let mut bytes = bytes.clone();
+    let at = bytes
+        .windows(8)
+        .position(|w| w == [7, 0, 0, 0, 3, 0, 0, 0])
+        .expect("the integer info record");
+    bytes[at + 8..at + 12].copy_from_slice(&[0xff; 4]);
+    let path = tmp.path().join("negative.sav");
+    fs::write(&path, &bytes).unwrap();
+    let n = New::run(&path, &[]);
+    let err = stderr(&n.out);
+    assert!(!n.out.status.success(), "{err}");
+    assert!(
+        err.contains("negative.sav: cannot be read as an SPSS .sav file"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
     // --sheet is for workbooks.
     let n = New::run(&fixture("survey.sav"), &["--sheet", "Sheet1"]);
     assert!(

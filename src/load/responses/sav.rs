@@ -66,8 +66,13 @@ fn is_missing(specs: &[ambers::MissingSpec], value: &ambers::Value) -> bool {
 
 /// Reads the file at `path`, shown as `shown`.
 pub fn read(path: &Path, shown: &str) -> Result<Sav> {
-    // The reader is trusted not to panic, but a damaged file must end as an error, not a crash.
+    // ambers can panic on a damaged file (an overflow in a record length): that must end as an
+    // error naming the file, not a crash, nor a panic message on the terminal. (The hook is
+    // process-wide: a panic elsewhere meanwhile would be reported by its own caller only.)
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
     let read = std::panic::catch_unwind(|| ambers::read_sav(path));
+    std::panic::set_hook(hook);
     let (batch, meta) = match read {
         Ok(Ok(x)) => x,
         Ok(Err(e)) => anyhow::bail!(
