@@ -52,7 +52,8 @@ pub enum Command {
     New {
         /// The folder to create (new, or empty)
         dir: PathBuf,
-        /// A CSV with one row per respondent to infer the codebook from (copied into data/)
+        /// A CSV, Excel workbook (.xlsx) or SPSS file (.sav) with one row per respondent to infer
+        /// the codebook from (copied into data/)
         #[arg(long, value_name = "EXPORT.csv")]
         from: Option<PathBuf>,
         /// The export's column that gives each respondent's region (default: guessed from the header)
@@ -61,6 +62,9 @@ pub enum Command {
         /// The interface's language, ja or en (default: what the export is written in)
         #[arg(long, value_name = "LANG", requires = "from")]
         lang: Option<String>,
+        /// The sheet of an Excel workbook to read (default: the first)
+        #[arg(long, value_name = "NAME", requires = "from")]
+        sheet: Option<String>,
     },
     /// Build in memory and report every broken link, missing title, orphan commentary and data
     /// problem at once; list the pages that have no commentary yet

@@ -17,11 +17,13 @@ fn main() -> std::process::ExitCode {
             dir,
             from,
             region_column,
+            sheet,
             lang,
         } => cmd::new::run(
             &dir,
             from.as_deref(),
             region_column.as_deref(),
+            sheet.as_deref(),
             lang.as_deref(),
         ),
         cli::Command::Serve {

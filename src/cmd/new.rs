@@ -1,9 +1,10 @@
-//! `surveysite new DIR [--from EXPORT.csv]`: a small working project, or one whose codebook is
-//! inferred from a respondent-level export (Google Forms, Microsoft Forms, Excel) for the user
-//! to check and retitle.
+//! `surveysite new DIR [--from EXPORT.csv|.xlsx|.sav]`: a small working project, or one whose
+//! codebook is inferred from a respondent-level export (Google Forms, Microsoft Forms, Excel,
+//! SPSS) for the user to check and retitle.
 
 mod infer;
 mod lang;
+mod sav;
 mod text;
 mod write;
 
@@ -20,6 +21,7 @@ pub fn run(
     dir: &Path,
     from: Option<&Path>,
     region_column: Option<&str>,
+    sheet: Option<&str>,
     language: Option<&str>,
 ) -> Result<()> {
     if dir.exists()
@@ -36,7 +38,7 @@ pub fn run(
     let files = match from {
         None => starter(),
         Some(export) => {
-            let mut inferred = infer::infer(export, region_column)?;
+            let mut inferred = infer::infer(export, region_column, sheet)?;
             let choice = lang::choose(&inferred, language)?;
             lang::localize(&mut inferred, choice.words);
             // A closed stdout (`| head`) is no reason to stop, nor to panic.

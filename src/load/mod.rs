@@ -6,6 +6,7 @@ pub mod content;
 pub mod quotes;
 pub mod report;
 pub mod responses;
+pub mod sheet;
 pub mod tables;
 
 use std::fmt::Display;

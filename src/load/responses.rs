@@ -1,11 +1,14 @@
-//! Respondent-level data: a CSV with one row per respondent (Google Forms, Microsoft Forms,
-//! LimeSurvey, Excel), declared under `responses:` in the codebook and streamed row by row into
-//! counts (src/aggregate/): only counts are kept, never the rows.
+//! Respondent-level data: a CSV, an Excel sheet or an SPSS .sav file with one row per respondent
+//! (Google Forms, Microsoft Forms, LimeSurvey, Excel, SPSS), declared under `responses:` in the
+//! codebook and read row by row into counts (src/aggregate/): only counts are kept, never the rows.
 
 mod cache;
 mod decode;
 mod plan;
 mod row;
+pub mod sav;
+pub mod source;
+pub mod xlsx;
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -20,6 +23,7 @@ use crate::aggregate::{FromRows, Respondent, Tally};
 use crate::model::Survey;
 pub use decode::{Decode, Encoding, csv_error, header, open};
 use plan::{CodebookFile, Plan, RawResponses, at, compile};
+use source::{Record, Source};
 
 /// At most this many row problems are listed before giving up on the file.
 const MAX_PROBLEMS: usize = 20;
@@ -62,9 +66,19 @@ fn aggregate_file(
     {
         return Ok(tally.write(survey, &shown));
     }
-    let mut reader = open(&path, &shown, encoding)?;
-    let headers = header(&mut reader, &shown)?;
-    let plan = compile(raw, survey, headers)?;
+    let sheet = raw.sheet.as_ref().map(|s| s.value.as_str());
+    if let Some(s) = &raw.sheet
+        && source::Kind::of(&path) != source::Kind::Workbook
+    {
+        return Err(at(
+            s,
+            format!("`sheet:` is for an Excel workbook, and {shown} is not one (.xlsx)"),
+        ));
+    }
+    let mut source = Source::open(&path, &shown, encoding, sheet)?;
+    let headers = source.headers.clone();
+    let plan = compile(raw, survey, headers, source.place.clone())?;
+    let read = plan.columns_read();
 
     let mut options = vec![0; survey.questions.len()];
     for p in &plan.questions {
@@ -83,28 +97,36 @@ fn aggregate_file(
     let mut ids: HashMap<u64, (u64, u64)> = HashMap::new();
     let mut problems = Problems::default();
     let mut n_problems = 0;
-    let mut record = csv::StringRecord::new();
+    let mut record = Record::default();
     let mut respondent = Respondent::default();
     let mut rows = 0u64;
     loop {
-        match reader.read_record(&mut record) {
+        match source.next(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                problems.add(Err(csv_error(&shown, &e)));
+                problems.add(Err(e));
                 break;
             }
         }
-        let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(|c| c.trim().is_empty()) {
+        let line = record.at;
+        if record.is_blank() {
             continue;
         }
         rows += 1;
-        let mut result = plan.row(survey, &record, line, &mut respondent);
+        let mut result = match source.bad_cell(&record, |c| read.get(c).copied().unwrap_or(false)) {
+            Some(e) => Err(e),
+            None => plan.row(survey, &record.cells, line, &mut respondent),
+        };
         if result.is_ok()
             && let Some(c) = plan.id
         {
-            result = check_id(&plan, &path, encoding, &mut ids, &record, c, line);
+            let at = Reopen {
+                path: &path,
+                encoding,
+                sheet,
+            };
+            result = check_id(&plan, &at, &mut ids, &record, c);
         }
         match result {
             Ok(()) => tally.add(&mut respondent),
@@ -135,14 +157,13 @@ fn aggregate_file(
 /// what a reader is told, never what finds a row).
 fn check_id(
     plan: &Plan,
-    path: &Path,
-    encoding: Encoding,
+    file: &Reopen,
     ids: &mut HashMap<u64, (u64, u64)>,
-    record: &csv::StringRecord,
+    record: &Record,
     c: usize,
-    line: u64,
 ) -> Result<()> {
-    let id = record.get(c).unwrap_or("").trim();
+    let line = record.at;
+    let id = record.cells.get(c).unwrap_or("").trim();
     let err = |m: String| plan.err(line, c, m);
     if id.is_empty() {
         return Err(err("no respondent id".into()));
@@ -153,7 +174,7 @@ fn check_id(
             quote_cell(id)
         )));
     }
-    let index = record.position().map_or(0, |p| p.record());
+    let index = record.index;
     let mut h = std::collections::hash_map::DefaultHasher::new();
     id.hash(&mut h);
     let h = h.finish();
@@ -163,10 +184,11 @@ fn check_id(
             Ok(())
         }
         Some(&(first, first_index)) => {
-            if id_at(path, &plan.file, encoding, c, first_index)?.as_deref() == Some(id) {
+            if id_at(file, &plan.file, c, first_index)?.as_deref() == Some(id) {
                 Err(err(format!(
-                    "respondent id {} is given twice (first on line {first})",
-                    quote_cell(id)
+                    "respondent id {} is given twice (first on {} {first})",
+                    quote_cell(id),
+                    plan.place.row_word()
                 )))
             } else {
                 Ok(())
@@ -175,22 +197,20 @@ fn check_id(
     }
 }
 
-/// The id cell of record number `index` (read again from the file).
-fn id_at(
-    path: &Path,
-    shown: &str,
+/// How to open the respondent file again.
+struct Reopen<'a> {
+    path: &'a Path,
     encoding: Encoding,
-    c: usize,
-    index: u64,
-) -> Result<Option<String>> {
-    let mut reader = open(path, shown, encoding)?;
-    let mut record = csv::StringRecord::new();
-    while reader
-        .read_record(&mut record)
-        .map_err(|e| csv_error(shown, &e))?
-    {
-        if record.position().map(|p| p.record()) == Some(index) {
-            return Ok(record.get(c).map(|s| s.trim().to_string()));
+    sheet: Option<&'a str>,
+}
+
+/// The id cell of record number `index` (read again from the file).
+fn id_at(file: &Reopen, shown: &str, c: usize, index: u64) -> Result<Option<String>> {
+    let mut source = Source::open(file.path, shown, file.encoding, file.sheet)?;
+    let mut record = Record::default();
+    while source.next(&mut record)? {
+        if record.index == index {
+            return Ok(record.cells.get(c).map(|s| s.trim().to_string()));
         }
     }
     Ok(None)
@@ -214,7 +234,7 @@ pub fn load(root: &Path, survey: &mut Survey, encoding: Option<&str>) -> Result<
     let rows = aggregate_file(root, &raw, survey, encoding)?;
     let tables_given = [tables::RESPONDENTS, tables::COUNTS]
         .iter()
-        .any(|f| root.join(f).exists());
+        .any(|f| root.join(f).exists() || root.join(super::sheet::workbook_name(f)).exists());
     if tables_given {
         // The tables refuse a region or count the rows already gave (`data.rows_file`).
         tables::load(root, survey)?;

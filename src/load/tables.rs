@@ -26,6 +26,16 @@ struct Table {
 impl Table {
     /// `None` when the file does not exist (the optional tables).
     fn read(root: &Path, file: &'static str, columns: &[&str]) -> Result<Option<Table>> {
+        // The same table as an Excel sheet (src/load/sheet.rs), checked the same way.
+        if let Some((path, shown)) = super::sheet::workbook(root, file)? {
+            let (headers, rows) = super::sheet::rows(&path, &shown)?;
+            check_header(file, &headers, columns)?;
+            let rows = rows
+                .into_iter()
+                .map(|(line, cells)| (line, headers.iter().cloned().zip(cells).collect()))
+                .collect();
+            return Ok(Some(Table { file, rows }));
+        }
         let path = root.join(file);
         if !path.exists() {
             return Ok(None);
@@ -47,35 +57,7 @@ impl Table {
             .iter()
             .map(str::to_string)
             .collect::<Vec<_>>();
-        // A second column of the same name would silently replace the first one's cells.
-        for (i, h) in headers.iter().enumerate() {
-            if headers[..i].contains(h) {
-                return Err(located(
-                    file,
-                    1,
-                    None,
-                    format!(
-                        "the column {} is given twice (columns {} and {}): keep one",
-                        quote_cell(h),
-                        headers.iter().position(|x| x == h).unwrap_or(0) + 1,
-                        i + 1
-                    ),
-                ));
-            }
-        }
-        for want in columns {
-            if !headers.iter().any(|h| h == want) {
-                return Err(located(
-                    file,
-                    1,
-                    None,
-                    format!(
-                        "missing column \"{want}\" (expected the columns {})",
-                        columns.join(",")
-                    ),
-                ));
-            }
-        }
+        check_header(file, &headers, columns)?;
         check_line_breaks(file, &text, &headers, quotes.multiline())?;
         let mut rows = Vec::new();
         for record in reader.records() {
@@ -102,6 +84,40 @@ impl Table {
             )
         })
     }
+}
+
+/// No column named twice, and every column the table needs.
+fn check_header(file: &str, headers: &[String], columns: &[&str]) -> Result<()> {
+    // A second column of the same name would silently replace the first one's cells.
+    for (i, h) in headers.iter().enumerate() {
+        if headers[..i].contains(h) {
+            return Err(located(
+                file,
+                1,
+                None,
+                format!(
+                    "the column {} is given twice (columns {} and {}): keep one",
+                    quote_cell(h),
+                    headers.iter().position(|x| x == h).unwrap_or(0) + 1,
+                    i + 1
+                ),
+            ));
+        }
+    }
+    for want in columns {
+        if !headers.iter().any(|h| h == want) {
+            return Err(located(
+                file,
+                1,
+                None,
+                format!(
+                    "missing column \"{want}\" (expected the columns {})",
+                    columns.join(",")
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Only a free-text answer may hold a line break; even there, a line inside a quoted cell that
@@ -193,6 +209,11 @@ fn parse_count(text: &str) -> Option<Count> {
 
 /// Reads every table, reporting every problem found (not just the first).
 pub fn load(root: &Path, survey: &mut Survey) -> Result<()> {
+    // A table kept as a workbook is named by its sheet and row, not the CSV's line.
+    load_tables(root, survey).map_err(|e| super::sheet::rename(root, e))
+}
+
+fn load_tables(root: &Path, survey: &mut Survey) -> Result<()> {
     let mut problems = Problems::default();
     load_respondents(root, survey, &mut problems)?;
     load_counts(root, survey, &mut problems)?;

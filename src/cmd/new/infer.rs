@@ -1,5 +1,8 @@
 //! Reading an export once and guessing what each column is: timestamp, personal data, respondent
-//! id, region, single or multiple choice (", "-joined), numbers, free text.
+//! id, region, single or multiple choice (", "-joined, or ";"-joined and ended as Microsoft Forms
+//! writes it), numbers, free text. A CSV, an Excel sheet and an SPSS file are read the same way
+//! (src/load/responses/source.rs); an SPSS file's dictionary then says what guessing cannot
+//! (src/cmd/new/sav.rs).
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -7,7 +10,8 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::text::shown;
-use crate::load::responses::{self, Encoding};
+use crate::load::responses::source::{Kind, Place, Record, Source};
+use crate::load::responses::{Encoding, sav};
 use crate::load::{closest, is_slug};
 
 /// Distinct values remembered per column: past this a column is free text.
@@ -49,6 +53,12 @@ pub(super) struct ColumnStats {
     pub(super) with_comma: u64,
     /// The longest cell, in characters.
     pub(super) longest: usize,
+    /// Cells ending in ";": Microsoft Forms' multiple choice (`A;B;`), even with one answer.
+    pub(super) semi: u64,
+    /// Pieces of those cells split at ";".
+    pub(super) semi_pieces: HashMap<String, u64>,
+    pub(super) semi_order: Vec<String>,
+    pub(super) too_many_semi: bool,
     /// The first lines where the cell is empty (a region column's rows without a region).
     pub(super) empty_lines: Vec<u64>,
 }
@@ -72,6 +82,18 @@ impl ColumnStats {
             self.with_comma += 1;
         }
         self.longest = self.longest.max(cell.chars().count());
+        if cell.ends_with(';') {
+            self.semi += 1;
+            for p in cell.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+                count(
+                    &mut self.semi_pieces,
+                    &mut self.semi_order,
+                    &mut self.too_many_semi,
+                    p,
+                    MAX_DISTINCT,
+                );
+            }
+        }
         let cap = self.cap.max(MAX_DISTINCT);
         count(
             &mut self.values,
@@ -222,6 +244,8 @@ pub(super) enum Role {
         options: Vec<(String, u64)>,
         /// Pieces seen once, taken as text typed into その他.
         others: Vec<String>,
+        /// How a cell joins the answers: ", " (Google Forms) or ";" (Microsoft Forms).
+        separator: &'static str,
     },
     Text,
 }
@@ -267,6 +291,18 @@ fn classify(c: &ColumnStats, rows: u64) -> Role {
         });
         return Role::Single(v);
     }
+    // Microsoft Forms ends every answer of a multiple choice with ";", even a single one.
+    if c.semi * 10 >= c.nonempty * 9 && !c.too_many_semi {
+        let pieces = by_count(&c.semi_pieces, &c.semi_order);
+        let (options, others): (Vec<_>, Vec<_>) = pieces.into_iter().partition(|p| p.1 >= 2);
+        if !options.is_empty() && options.len() <= MAX_OPTIONS {
+            return Role::Multiple {
+                options,
+                others: others.into_iter().map(|p| p.0).collect(),
+                separator: ";",
+            };
+        }
+    }
     if c.joined > 0 && !c.too_many_pieces && c.joined_evidence() {
         let pieces = by_count(&c.pieces, &c.piece_order);
         let total: u64 = pieces.iter().map(|p| p.1).sum();
@@ -284,6 +320,7 @@ fn classify(c: &ColumnStats, rows: u64) -> Role {
             return Role::Multiple {
                 options: recurring,
                 others,
+                separator: ", ",
             };
         }
     }
@@ -305,6 +342,14 @@ pub(super) struct Column {
     pub(super) role: Role,
     /// The question id, for questions.
     pub(super) question: Option<String>,
+    /// The title, when the file gives one (an SPSS variable label); else the header's.
+    pub(super) title: Option<String>,
+    /// The stored code of each option, in the options' order, when cells hold codes (SPSS).
+    pub(super) codes: Option<Vec<String>>,
+    /// One column per option (an SPSS multiple-response set): their headers, in order.
+    pub(super) members: Vec<String>,
+    /// Notes for the question (values that are no answer).
+    pub(super) notes: Vec<String>,
 }
 
 pub(super) struct Inferred {
@@ -318,6 +363,14 @@ pub(super) struct Inferred {
     pub(super) rows_without_region: u64,
     /// The first lines of those rows.
     pub(super) lines_without_region: Vec<u64>,
+    /// How the file names a row: line (CSV), row (sheet), case (SPSS).
+    pub(super) place: Place,
+    /// The workbook's sheet that was read.
+    pub(super) sheet: Option<String>,
+    /// The codes of the region column's cells, in `regions` order, when they are codes (SPSS).
+    pub(super) region_codes: Option<Vec<String>>,
+    /// What else to check (from an SPSS file's dictionary).
+    pub(super) checks: Vec<String>,
 }
 
 /// `"a", "b", "c"`: names from the export, each quoted and shortened, at most MAX_LISTED.
@@ -330,13 +383,32 @@ pub(super) fn listed<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> Strin
     out.join(", ")
 }
 
-pub(super) fn infer(export: &Path, region_column: Option<&str>) -> Result<Inferred> {
+pub(super) fn infer(
+    export: &Path,
+    region_column: Option<&str>,
+    sheet: Option<&str>,
+) -> Result<Inferred> {
     let shown_file = export.display().to_string();
     if !export.is_file() {
         anyhow::bail!("{shown_file}: file not found");
     }
-    let mut reader = responses::open(export, &shown_file, Encoding::Auto)?;
-    let headers = responses::header(&mut reader, &shown_file)?;
+    let (mut source, dictionary) = match Kind::of(export) {
+        Kind::Sav => {
+            if sheet.is_some() {
+                anyhow::bail!("--sheet: {shown_file} is an SPSS file, not an Excel workbook");
+            }
+            let file = sav::read(export, &shown_file)?;
+            (
+                Source::from_table(&shown_file, file.table),
+                Some((file.variables, file.sets)),
+            )
+        }
+        _ => (
+            Source::open(export, &shown_file, Encoding::Auto, sheet)?,
+            None,
+        ),
+    };
+    let headers = source.headers.clone();
     let named = match region_column {
         None => None,
         Some(name) => Some(
@@ -374,19 +446,19 @@ pub(super) fn infer(export: &Path, region_column: Option<&str>) -> Result<Inferr
             ..ColumnStats::default()
         })
         .collect();
-    let mut record = csv::StringRecord::new();
+    let mut record = Record::default();
     let mut rows = 0u64;
-    while reader
-        .read_record(&mut record)
-        .map_err(|e| responses::csv_error(&shown_file, &e))?
-    {
-        if record.iter().all(|c| c.trim().is_empty()) {
+    while source.next(&mut record)? {
+        if let Some(e) = source.bad_cell(&record, |_| true) {
+            return Err(e);
+        }
+        if record.is_blank() {
             continue;
         }
         rows += 1;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.at;
         for (i, s) in stats.iter_mut().enumerate() {
-            let cell = record.get(i).unwrap_or("");
+            let cell = record.cells.get(i).unwrap_or("");
             if cell.trim().is_empty() && s.empty_lines.len() < MAX_LINES_NAMED {
                 s.empty_lines.push(line);
             }
@@ -396,7 +468,7 @@ pub(super) fn infer(export: &Path, region_column: Option<&str>) -> Result<Inferr
     if rows == 0 {
         anyhow::bail!("{shown_file}: no respondent rows below the header");
     }
-    let encoding = reader.get_ref().encoding();
+    let encoding = source.encoding();
 
     let region_index = match named {
         Some(i) => Some(i),
@@ -449,6 +521,10 @@ pub(super) fn infer(export: &Path, region_column: Option<&str>) -> Result<Inferr
             stats: s,
             role,
             question,
+            title: None,
+            codes: None,
+            members: Vec::new(),
+            notes: Vec::new(),
         });
     }
     if n == 0 {
@@ -476,7 +552,11 @@ pub(super) fn infer(export: &Path, region_column: Option<&str>) -> Result<Inferr
             )
         }
     };
-    Ok(Inferred {
+    let sheet = match &source.place {
+        Place::Cell { sheet, .. } => Some(sheet.clone()),
+        _ => None,
+    };
+    let mut inferred = Inferred {
         rows,
         encoding,
         columns,
@@ -484,11 +564,19 @@ pub(super) fn infer(export: &Path, region_column: Option<&str>) -> Result<Inferr
         total,
         rows_without_region,
         lines_without_region,
-    })
+        place: source.place.clone(),
+        sheet,
+        region_codes: None,
+        checks: Vec::new(),
+    };
+    if let Some((variables, sets)) = dictionary {
+        super::sav::apply(&mut inferred, &variables, &sets);
+    }
+    Ok(inferred)
 }
 
 /// Text order with runs of digits compared as numbers: 第2町 before 第10町.
-fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
+pub(super) fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
     fn chunks(s: &str) -> Vec<(bool, &str)> {
         let mut out = Vec::new();
         let mut start = 0;
@@ -554,7 +642,7 @@ fn total_names(titles: &HashSet<&str>) -> (String, String) {
 /// Ids for region titles: the title itself when it is a slug, else r1, r2 …; never an id that
 /// is another region's title (a cell must name one region), nor the total's. Returns the ids
 /// and the total's id and title.
-fn region_ids(titles: &[&str]) -> (Vec<String>, (String, String)) {
+pub(super) fn region_ids(titles: &[&str]) -> (Vec<String>, (String, String)) {
     let all: HashSet<&str> = titles.iter().copied().collect();
     let total = total_names(&all);
     let mut used: HashSet<String> = HashSet::from([total.0.clone()]);
@@ -706,6 +794,7 @@ mod tests {
             Role::Multiple {
                 options: vec![("a".into(), 4), ("b".into(), 2), ("c".into(), 2)],
                 others: vec!["自由記述".into()],
+                separator: ", ",
             }
         );
         assert_eq!(
@@ -715,6 +804,32 @@ mod tests {
         let texts: Vec<String> = (0..40).map(|i| format!("意見その{i}, 詳しく")).collect();
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         assert_eq!(role("ご意見", &texts), Role::Text);
+    }
+
+    #[test]
+    fn microsoft_forms_multiple_choice_ends_each_answer_with_a_semicolon() {
+        assert_eq!(
+            role(
+                "導入のメリット",
+                &[
+                    "情報共有;",
+                    "情報共有;重複検査の減少;",
+                    "重複検査の減少;",
+                    "",
+                    "自由記述;情報共有;"
+                ]
+            ),
+            Role::Multiple {
+                options: vec![("情報共有".into(), 3), ("重複検査の減少".into(), 2)],
+                others: vec!["自由記述".into()],
+                separator: ";",
+            }
+        );
+        // A single choice whose labels hold a ";" inside is no multiple choice.
+        assert_eq!(
+            role("Q", &["はい;一部", "いいえ", "はい;一部", "いいえ"]),
+            Role::Single(vec![("はい;一部".into(), 2), ("いいえ".into(), 2)])
+        );
     }
 
     #[test]

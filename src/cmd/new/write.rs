@@ -12,6 +12,7 @@ use super::lang::Words;
 use super::text::{pad, plural, shown, width, yaml as y};
 use super::{GITIGNORE, RESPONSES, workflow};
 use crate::load::responses::Encoding;
+use crate::load::responses::source::{Kind, Place};
 use crate::render::strings::fill;
 
 /// Regions named in the summary's region line at most.
@@ -88,9 +89,18 @@ impl Inferred {
                     "single",
                     fill(l.single_what, &[("values", &values(o.len()))]),
                 ),
-                Role::Multiple { options, .. } => (
+                Role::Multiple {
+                    options, separator, ..
+                } => (
                     "multiple",
-                    fill(l.multiple_what, &[("values", &values(options.len()))]),
+                    if c.members.is_empty() {
+                        fill(
+                            l.multiple_what,
+                            &[("separator", separator), ("values", &values(options.len()))],
+                        )
+                    } else {
+                        fill(l.set_what, &[("n", &c.members.len().to_string())])
+                    },
                 ),
                 _ => ("text", l.text_what.to_string()),
             };
@@ -108,7 +118,11 @@ impl Inferred {
                 )
             );
             let _ = writeln!(w, "  - id: {q}");
-            let _ = writeln!(w, "    title: {}", y(question_title(&s.header)));
+            let title = c
+                .title
+                .as_deref()
+                .map_or(question_title(&s.header), question_title);
+            let _ = writeln!(w, "    title: {}", y(title));
             let _ = writeln!(w, "{}", l.cb_short);
             let _ = writeln!(w, "    type: {kind}   # single | multiple | text");
             let _ = writeln!(w, "    base: all");
@@ -118,7 +132,15 @@ impl Inferred {
                 _ => Vec::new(),
             };
             if !options.is_empty() {
-                let _ = writeln!(w, "{}", l.cb_options);
+                let _ = writeln!(
+                    w,
+                    "{}",
+                    match (&c.codes, c.members.is_empty()) {
+                        (Some(_), _) => l.cb_options_coded,
+                        (None, false) => l.cb_options_set,
+                        _ => l.cb_options,
+                    }
+                );
             }
             let mut has_other = false;
             let labels: Vec<&str> = options.iter().map(|(l, _)| l.as_str()).collect();
@@ -146,9 +168,14 @@ impl Inferred {
                     l.counted(others.len() as u64, l.typed_one, l.typed_many)
                 );
             }
-            if kind == "multiple" {
+            if kind == "multiple" || !c.notes.is_empty() {
                 let _ = writeln!(w, "    notes:");
+            }
+            if kind == "multiple" {
                 let _ = writeln!(w, "      - {}", l.multiple_note);
+            }
+            for note in &c.notes {
+                let _ = writeln!(w, "      - {}", y(note));
             }
         }
         let _ = writeln!(w);
@@ -157,9 +184,19 @@ impl Inferred {
         let _ = writeln!(
             w,
             "  file: {}",
-            fill(l.cb_file, &[("file", RESPONSES), ("export", &shown(&name))])
+            fill(
+                l.cb_file,
+                &[
+                    ("file", &self.responses_file(export)),
+                    ("export", &shown(&name))
+                ]
+            )
         );
+        if let Some(sheet) = &self.sheet {
+            let _ = writeln!(w, "  sheet: {}{}", y(sheet), l.cb_sheet);
+        }
         match self.encoding {
+            _ if self.place != Place::Line => {}
             Encoding::Cp932 => {
                 let _ = writeln!(w, "{}", l.cb_cp932);
             }
@@ -171,14 +208,55 @@ impl Inferred {
             let _ = writeln!(w, "  id: {}{}", y(&c.stats.header), l.cb_id);
         }
         if let Some(h) = self.region_header() {
-            let _ = writeln!(w, "  region: {{ column: {} }}", y(h));
+            match &self.region_codes {
+                None => {
+                    let _ = writeln!(w, "  region: {{ column: {} }}", y(h));
+                }
+                Some(codes) => {
+                    let _ = writeln!(
+                        w,
+                        "  region: {{ column: {}, values: {{ {} }} }}",
+                        y(h),
+                        codes_to_ids(codes, self.regions.iter().map(|r| r.1.as_str()))
+                    );
+                }
+            }
         }
         let _ = writeln!(w, "{}", l.cb_dimension);
         let _ = writeln!(w, "  questions:");
         for (c, q) in self.questions() {
             let h = y(&c.stats.header);
+            if !c.members.is_empty() {
+                let options = match &c.role {
+                    Role::Multiple { options, .. } => options.as_slice(),
+                    _ => &[],
+                };
+                let labels: Vec<&str> = options.iter().map(|(l, _)| l.as_str()).collect();
+                let ids = option_ids(&labels);
+                let columns: Vec<String> = ids
+                    .iter()
+                    .zip(&c.members)
+                    .map(|(id, m)| format!("{id}: {}", y(m)))
+                    .collect();
+                let _ = writeln!(w, "    {q}: {{ columns: {{ {} }} }}", columns.join(", "));
+                continue;
+            }
+            if let (Some(codes), Role::Single(options)) = (&c.codes, &c.role) {
+                let labels: Vec<&str> = options.iter().map(|(l, _)| l.as_str()).collect();
+                let ids = option_ids(&labels);
+                let _ = writeln!(
+                    w,
+                    "    {q}: {{ column: {h}, values: {{ {} }} }}",
+                    codes_to_ids(codes, ids.iter().map(String::as_str))
+                );
+                continue;
+            }
             match &c.role {
-                Role::Multiple { options, others } => {
+                Role::Multiple {
+                    options,
+                    others,
+                    separator,
+                } => {
                     let other = if !others.is_empty()
                         || options.iter().any(|o| o.0 == "その他" || o.0 == l.other)
                     {
@@ -186,7 +264,11 @@ impl Inferred {
                     } else {
                         ""
                     };
-                    let _ = writeln!(w, "    {q}: {{ column: {h}, separator: \", \"{other} }}");
+                    let _ = writeln!(
+                        w,
+                        "    {q}: {{ column: {h}, separator: {}{other} }}",
+                        y(separator)
+                    );
                 }
                 _ => {
                     let _ = writeln!(w, "    {q}: {{ column: {h} }}");
@@ -229,7 +311,7 @@ impl Inferred {
                 PathBuf::from("data/codebook.yaml"),
                 self.codebook(export, l).into_bytes(),
             ),
-            (PathBuf::from(RESPONSES), bytes),
+            (PathBuf::from(self.responses_file(export)), bytes),
             (PathBuf::from(".gitignore"), GITIGNORE.as_bytes().to_vec()),
         ];
         out.push((PathBuf::from("content/index.md"), l.draft.into()));
@@ -256,13 +338,15 @@ impl Inferred {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "read {}: {} rows, {} columns, encoding {}",
+            "read {}: {} rows, {} columns, {}",
             export.display(),
             self.rows,
             self.columns.len(),
-            match self.encoding {
-                Encoding::Cp932 => "CP932 (Shift_JIS)",
-                _ => "UTF-8",
+            match (&self.place, self.encoding) {
+                (Place::Cell { sheet, .. }, _) => format!("sheet {}", shown(sheet)),
+                (Place::Case, _) => "SPSS variables".into(),
+                (_, Encoding::Cp932) => "encoding CP932 (Shift_JIS)".into(),
+                _ => "encoding UTF-8".into(),
             }
         );
         let mut checks = Vec::new();
@@ -296,8 +380,17 @@ impl Inferred {
                     "{q} single choice, {}",
                     plural(o.len(), "option", "options")
                 ),
-                Role::Multiple { options, others } => format!(
-                    "{q} multiple choice (\", \"), {}{}",
+                Role::Multiple {
+                    options,
+                    others,
+                    separator,
+                } => format!(
+                    "{q} multiple choice ({}), {}{}",
+                    if c.members.is_empty() {
+                        format!("\"{separator}\"")
+                    } else {
+                        "multiple-response set".into()
+                    },
                     plural(options.len(), "option", "options"),
                     if others.is_empty() {
                         String::new()
@@ -319,7 +412,7 @@ impl Inferred {
                     l.other,
                     listed(others.iter().take(3).map(String::as_str))
                 )),
-                Role::Single(o) if o.iter().any(|(_, n)| *n == 1) => {
+                Role::Single(o) if c.codes.is_none() && o.iter().any(|(_, n)| *n == 1) => {
                     let once: Vec<&str> =
                         o.iter().filter(|(_, n)| *n == 1).map(|(v, _)| v.as_str()).collect();
                     checks.push(format!(
@@ -388,12 +481,15 @@ impl Inferred {
                 lines.push("…".into());
             }
             checks.push(format!(
-                "{} no region ({} {}): the build stops at them until each has one (or delete them from {RESPONSES})",
+                "{} no region ({}{} {}): the build stops at them until each has one (or delete them from {})",
                 plural(self.rows_without_region as usize, "row has", "rows have"),
-                if lines.len() == 1 { "line" } else { "lines" },
-                lines.join(", ")
+                self.place.row_word(),
+                if lines.len() == 1 { "" } else { "s" },
+                lines.join(", "),
+                self.responses_file(export)
             ));
         }
+        checks.extend(self.checks.iter().cloned());
         let _ = writeln!(s, "check in {}:", dir.join("data/codebook.yaml").display());
         let _ = writeln!(
             s,
@@ -404,6 +500,26 @@ impl Inferred {
         }
         s
     }
+}
+
+impl Inferred {
+    /// The copy of the export inside the project: data/responses.csv, .xlsx or .sav.
+    fn responses_file(&self, export: &Path) -> String {
+        match Kind::of(export) {
+            Kind::Csv => RESPONSES.to_string(),
+            _ => format!("data/responses.{}", Kind::extension(export)),
+        }
+    }
+}
+
+/// `"1": a, "2": b`: stored codes and the ids they mean.
+fn codes_to_ids<'a>(codes: &[String], ids: impl Iterator<Item = &'a str>) -> String {
+    codes
+        .iter()
+        .zip(ids)
+        .map(|(code, id)| format!("{}: {id}", y(code)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The id of the その他 option added for typed answers: `other`, unless an option is labelled so.

@@ -7,6 +7,7 @@ use anyhow::Result;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use super::source::{Kind, Place};
 use crate::load::{codebook, did_you_mean, located, not_in_codebook};
 use crate::model::{Question, QuestionKind, Survey};
 
@@ -23,6 +24,9 @@ pub(super) struct RawResponses {
     pub(super) file: Spanned<String>,
     #[serde(default)]
     pub(super) encoding: Option<Spanned<String>>,
+    /// The sheet of an Excel workbook (default: the first).
+    #[serde(default)]
+    pub(super) sheet: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) id: Option<Spanned<String>>,
     #[serde(default)]
@@ -228,6 +232,8 @@ fn cell_values<'a, T: Copy>(
 #[derive(Debug)]
 pub(super) struct Plan {
     pub(super) file: String,
+    /// How a row and column are named in errors (line, sheet cell, case).
+    pub(super) place: Place,
     pub(super) headers: Vec<String>,
     pub(super) id: Option<usize>,
     pub(super) region: Option<Lookup>,
@@ -249,6 +255,14 @@ pub(super) fn column(headers: &[String], name: &Spanned<String>, file: &str) -> 
         .collect();
     match matches[..] {
         [i] => Ok(i),
+        [] if Kind::of(std::path::Path::new(file)) == Kind::Sav => Err(at(
+            name,
+            format!(
+                "variable \"{}\" is not in {file}{}",
+                name.value,
+                did_you_mean(&name.value, headers.iter().map(String::as_str))
+            ),
+        )),
         [] => Err(at(
             name,
             format!(
@@ -290,7 +304,12 @@ pub(super) fn option_index(q: &Question, id: &Spanned<String>) -> Result<usize> 
         })
 }
 
-pub(super) fn compile(raw: &RawResponses, survey: &Survey, headers: Vec<String>) -> Result<Plan> {
+pub(super) fn compile(
+    raw: &RawResponses,
+    survey: &Survey,
+    headers: Vec<String>,
+    place: Place,
+) -> Result<Plan> {
     let file = raw.file.value.clone();
     let id = raw
         .id
@@ -432,6 +451,7 @@ pub(super) fn compile(raw: &RawResponses, survey: &Survey, headers: Vec<String>)
     }
     Ok(Plan {
         file,
+        place,
         headers,
         id,
         region,
@@ -441,6 +461,33 @@ pub(super) fn compile(raw: &RawResponses, survey: &Survey, headers: Vec<String>)
         crosstab,
         questions,
     })
+}
+
+impl Plan {
+    /// Which columns of the header a row is read from (a cell that cannot be read matters
+    /// only there).
+    pub(super) fn columns_read(&self) -> Vec<bool> {
+        let mut read = vec![false; self.headers.len()];
+        let mut mark = |c: usize| {
+            if let Some(x) = read.get_mut(c) {
+                *x = true;
+            }
+        };
+        self.id.into_iter().for_each(&mut mark);
+        for l in self.region.iter().chain(&self.group) {
+            mark(l.column);
+        }
+        for p in &self.questions {
+            match &p.source {
+                Source::Cell { column, .. } => mark(*column),
+                Source::PerOption(list) => list.iter().for_each(|&(_, c)| mark(c)),
+            }
+            if let Some((_, Some(c))) = p.other {
+                mark(c);
+            }
+        }
+        read
+    }
 }
 
 pub(super) fn question_index(survey: &Survey, id: &Spanned<String>) -> Result<usize> {

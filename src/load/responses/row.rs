@@ -5,7 +5,7 @@ use anyhow::Result;
 
 use super::plan::{Plan, QuestionPlan, Source};
 use crate::aggregate::Respondent;
-use crate::load::{clean_text, closest, is_control, located, quote_cell};
+use crate::load::{clean_text, closest, is_control, quote_cell};
 use crate::model::{QuestionKind, Survey};
 
 /// The nearest of `known` to a cell's text: by edit distance, else the longest shared start.
@@ -146,14 +146,11 @@ impl Plan {
         Ok(())
     }
 
-    /// `file:line:column: column "header": message`
+    /// `file:line:column: column "header": message` (or the sheet's cell, or the case and
+    /// variable of a .sav file).
     pub(super) fn err(&self, line: u64, c: usize, message: String) -> anyhow::Error {
-        located(
-            &self.file,
-            line,
-            Some(c as u64 + 1),
-            format!("column {}: {message}", quote_cell(&self.headers[c])),
-        )
+        let header = self.headers.get(c).map_or("", String::as_str);
+        self.place.error(&self.file, line, c, header, message)
     }
 
     fn answer(
