@@ -40,7 +40,27 @@
   }
 
   // Text and <mark> of an excerpt, as DOM nodes; any other markup is dropped, its text kept.
-  function excerpt(html) {
+  // Where the excerpt holds the query whole, only that is marked: a Japanese query is searched
+  // as its words (区西南部 → 区・西南・部), and marking each word alone would mark every 区.
+  function excerpt(html, query) {
+    var marked = pagefindMarks(html);
+    var text = marked.textContent;
+    var whole = (query || "").replace(/\s+/g, "");
+    if (!whole || text.indexOf(whole) < 0) return marked;
+    var out = document.createDocumentFragment();
+    var parts = text.split(whole);
+    parts.forEach(function (part, i) {
+      if (part) out.appendChild(document.createTextNode(part));
+      if (i < parts.length - 1) {
+        var mark = document.createElement("mark");
+        mark.textContent = whole;
+        out.appendChild(mark);
+      }
+    });
+    return out;
+  }
+
+  function pagefindMarks(html) {
     var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
     var out = document.createDocumentFragment();
     (function walk(node, into) {
@@ -61,7 +81,7 @@
     return out;
   }
 
-  function item(data) {
+  function item(data, query) {
     var li = document.createElement("li");
     var a = document.createElement("a");
     a.href = data.url;
@@ -83,18 +103,18 @@
     }
     var p = document.createElement("p");
     p.className = "search-excerpt";
-    p.appendChild(excerpt(data.excerpt || ""));
+    p.appendChild(excerpt(data.excerpt || "", query));
     li.appendChild(p);
     return li;
   }
 
-  function showMore(run) {
+  function showMore(run, query) {
     var next = results.slice(shown, shown + PAGE);
     shown += next.length;
     more.hidden = shown >= results.length;
     return Promise.all(next.map(function (r) { return r.data(); })).then(function (datas) {
       if (run !== latest) return;
-      datas.forEach(function (d) { list.appendChild(item(d)); });
+      datas.forEach(function (d) { list.appendChild(item(d, query)); });
     });
   }
 
@@ -121,7 +141,7 @@
       status.textContent = results.length
         ? "「" + query + "」の検索結果: " + results.length + " 件"
         : "「" + query + "」に一致するページはありません";
-      return showMore(mine);
+      return showMore(mine, query);
     }).catch(function () {
       if (mine !== latest) return;
       status.textContent = location.protocol === "file:"
@@ -139,7 +159,7 @@
   });
   more.addEventListener("click", function () {
     var first = shown;
-    showMore(latest).then(function () {
+    showMore(latest, input.value.trim()).then(function () {
       var link = list.children[first] && list.children[first].querySelector("a");
       if (link) link.focus();
     });

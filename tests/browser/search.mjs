@@ -184,6 +184,9 @@ async function main() {
       }
       for (const r of shown) {
         if (!r.href.startsWith(base)) fail(query, `result link outside the site's sub-path: ${r.href}`);
+        // An excerpt holding the query whole marks that, not its words one by one (区 of 目黒区).
+        const strays = r.marks.filter((m) => m !== query);
+        if (r.excerpt.includes(query) && strays.length) fail(query, `${r.href}: marks ${JSON.stringify(strays)} beside the whole query: ${r.excerpt.slice(0, 120)}`);
       }
       await page.screenshot({ path: path.join(opts.screenshots, `search-${n}.png`) });
       if (n === 1) {
