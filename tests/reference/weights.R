@@ -49,6 +49,13 @@ for (qid in names(questions)) {
       # estimate of 0 or 1 the logistic fit does not converge (bounds near 1e-12).
       ci <- suppressWarnings(svyciprop(~y, sub, method = "logit"))
       bounds <- confint(ci)
+      # The same interval as svyciprop's code computes it, with glm's convergence tightened:
+      # at its default (epsilon = 1e-8) the logistic fit stops up to ~1e-9 (relative) short of
+      # the exact bounds, which surveysite computes in closed form.
+      fit <- suppressWarnings(svyglm(y ~ 1, sub, family = quasibinomial,
+                                     control = glm.control(epsilon = 1e-15, maxit = 100)))
+      exact <- suppressWarnings(as.numeric(survey:::expit(
+        confint(fit, 1, level = 0.95, method = "Wald", ddf = degf(sub)))))
       t <- NA; tdf <- NA; p <- NA
       if (r != "all") {
         tt <- tryCatch(eval(bquote(svyttest(y ~ I(region == .(r)), based))),
@@ -62,7 +69,8 @@ for (qid in names(questions)) {
         region = r, question = qid, option = oid,
         count = sum(d$y[inside]), base = sum(inside),
         estimate = fmt(coef(m)[[1]]), se = fmt(SE(m)[[1]]), df = fmt(degf(sub)),
-        lower = fmt(bounds[1]), upper = fmt(bounds[2]),
+        lower = fmt(exact[1]), upper = fmt(exact[2]),
+        svyciprop_lower = fmt(bounds[1]), svyciprop_upper = fmt(bounds[2]),
         t = fmt(t), t_df = fmt(tdf), p = fmt(p))
     }
   }
