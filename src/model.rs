@@ -212,6 +212,11 @@ pub fn percent_of(p: f64) -> String {
     format!("{:.1}%", p * 100.0)
 }
 
+/// A confidence interval as a reader sees it: `10.8〜13.6%`.
+pub fn interval_of((lower, upper): (f64, f64)) -> String {
+    format!("{:.1}〜{:.1}%", lower * 100.0, upper * 100.0)
+}
+
 #[derive(Debug, Clone)]
 pub struct Survey {
     /// What one respondent is called in counts: 「4病院」. Default 「件」.
@@ -230,6 +235,39 @@ impl Survey {
         self.data
             .estimates
             .get(&(region.into(), question.into(), option.into()))
+    }
+
+    /// Is this a weighted sample (the codebook declares a design)?
+    pub fn weighted(&self) -> bool {
+        self.data.design.is_some()
+    }
+
+    /// The share (0–100) of an option in a region a reader sees: the design-based estimate of a
+    /// weighted sample, else count ÷ base. `None` when the count is not shown (`…`, `x`).
+    pub fn share_of(&self, region: &str, q: &Question, option: &str) -> Option<f64> {
+        let count = self.count(region, &q.id, option);
+        match (count, self.estimate(region, &q.id, option)) {
+            (Count::Value(_), Some(e)) => Some(e.p * 100.0),
+            _ => share(count, self.base_count(region, q)),
+        }
+    }
+
+    /// The percent of an option in a region as shown (`12.2%`), as `share_of`.
+    pub fn percent_of(&self, region: &str, q: &Question, option: &str) -> Option<String> {
+        let count = self.count(region, &q.id, option);
+        match (count, self.estimate(region, &q.id, option)) {
+            (Count::Value(_), Some(e)) => Some(percent_of(e.p)),
+            _ => percent(count, self.base_count(region, q)),
+        }
+    }
+
+    /// The estimate behind a shown figure: `None` when the count is hidden (a suppressed cell's
+    /// interval and mark are never shown) or the survey is a census.
+    pub fn shown_estimate(&self, region: &str, question: &str, option: &str) -> Option<&Estimate> {
+        match self.count(region, question, option) {
+            Count::Value(_) => self.estimate(region, question, option),
+            Count::NotReported | Count::Suppressed => None,
+        }
     }
 
     pub fn region(&self, id: &str) -> Option<&Region> {

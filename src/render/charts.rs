@@ -186,7 +186,18 @@ pub fn crosstab_id(region: &str, question: &str) -> String {
 }
 
 /// `4病院 (25.0%)` or `…` for the aria text and labels.
-fn count_text(survey: &Survey, count: Count, base: Count) -> String {
+fn count_text(survey: &Survey, region: &str, q: &Question, option: &str) -> String {
+    let count = survey.count(region, &q.id, option);
+    match (count, survey.percent_of(region, q, option)) {
+        (Count::Value(c), Some(p)) => format!("{c}{} ({p})", survey.unit),
+        (Count::Value(c), None) => format!("{c}{}", survey.unit),
+        (Count::NotReported, _) => format!("{NOT_REPORTED}（記載なし）"),
+        (Count::Suppressed, _) => format!("{}（秘匿）", crate::model::SUPPRESSED),
+    }
+}
+
+/// `count_text` of a cross-tab cell: count ÷ its group's size.
+fn counted_text(survey: &Survey, count: Count, base: Count) -> String {
     match (count, percent(count, base)) {
         (Count::Value(c), Some(p)) => format!("{c}{} ({p})", survey.unit),
         (Count::Value(c), None) => format!("{c}{}", survey.unit),
@@ -234,9 +245,9 @@ fn point(value: f64, label: impl Into<String>) -> Point {
 }
 
 /// The % inside a 100% segment, when the segment is wide enough to hold it.
-fn inside_label(count: Count, base: Count) -> String {
-    match share(count, base) {
-        Some(pct) if pct >= 9.0 => percent(count, base).unwrap_or_default(),
+fn inside_label(survey: &Survey, region: &str, q: &Question, option: &str) -> String {
+    match survey.share_of(region, q, option) {
+        Some(pct) if pct >= 9.0 => survey.percent_of(region, q, option).unwrap_or_default(),
         _ => String::new(),
     }
 }
@@ -269,7 +280,7 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
     let base = survey.base_count(&region.id, q);
     let label = question_label(survey, q);
     let base_text = format_count(base);
-    let mut csv_rows = vec![csv_header()];
+    let mut csv_rows = vec![csv_header(survey)];
     let mut omitted = Vec::new();
     let mut aria_parts = Vec::new();
     let reported: Vec<(&ChoiceOption, Count)> = q
@@ -278,12 +289,16 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
         .map(|o| (o, survey.count(&region.id, &q.id, &o.id)))
         .collect();
     for (o, c) in &reported {
-        aria_parts.push(format!("{} {}", o.label, count_text(survey, *c, base)));
+        aria_parts.push(format!(
+            "{} {}",
+            o.label,
+            count_text(survey, &region.id, q, &o.id)
+        ));
         if *c == Count::NotReported {
             omitted.push(o.label.clone());
         }
         // Every option, as in the table: a not-reported one shows `…`.
-        csv_rows.push(csv_row(region, q, &label, o, *c, base));
+        csv_rows.push(csv_row(survey, region, q, &label, o, *c, base));
     }
     let shown: Vec<&(&ChoiceOption, Count)> = reported
         .iter()
@@ -294,12 +309,12 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
         // One 100% bar: a segment per option, the legend names each with its numbers.
         let series: Vec<Series> = shown
             .iter()
-            .map(|(o, c)| Series {
-                name: format!("{}：{}", o.label, count_text(survey, *c, base)),
+            .map(|(o, _)| Series {
+                name: format!("{}：{}", o.label, count_text(survey, &region.id, q, &o.id)),
                 colour: option_colour(q, o),
                 points: vec![Some(point(
-                    share(*c, base).unwrap_or(0.0),
-                    inside_label(*c, base),
+                    survey.share_of(&region.id, q, &o.id).unwrap_or(0.0),
+                    inside_label(survey, &region.id, q, &o.id),
                 ))],
             })
             .collect();
@@ -317,14 +332,14 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
         let categories: Vec<String> = shown.iter().map(|(o, _)| o.label.clone()).collect();
         let points = shown
             .iter()
-            .map(|(_, c)| {
+            .map(|(o, c)| {
                 Some(point(
-                    share(*c, base).unwrap_or(0.0),
+                    survey.share_of(&region.id, q, &o.id).unwrap_or(0.0),
                     format!(
                         "{}{}（{}）",
                         c.value().unwrap_or(0),
                         survey.unit,
-                        percent(*c, base).unwrap_or_default()
+                        survey.percent_of(&region.id, q, &o.id).unwrap_or_default()
                     ),
                 ))
             })
@@ -359,13 +374,32 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
     }
 }
 
-fn csv_header() -> Vec<String> {
-    ["地域", "設問", "選択肢", "件数", "割合(%)", "対象(n)"]
+fn csv_header(survey: &Survey) -> Vec<String> {
+    let mut header: Vec<String> = ["地域", "設問", "選択肢", "件数", "割合(%)", "対象(n)"]
         .map(String::from)
-        .to_vec()
+        .to_vec();
+    if survey.weighted() {
+        header.extend(INTERVAL_COLUMNS.map(String::from));
+    }
+    header
+}
+
+/// The CSV columns of a weighted sample's 95% confidence interval (after 割合(%)'s).
+pub const INTERVAL_COLUMNS: [&str; 2] = ["95%信頼区間下限(%)", "95%信頼区間上限(%)"];
+
+/// A weighted sample's interval bounds as CSV cells (empty where no interval is shown).
+pub fn interval_cells(survey: &Survey, region: &str, question: &str, option: &str) -> [String; 2] {
+    match survey
+        .shown_estimate(region, question, option)
+        .and_then(|e| e.ci)
+    {
+        Some((lo, hi)) => [format!("{:.1}", lo * 100.0), format!("{:.1}", hi * 100.0)],
+        None => [String::new(), String::new()],
+    }
 }
 
 fn csv_row(
+    survey: &Survey,
     region: &Region,
     q: &Question,
     label: &str,
@@ -373,22 +407,29 @@ fn csv_row(
     c: Count,
     base: Count,
 ) -> Vec<String> {
-    vec![
+    let mut row = vec![
         region.title.clone(),
         format!("{label} {}", q.title),
         o.label.clone(),
         format_count(c),
-        percent(c, base)
-            .map(|p| p.trim_end_matches('%').to_string())
-            .unwrap_or_default(),
+        match c {
+            Count::Value(_) => survey.percent_of(&region.id, q, &o.id),
+            _ => percent(c, base),
+        }
+        .map(|p| p.trim_end_matches('%').to_string())
+        .unwrap_or_default(),
         format_count(base),
-    ]
+    ];
+    if survey.weighted() {
+        row.extend(interval_cells(survey, &region.id, &q.id, &o.id));
+    }
+    row
 }
 
 /// The CSV rows, omitted options and aria text of a question over every region.
 fn question_numbers(survey: &Survey, q: &Question) -> (Vec<Vec<String>>, Vec<String>, Vec<String>) {
     let label = question_label(survey, q);
-    let mut csv_rows = vec![csv_header()];
+    let mut csv_rows = vec![csv_header(survey)];
     let mut omitted = Vec::new();
     let mut aria_regions = Vec::new();
     for r in &survey.regions {
@@ -396,11 +437,11 @@ fn question_numbers(survey: &Survey, q: &Question) -> (Vec<Vec<String>>, Vec<Str
         let mut parts = Vec::new();
         for o in &q.options {
             let c = survey.count(&r.id, &q.id, &o.id);
-            parts.push(format!("{} {}", o.label, count_text(survey, c, base)));
+            parts.push(format!("{} {}", o.label, count_text(survey, &r.id, q, &o.id)));
             if c == Count::NotReported {
                 omitted.push(format!("{}の「{}」", r.title, o.label));
             }
-            csv_rows.push(csv_row(r, q, &label, o, c, base));
+            csv_rows.push(csv_row(survey, r, q, &label, o, c, base));
         }
         aria_regions.push(format!(
             "{}（n={}）: {}",
@@ -438,9 +479,10 @@ fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
                     .regions
                     .iter()
                     .map(|r| {
-                        let base = survey.base_count(&r.id, q);
-                        let c = survey.count(&r.id, &q.id, &o.id);
-                        Some(point(share(c, base)?, inside_label(c, base)))
+                        Some(point(
+                            survey.share_of(&r.id, q, &o.id)?,
+                            inside_label(survey, &r.id, q, &o.id),
+                        ))
                     })
                     .collect(),
             })
@@ -469,8 +511,10 @@ fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
                         .options
                         .iter()
                         .map(|o| {
-                            let c = survey.count(&r.id, &q.id, &o.id);
-                            Some(point(share(c, base)?, percent(c, base)?))
+                            Some(point(
+                                survey.share_of(&r.id, q, &o.id)?,
+                                survey.percent_of(&r.id, q, &o.id)?,
+                            ))
                         })
                         .collect(),
                 }
@@ -509,8 +553,11 @@ fn ranked_chart(survey: &Survey, q: &Question) -> ChartSpec {
     let key_id = key.map(|o| o.id.as_str()).unwrap_or("");
     let figure = |r: &Region| {
         let base = survey.base_count(&r.id, q);
-        let c = survey.count(&r.id, &q.id, key_id);
-        Some((share(c, base)?, percent(c, base)?, base))
+        Some((
+            survey.share_of(&r.id, q, key_id)?,
+            survey.percent_of(&r.id, q, key_id)?,
+            base,
+        ))
     };
     let mut ranked: Vec<(usize, f64, String, Count)> = Vec::new();
     let mut omitted = Vec::new();
@@ -657,7 +704,7 @@ fn crosstab(
                 format_count(*n),
                 survey.unit,
                 o.label,
-                count_text(survey, c, *n)
+                counted_text(survey, c, *n)
             ));
             rest[gi] = rest[gi].zip(c.value()).map(|(r, c)| r.saturating_sub(c));
             if c == Count::NotReported {
