@@ -133,3 +133,212 @@ fn estimates_intervals_and_tests_equal_r() {
         }
     }
 }
+
+/// The reference row of a region × question × option.
+fn reference_of<'a>(
+    rows: &'a [Reference],
+    region: &str,
+    question: &str,
+    option: &str,
+) -> &'a Reference {
+    rows.iter()
+        .find(|r| r.region == region && r.question == question && r.option == option)
+        .unwrap_or_else(|| panic!("no reference row {region} {question} {option}"))
+}
+
+/// R's figure as a reader sees it: to one decimal.
+fn shown(x: f64) -> String {
+    format!("{:.1}", x * 100.0)
+}
+
+#[test]
+fn the_region_question_table_shows_rs_estimate_interval_and_mark() {
+    let site = fixture().build();
+    let rows = reference();
+    let page = site.page("regions/east/q1/");
+    let table = common::table_captioned(&page, "東部: Q1 導入状況");
+    assert_eq!(
+        table.rows[0].th,
+        ["選択肢", "件数", "%", "95%信頼区間", "割合のグラフ"],
+        "the header has the interval column"
+    );
+    // 導入している in 東部: 39 respondents, weighted 62.5%, R's interval 45.6〜76.8%, no mark
+    // (p = 0.55 against the rest).
+    let r = reference_of(&rows, "east", "q1", "adopted");
+    assert_eq!(
+        table.row("導入している").td,
+        [
+            "39",
+            &format!("{}%", shown(r.estimate)),
+            &format!("{}〜{}%", shown(r.lower.unwrap()), shown(r.upper.unwrap())),
+            ""
+        ]
+    );
+    assert_eq!(table.row("導入している").td[1], "62.5%");
+    assert_eq!(table.row("導入している").td[2], "45.6〜76.8%");
+    // An option nobody chose: 0.0%, and no interval (the logit of 0 is infinite).
+    assert_eq!(table.row("検討中").td, ["0", "0.0%", "—", ""]);
+    // A secondarily suppressed count: `x`, no %, no interval.
+    assert_eq!(table.row("導入予定あり").td, ["x", "", "", ""]);
+    assert!(page.contains("この調査は標本調査です。%は回答者ごとの重み（重み）を用いた推計値"));
+
+    // 島しょ (6 respondents, 2 clusters): 87.9%, significantly above the rest (R: t = 3.82,
+    // df = 8, p = 0.005), so ▲; its interval has 1 degree of freedom: not shown.
+    let r = reference_of(&rows, "island", "q1", "adopted");
+    assert!(r.p.unwrap() < 0.05 && r.t.unwrap() > 0.0);
+    let page = site.page("regions/island/q1/");
+    let table = common::table_captioned(&page, "島しょ: Q1 導入状況");
+    assert_eq!(table.row("導入している").td, ["5", "87.9% ▲", "—", ""]);
+    assert!(
+        table
+            .row("導入している")
+            .html
+            .contains("title=\"ほかの地域と比べて統計的に有意に高い（5%水準）\"")
+    );
+    // Its cells of 1 respondent (and the 0 that would give them away) are suppressed: no figure.
+    assert_eq!(table.row("導入予定あり").td, ["x", "", "", ""]);
+    assert!(page.contains(
+        "▲・▼：その地域の割合が、ほかの地域を合わせた割合と比べて統計的に有意に高い（▲）・低い（▼）"
+    ));
+}
+
+#[test]
+fn marks_follow_rs_tests_and_every_shown_percent_is_rs_estimate() {
+    let site = fixture().build();
+    let rows = reference();
+    let csv = common::parse_csv(std::str::from_utf8(&site.files()["data.csv"]).unwrap());
+    assert_eq!(
+        csv[0][6..],
+        [
+            "割合(%)",
+            "対象",
+            "対象(n)",
+            "95%信頼区間下限(%)",
+            "95%信頼区間上限(%)"
+        ]
+    );
+    let titles = [
+        ("east", "東部"),
+        ("west", "西部"),
+        ("island", "島しょ"),
+        ("all", "全域"),
+    ];
+    let labels = [
+        ("q1", "adopted", "導入している"),
+        ("q1", "planned", "導入予定あり"),
+        ("q1", "none", "導入予定なし"),
+        ("q1", "considering", "検討中"),
+        ("q2", "share", "情報共有"),
+        ("q2", "tests", "検査削減"),
+        ("q2", "other", "その他"),
+    ];
+    let mut checked = 0;
+    for r in &rows {
+        let title = titles.iter().find(|t| t.0 == r.region).unwrap().1;
+        let label = labels
+            .iter()
+            .find(|l| l.0 == r.question && l.1 == r.option)
+            .unwrap()
+            .2;
+        let line = csv
+            .iter()
+            .find(|l| l[0] == title && l[1] == r.question.to_uppercase() && l[4] == label)
+            .unwrap_or_else(|| panic!("no CSV row for {title} {label}"));
+        if line[5] == "x" {
+            // Suppressed: no estimate, no interval.
+            assert_eq!(line[6..], ["", &line[7], &line[8], "", ""][..]);
+            assert_eq!(line[6], "");
+            continue;
+        }
+        assert_eq!(line[6], shown(r.estimate), "{title} {label}");
+        let interval = if r.estimate > 0.0 && r.estimate < 1.0 && r.df >= 2 {
+            [shown(r.lower.unwrap()), shown(r.upper.unwrap())]
+        } else {
+            [String::new(), String::new()]
+        };
+        assert_eq!(line[9..], interval, "{title} {label}");
+        // The region × question page shows the same %, with ▲/▼ exactly where R's test says.
+        let page = site.page(&format!("regions/{}/{}/", r.region, r.question));
+        let table =
+            common::table_captioned(&page, &format!("{title}: {}", r.question.to_uppercase()));
+        let mark = match (r.p, r.t) {
+            (Some(p), Some(t)) if p < 0.05 => {
+                if t > 0.0 {
+                    " ▲"
+                } else {
+                    " ▼"
+                }
+            }
+            _ => "",
+        };
+        assert_eq!(
+            table.row(label).td[1],
+            format!("{}%{mark}", shown(r.estimate)),
+            "{title} {label}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 15, "only {checked} shown figures checked");
+}
+
+#[test]
+fn a_bad_weight_is_an_error_at_its_line() {
+    for (bad, message) in [
+        ("-3", "weight \"-3\" must be a number above 0"),
+        ("0", "weight \"0\" must be a number above 0"),
+        ("abc", "weight \"abc\" is not a number"),
+        ("", "no weight (every respondent needs one)"),
+    ] {
+        let p = fixture();
+        let line = p.replace_line(
+            "data/responses.csv",
+            "R010,西部,A,2,40,81.7,導入している,情報共有;検査削減",
+            &format!("R010,西部,A,2,40,{bad},導入している,情報共有;検査削減"),
+        );
+        let out = p.run_build(&p.path("site"), &[]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success());
+        assert!(
+            err.contains(&format!(
+                "data/responses.csv:{line}:6: column \"重み\": {message}"
+            )),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn a_design_column_missing_from_the_export_is_an_error_at_its_codebook_line() {
+    let p = fixture();
+    let line = p.replace_line(
+        "data/codebook.yaml",
+        "  cluster: 調査区",
+        "  cluster: 調査地区",
+    );
+    let out = p.run_build(&p.path("site"), &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains(&format!(
+            "data/codebook.yaml:{line}: `design:` column \"調査地区\" is not in the header of data/responses.csv (did you mean \"調査区\"?)"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_stratum_with_one_cluster_is_an_error_that_says_what_to_do() {
+    let p = fixture();
+    // Stratum C's clusters 2 and 3 become a stratum D of one cluster.
+    let text = p.read("data/responses.csv").replace(",C,3,25,", ",D,3,25,");
+    p.write("data/responses.csv", &text);
+    let out = p.run_build(&p.path("site"), &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("stratum \"D\"")
+            && err.contains("has only one cluster (PSU)")
+            && err.contains("merge it with a similar stratum"),
+        "{err}"
+    );
+}

@@ -437,7 +437,11 @@ fn question_numbers(survey: &Survey, q: &Question) -> (Vec<Vec<String>>, Vec<Str
         let mut parts = Vec::new();
         for o in &q.options {
             let c = survey.count(&r.id, &q.id, &o.id);
-            parts.push(format!("{} {}", o.label, count_text(survey, &r.id, q, &o.id)));
+            parts.push(format!(
+                "{} {}",
+                o.label,
+                count_text(survey, &r.id, q, &o.id)
+            ));
             if c == Count::NotReported {
                 omitted.push(format!("{}の「{}」", r.title, o.label));
             }
