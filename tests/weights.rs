@@ -342,3 +342,34 @@ fn a_stratum_with_one_cluster_is_an_error_that_says_what_to_do() {
         "{err}"
     );
 }
+
+#[test]
+fn shortcodes_quote_the_estimate_its_interval_and_its_mark() {
+    let site = fixture().build();
+    let page = common::text(&site.page("regions/island/q1/"));
+    // 島しょ: 1 degree of freedom, no interval (—); its ▲ from R's test. 東部: R's bounds, no
+    // mark. 導入予定あり in 島しょ is suppressed: x, and its interval hidden (x) too.
+    assert!(
+        page.contains(
+            "島しょで導入している病院は推計87.9%（95%信頼区間 —）▲、東部は62.5%（95%信頼区間 45.6〜76.8%）でした。導入予定ありはx（x）です。"
+        ),
+        "{page}"
+    );
+}
+
+#[test]
+fn ci_in_a_census_is_an_error_at_its_place() {
+    let p = common::Project::example();
+    p.write(
+        "content/regions/tokyo/q1.md",
+        "---\ntitle: t\n---\n\n導入は{{ ci(option=\"adopted\") }}。\n",
+    );
+    let out = p.run_build(&p.path("site"), &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("content/regions/tokyo/q1.md:5:")
+            && err.contains("`ci` needs a weighted sample"),
+        "{err}"
+    );
+}
