@@ -373,3 +373,50 @@ fn ci_in_a_census_is_an_error_at_its_place() {
         "{err}"
     );
 }
+
+/// The error bars of a chart's SVG: (x from, x to) of each interval line.
+fn error_bars(svg: &str) -> Vec<(f64, f64)> {
+    let Some(start) = svg.find("class=\"error-bars\"") else {
+        return Vec::new();
+    };
+    let group = &svg[start..start + svg[start..].find("</g>").unwrap()];
+    group
+        .split("<path d=\"M")
+        .skip(1)
+        .filter_map(|p| {
+            let d = &p[..p.find('"').unwrap()];
+            let (from, to) = d.split_once('L').unwrap();
+            let (x0, y0) = from.split_once(' ').unwrap();
+            let (x1, y1) = to.split_once(' ').unwrap();
+            // The interval line is horizontal; its end ticks are vertical.
+            (y0 == y1).then(|| (x0.parse().unwrap(), x1.parse().unwrap()))
+        })
+        .collect()
+}
+
+#[test]
+fn bars_carry_error_bars_at_rs_bounds() {
+    let site = fixture().build();
+    let rows = reference();
+    // 東部 Q2: two bars shown (その他 is suppressed), each with its interval; in the wide and
+    // the narrow drawing alike.
+    let page = site.page("regions/east/q2/");
+    let svgs: Vec<&str> = page.split("<svg").skip(1).collect();
+    let wide = svgs.iter().find(|s| s.contains("chart-wide")).unwrap();
+    let narrow = svgs.iter().find(|s| s.contains("chart-narrow")).unwrap();
+    for svg in [wide, narrow] {
+        let bars = error_bars(svg);
+        assert_eq!(bars.len(), 2, "{svg}");
+        // Lines run from R's lower to R's upper bound: their lengths are in the ratio of the
+        // intervals' widths (both on the same 0–100% axis).
+        let share = reference_of(&rows, "east", "q2", "share");
+        let tests = reference_of(&rows, "east", "q2", "tests");
+        let ratio = (bars[0].1 - bars[0].0) / (bars[1].1 - bars[1].0);
+        let expected = (share.upper.unwrap() - share.lower.unwrap())
+            / (tests.upper.unwrap() - tests.lower.unwrap());
+        assert!((ratio - expected).abs() < 0.02, "{ratio} vs {expected}");
+    }
+    // The question page's grouped bars (Q2, few regions): every shown bar with an interval.
+    let page = site.page("questions/q2/");
+    assert!(!error_bars(&page).is_empty());
+}

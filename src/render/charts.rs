@@ -48,6 +48,8 @@ pub struct ChartSpec {
 pub struct Point {
     pub value: f64,
     pub label: String,
+    /// A weighted sample's 95% confidence interval (0–100), drawn as an error bar.
+    pub interval: Option<(f64, f64)>,
 }
 
 /// Bars of one colour: one point per category (`None`: nothing drawn there).
@@ -241,7 +243,17 @@ fn point(value: f64, label: impl Into<String>) -> Point {
     Point {
         value: (value * 10.0).round() / 10.0,
         label: label.into(),
+        interval: None,
     }
+}
+
+/// A bar's point with its error bar, where a weighted sample shows an interval.
+fn with_interval(mut p: Point, survey: &Survey, region: &str, q: &Question, option: &str) -> Point {
+    p.interval = survey
+        .shown_estimate(region, &q.id, option)
+        .and_then(|e| e.ci)
+        .map(|(lo, hi)| ((lo * 1000.0).round() / 10.0, (hi * 1000.0).round() / 10.0));
+    p
 }
 
 /// The % inside a 100% segment, when the segment is wide enough to hold it.
@@ -333,7 +345,7 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
         let points = shown
             .iter()
             .map(|(o, c)| {
-                Some(point(
+                let p = point(
                     survey.share_of(&region.id, q, &o.id).unwrap_or(0.0),
                     format!(
                         "{}{}（{}）",
@@ -341,7 +353,8 @@ fn region_question(survey: &Survey, region: &Region, q: &Question) -> ChartSpec 
                         survey.unit,
                         survey.percent_of(&region.id, q, &o.id).unwrap_or_default()
                     ),
-                ))
+                );
+                Some(with_interval(p, survey, &region.id, q, &o.id))
             })
             .collect();
         let height = 40 + category_height(&categories, 16, 32) * shown.len() as u32;
@@ -515,10 +528,11 @@ fn question_chart(survey: &Survey, q: &Question) -> ChartSpec {
                         .options
                         .iter()
                         .map(|o| {
-                            Some(point(
+                            let p = point(
                                 survey.share_of(&r.id, q, &o.id)?,
                                 survey.percent_of(&r.id, q, &o.id)?,
-                            ))
+                            );
+                            Some(with_interval(p, survey, &r.id, q, &o.id))
                         })
                         .collect(),
                 }
@@ -584,7 +598,7 @@ fn ranked_chart(survey: &Survey, q: &Question) -> ChartSpec {
         let r = &survey.regions[*i];
         (
             format!("{}（n={}）", r.title, format_count(*base)),
-            point(*s, p.clone()),
+            with_interval(point(*s, p.clone()), survey, &r.id, q, key_id),
         )
     };
     let rows: Vec<(String, Point)> = chosen.iter().map(|x| row(x)).collect();
