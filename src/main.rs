@@ -17,7 +17,21 @@ fn main() -> std::process::ExitCode {
             dir,
             from,
             region_column,
-        } => cmd::new::run(&dir, from.as_deref(), region_column.as_deref()),
+            weight,
+            strata,
+            cluster,
+            fpc,
+        } => cmd::new::run(
+            &dir,
+            from.as_deref(),
+            region_column.as_deref(),
+            &cmd::new::DesignFlags {
+                weight,
+                strata,
+                cluster,
+                fpc,
+            },
+        ),
         cli::Command::Serve {
             root,
             port,

@@ -420,3 +420,66 @@ fn bars_carry_error_bars_at_rs_bounds() {
     let page = site.page("questions/q2/");
     assert!(!error_bars(&page).is_empty());
 }
+
+#[test]
+fn new_writes_the_design_into_the_codebook_and_the_project_builds_weighted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("report");
+    let export = common::manifest_dir().join("tests/fixtures/weighted/data/responses.csv");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "new".to_string(),
+            dir.display().to_string(),
+            "--from".into(),
+            export.display().to_string(),
+            "--region-column".into(),
+            "地域".into(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        std::process::Command::new(env!("CARGO_BIN_EXE_surveysite"))
+            .args(&args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--weight", "重み", "--strata", "層", "--cluster", "調査区"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let codebook = std::fs::read_to_string(dir.join("data/codebook.yaml")).unwrap();
+    assert!(
+        codebook.contains("design:\n  weight: \"重み\"\n  strata: \"層\"\n  cluster: \"調査区\"\n"),
+        "{codebook}"
+    );
+    // The design columns are not questions.
+    assert!(!codebook.contains("column: \"重み\"") && !codebook.contains("column: \"層\""));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_surveysite"))
+        .args(["build", "--root", &dir.display().to_string()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let index = std::fs::read_to_string(dir.join("site/index.html")).unwrap();
+    assert!(!index.is_empty());
+    let csv = std::fs::read_to_string(dir.join("site/data.csv")).unwrap();
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .ends_with(",95%信頼区間下限(%),95%信頼区間上限(%)")
+    );
+
+    // A column that is not in the export is named, with the nearest header.
+    std::fs::remove_dir_all(&dir).unwrap();
+    let out = run(&["--weight", "重さ"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--weight: \"重さ\" is not a column of"),
+        "{err}"
+    );
+}

@@ -2,6 +2,7 @@
 //! inferred from a respondent-level export (Google Forms, Microsoft Forms, Excel) for the user
 //! to check and retitle.
 
+mod design;
 mod infer;
 mod text;
 mod write;
@@ -15,7 +16,14 @@ use anyhow::{Context, Result};
 /// The copy of the export inside the new project.
 const RESPONSES: &str = "data/responses.csv";
 
-pub fn run(dir: &Path, from: Option<&Path>, region_column: Option<&str>) -> Result<()> {
+pub use design::Flags as DesignFlags;
+
+pub fn run(
+    dir: &Path,
+    from: Option<&Path>,
+    region_column: Option<&str>,
+    design: &DesignFlags,
+) -> Result<()> {
     if dir.exists()
         && fs::read_dir(dir)
             .with_context(|| format!("reading {}", dir.display()))?
@@ -30,10 +38,18 @@ pub fn run(dir: &Path, from: Option<&Path>, region_column: Option<&str>) -> Resu
     let files = match from {
         None => starter(),
         Some(export) => {
-            let inferred = infer::infer(export, region_column)?;
+            let mut inferred = infer::infer(export, region_column)?;
+            design::apply(&mut inferred, design, &export.display().to_string())?;
             // A closed stdout (`| head`) is no reason to stop, nor to panic.
             let _ = std::io::stdout().write_all(inferred.summary(export, dir).as_bytes());
-            inferred.files(export)?
+            let mut files = inferred.files(export)?;
+            if let Some((_, codebook)) = files
+                .iter_mut()
+                .find(|(p, _)| p == Path::new(crate::load::codebook::FILE))
+            {
+                codebook.extend_from_slice(design::section(design).as_bytes());
+            }
+            files
         }
     };
     for (rel, bytes) in &files {
