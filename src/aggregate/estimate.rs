@@ -160,7 +160,7 @@ pub fn test<'a>(
     let (pr, ps) = (yr / nr, (ya - yr) / ns);
     let c = [1.0 / nr + 1.0 / ns, -pr / nr - ps / ns, -1.0 / ns, ps / ns];
     let v = variance(strata.map(|(st, q)| (st, c, q)));
-    if !(v > 0.0) || !v.is_finite() {
+    if v.is_nan() || v <= 0.0 || !v.is_finite() {
         return None;
     }
     let difference = pr - ps;
