@@ -483,3 +483,17 @@ fn new_writes_the_design_into_the_codebook_and_the_project_builds_weighted() {
         "{err}"
     );
 }
+
+#[test]
+fn a_rebuild_from_the_kept_counts_prints_the_same_figures() {
+    let p = fixture();
+    let first = p.build_into(&p.path("site-1"), &[]);
+    // The weighted tally is kept between builds (it failed to serialize once: nothing was kept).
+    let kept = std::fs::read_dir(p.path(".surveysite-cache/rows"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(kept, 1, "the weighted counts were not kept");
+    let second = p.build_into(&p.path("site-2"), &[]);
+    assert_eq!(first.files(), second.files());
+    assert!(second.page("regions/east/q1/").contains("45.6〜76.8%"));
+}

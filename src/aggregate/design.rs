@@ -28,13 +28,28 @@ struct StratumInfo {
     /// The export's line of its first row (for messages).
     line: u64,
     /// The fpc cell: a sampling fraction (≤ 1) or the population's PSU count.
+    #[serde(with = "bits")]
     fpc: Option<f64>,
     /// PSUs sampled (the whole design).
     psus: u64,
 }
 
-/// One domain (slot) × question in one PSU: respondents, Σ w, and Σ w per option.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+/// An `Option<f64>` kept between builds as its bits (read back as the very same double).
+mod bits {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+        v.map(f64::to_bits).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        Ok(Option::<u64>::deserialize(d)?.map(f64::from_bits))
+    }
+}
+
+/// One domain (slot) × question in one PSU: respondents, Σ w, and Σ w per option (only while
+/// rows are read: never kept between builds).
+#[derive(Debug, Clone, Default)]
 struct Part {
     rows: u64,
     b: f64,
@@ -53,10 +68,15 @@ struct Folded {
 }
 
 /// A cluster's totals until every row is read: slot → per question.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default)]
 struct Cluster {
     stratum: u32,
     slots: BTreeMap<usize, Vec<Part>>,
+}
+
+/// The `folded` key of a stratum × slot (a JSON map key must be one number or string).
+fn key(stratum: u32, slot: usize) -> u64 {
+    (u64::from(stratum) << 32) | slot as u64
 }
 
 /// The weighted side of a tally.
@@ -73,9 +93,11 @@ pub struct Weighted {
     stratum_index: HashMap<String, u32>,
     #[serde(skip)]
     cluster_index: HashMap<(u32, String), u32>,
+    /// Emptied by `finish` (which runs before a tally is cached).
+    #[serde(skip)]
     clusters: Vec<Cluster>,
-    /// (stratum, slot) → per question.
-    folded: BTreeMap<(u32, usize), Vec<Folded>>,
+    /// `key(stratum, slot)` → per question.
+    folded: BTreeMap<u64, Vec<Folded>>,
     /// Rows folded so far are complete (no clusters pending).
     clustered: bool,
 }
@@ -239,7 +261,7 @@ impl Weighted {
             return;
         };
         for (&slot, parts) in slots {
-            let folded = self.folded.entry((stratum, slot)).or_insert_with(|| {
+            let folded = self.folded.entry(key(stratum, slot)).or_insert_with(|| {
                 parts
                     .iter()
                     .map(|p| Folded {
@@ -319,7 +341,7 @@ impl Weighted {
     /// A domain's folded figures per stratum.
     fn domain(&self, slot: usize, q: usize) -> impl Iterator<Item = &Folded> {
         (0..self.strata.len())
-            .filter_map(move |h| self.folded.get(&(h as u32, slot)).and_then(|v| v.get(q)))
+            .filter_map(move |h| self.folded.get(&key(h as u32, slot)).and_then(|v| v.get(q)))
             .filter(|f| f.psus > 0)
     }
 
@@ -351,7 +373,7 @@ impl Weighted {
         let mut out = Vec::new();
         let sums = |h: usize, slot: usize, q: usize, o: usize| {
             self.folded
-                .get(&(h as u32, slot))
+                .get(&key(h as u32, slot))
                 .and_then(|v| v.get(q))
                 .and_then(|f| f.sums.get(o))
         };

@@ -14,11 +14,38 @@ use crate::model::{Estimate, Test};
 /// the vector (a, b, A, B) (a PSU with no row in the domain adds 0 to every entry but A·A, A·B,
 /// B·B, which are read from the whole-survey domain instead).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "SumsBits", into = "SumsBits")]
 pub struct Sums {
     pub sum: [f64; 4],
     /// Upper triangle of the Gram matrix, row by row: (0,0) (0,1) (0,2) (0,3) (1,1) (1,2) (1,3)
     /// (2,2) (2,3) (3,3).
     pub gram: [f64; 10],
+}
+
+/// `Sums` as kept between builds: each figure's bits (JSON numbers read back are not always
+/// the same double, and a rebuild must print the same figures).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct SumsBits {
+    sum: [u64; 4],
+    gram: [u64; 10],
+}
+
+impl From<Sums> for SumsBits {
+    fn from(s: Sums) -> SumsBits {
+        SumsBits {
+            sum: s.sum.map(f64::to_bits),
+            gram: s.gram.map(f64::to_bits),
+        }
+    }
+}
+
+impl From<SumsBits> for Sums {
+    fn from(s: SumsBits) -> Sums {
+        Sums {
+            sum: s.sum.map(f64::from_bits),
+            gram: s.gram.map(f64::from_bits),
+        }
+    }
 }
 
 impl Sums {

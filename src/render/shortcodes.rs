@@ -503,15 +503,18 @@ const SHORTCODES: &[(&str, &[&str])] = &[
 
 fn evaluate(call: &Call, survey: &Survey, page: PageContext) -> std::result::Result<Value, String> {
     let Some((_, allowed)) = SHORTCODES.iter().find(|(n, _)| *n == call.name) else {
-        return Err(format!(
-            "unknown shortcode `{}`{} (known: {})",
-            call.name,
-            did_you_mean(&call.name, SHORTCODES.iter().map(|(n, _)| *n)),
+        // A census has no interval or mark to quote: those are not offered there.
+        let known = || {
             SHORTCODES
                 .iter()
                 .map(|(n, _)| *n)
-                .collect::<Vec<_>>()
-                .join(", ")
+                .filter(|n| survey.weighted() || !matches!(*n, "ci" | "mark"))
+        };
+        return Err(format!(
+            "unknown shortcode `{}`{} (known: {})",
+            call.name,
+            did_you_mean(&call.name, known()),
+            known().collect::<Vec<_>>().join(", ")
         ));
     };
     for (key, _) in &call.args {
