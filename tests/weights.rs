@@ -8,6 +8,8 @@ mod common;
 
 /// One row of the reference CSV.
 struct Reference {
+    /// `clustered` (the fixture's design) or `stratified` (its weight and strata only).
+    design: String,
     region: String,
     question: String,
     option: String,
@@ -28,7 +30,15 @@ fn number(s: &str) -> Option<f64> {
     (s != "NA" && s != "NaN").then(|| s.parse().unwrap_or_else(|_| panic!("bad number {s}")))
 }
 
+/// The reference rows of one design.
 fn reference() -> Vec<Reference> {
+    every_reference()
+        .into_iter()
+        .filter(|r| r.design == "clustered")
+        .collect()
+}
+
+fn every_reference() -> Vec<Reference> {
     let text = std::fs::read_to_string(
         common::manifest_dir().join("tests/reference/weights-expected.csv"),
     )
@@ -36,12 +46,15 @@ fn reference() -> Vec<Reference> {
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "region,question,option,count,base,estimate,se,df,lower,upper,svyciprop_lower,svyciprop_upper,t,t_df,p"
+        "design,region,question,option,count,base,estimate,se,df,lower,upper,svyciprop_lower,svyciprop_upper,t,t_df,p"
     );
     lines
         .map(|l| {
             let f: Vec<&str> = l.split(',').collect();
+            let design = f[0].to_string();
+            let f = &f[1..];
             Reference {
+                design,
                 region: f[0].into(),
                 question: f[1].into(),
                 option: f[2].into(),
@@ -78,16 +91,35 @@ fn fixture() -> common::Project {
     p
 }
 
+/// The fixture with only its weight and strata declared: each respondent its own PSU.
+fn stratified_fixture() -> common::Project {
+    let p = fixture();
+    p.replace_line("data/codebook.yaml", "  cluster: 調査区", "");
+    p.replace_line("data/codebook.yaml", "  fpc: 母集団調査区数", "");
+    p
+}
+
 #[test]
 fn estimates_intervals_and_tests_equal_r() {
-    let p = fixture();
+    for (design, p) in [
+        ("clustered", fixture()),
+        ("stratified", stratified_fixture()),
+    ] {
+        let rows: Vec<Reference> = every_reference()
+            .into_iter()
+            .filter(|r| r.design == design)
+            .collect();
+        equal_r(&p, &rows);
+    }
+}
+
+fn equal_r(p: &common::Project, rows: &[Reference]) {
     let project = surveysite::load::project(p.root()).expect("loading the weighted fixture");
     let survey = &project.survey;
-    let rows = reference();
     assert_eq!(rows.len(), 28);
     assert_eq!(survey.data.estimates.len(), 28);
-    for r in &rows {
-        let at = format!("{} {} {}", r.region, r.question, r.option);
+    for r in rows {
+        let at = format!("{} {} {} {}", r.design, r.region, r.question, r.option);
         let e = survey
             .estimate(&r.region, &r.question, &r.option)
             .unwrap_or_else(|| panic!("no estimate for {at}"));

@@ -183,70 +183,93 @@ impl Weighted {
         Ok((h, psu))
     }
 
-    fn parts(&self, r: &Respondent, weight: f64) -> Vec<Part> {
-        self.options
+    /// Was the respondent asked question `q` (in its base), and is `q` counted?
+    fn in_base(&self, r: &Respondent, q: usize) -> bool {
+        self.options[q] > 0
+            && match &self.bases[q] {
+                None => true,
+                Some((bq, opts)) => r
+                    .chosen
+                    .get(*bq)
+                    .is_some_and(|c| c.iter().any(|o| opts.contains(o))),
+            }
+    }
+
+    fn chosen(r: &Respondent, q: usize) -> &[usize] {
+        r.chosen.get(q).map_or(&[][..], Vec::as_slice)
+    }
+
+    /// An empty `folded` entry: per question, per option.
+    fn empty(options: &[usize]) -> Vec<Folded> {
+        options
             .iter()
-            .enumerate()
-            .map(|(q, &n)| {
-                let in_base = n > 0
-                    && match &self.bases[q] {
-                        None => true,
-                        Some((bq, opts)) => r
-                            .chosen
-                            .get(*bq)
-                            .is_some_and(|c| c.iter().any(|o| opts.contains(o))),
-                    };
-                let mut part = Part {
-                    rows: 0,
-                    b: 0.0,
-                    a: vec![0.0; n],
-                };
-                if in_base {
-                    part.rows = 1;
-                    part.b = weight;
-                    for &o in r.chosen.get(q).map_or(&[][..], Vec::as_slice) {
-                        if let Some(a) = part.a.get_mut(o) {
-                            *a += weight;
-                        }
-                    }
-                }
-                part
+            .map(|&n| Folded {
+                psus: 0,
+                only: 0,
+                sums: vec![Sums::default(); n],
             })
             .collect()
     }
 
     /// Adds one respondent (its region, or everyone only when the row is the total's own).
     pub fn add(&mut self, r: &Respondent, d: RowDesign, total: Option<usize>) {
-        let parts = self.parts(r, d.weight);
         let everyone = self.regions;
         let own = (Some(r.region) != total).then_some(r.region);
+        let w = d.weight;
         match d.psu {
             None => {
-                let mut slots = BTreeMap::new();
-                if let Some(s) = own {
-                    slots.insert(s, parts.clone());
+                // The row is its own PSU: folded in at once (its region's totals and everyone's
+                // are the row's own, and all of its base is of its region).
+                for slot in own.into_iter().chain([everyone]) {
+                    let folded = self
+                        .folded
+                        .entry(key(d.stratum, slot))
+                        .or_insert_with(|| Self::empty(&self.options));
+                    for (q, f) in folded.iter_mut().enumerate() {
+                        let asked = self.options[q] > 0
+                            && match &self.bases[q] {
+                                None => true,
+                                Some((bq, opts)) => r
+                                    .chosen
+                                    .get(*bq)
+                                    .is_some_and(|c| c.iter().any(|o| opts.contains(o))),
+                            };
+                        if !asked {
+                            continue;
+                        }
+                        f.psus += 1;
+                        f.only += 1;
+                        let chosen = Self::chosen(r, q);
+                        for (o, sums) in f.sums.iter_mut().enumerate() {
+                            let a = if chosen.contains(&o) { w } else { 0.0 };
+                            sums.add([a, w, a, w]);
+                        }
+                    }
                 }
-                slots.insert(everyone, parts);
-                self.fold(d.stratum, &slots);
             }
             Some(p) => {
+                let asked: Vec<bool> = (0..self.options.len())
+                    .map(|q| self.in_base(r, q))
+                    .collect();
                 let cluster = &mut self.clusters[p as usize];
                 for slot in own.into_iter().chain([everyone]) {
                     let acc = cluster.slots.entry(slot).or_insert_with(|| {
-                        parts
+                        self.options
                             .iter()
-                            .map(|x| Part {
+                            .map(|&n| Part {
                                 rows: 0,
                                 b: 0.0,
-                                a: vec![0.0; x.a.len()],
+                                a: vec![0.0; n],
                             })
                             .collect()
                     });
-                    for (acc, part) in acc.iter_mut().zip(&parts) {
-                        acc.rows += part.rows;
-                        acc.b += part.b;
-                        for (x, y) in acc.a.iter_mut().zip(&part.a) {
-                            *x += y;
+                    for (q, part) in acc.iter_mut().enumerate().filter(|(q, _)| asked[*q]) {
+                        part.rows += 1;
+                        part.b += w;
+                        for &o in Self::chosen(r, q) {
+                            if let Some(a) = part.a.get_mut(o) {
+                                *a += w;
+                            }
                         }
                     }
                 }

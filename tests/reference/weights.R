@@ -28,18 +28,25 @@ questions <- list(
   q1 = list(base = rep(TRUE, nrow(d)), options = lapply(q1, function(l) d$Q1 == l)),
   q2 = list(base = d$Q1 == q1[["adopted"]], options = lapply(q2, chose2)))
 
+# Two designs of the same rows: "clustered" (strata, clusters numbered within strata, fpc: the
+# codebook's `design:` as the fixture gives it) and "stratified" (strata and unequal weights,
+# each respondent its own PSU, no fpc: `design:` with only `weight:` and `strata:`).
+make <- list(
+  clustered = function(d) svydesign(ids = ~cluster, strata = ~strata, weights = ~w, fpc = ~fpc,
+                                    nest = TRUE, data = d),
+  stratified = function(d) svydesign(ids = ~1, strata = ~strata, weights = ~w, data = d))
+
 # The design is made once from every row; regions and bases are domains (subset keeps the
 # design: its strata, PSUs and fpc), never rows dropped before the design is made.
-# nest = TRUE: cluster numbers restart in each stratum.
 fmt <- function(x) if (is.na(x)) "NA" else format(x, digits = 17)
 rows <- list()
+for (kind in names(make)) {
 for (qid in names(questions)) {
   q <- questions[[qid]]
   for (oid in names(q$options)) {
     d$y <- as.numeric(q$options[[oid]])
     d$inbase <- q$base
-    design <- svydesign(ids = ~cluster, strata = ~strata, weights = ~w, fpc = ~fpc,
-                        nest = TRUE, data = d)
+    design <- make[[kind]](d)
     based <- subset(design, inbase)
     for (r in c("east", "west", "island", "all")) {
       sub <- if (r == "all") based else subset(based, region == r)
@@ -66,7 +73,7 @@ for (qid in names(questions)) {
       }
       inside <- d$inbase & (r == "all" | d$region == r)
       rows[[length(rows) + 1]] <- c(
-        region = r, question = qid, option = oid,
+        design = kind, region = r, question = qid, option = oid,
         count = sum(d$y[inside]), base = sum(inside),
         estimate = fmt(coef(m)[[1]]), se = fmt(SE(m)[[1]]), df = fmt(degf(sub)),
         lower = fmt(exact[1]), upper = fmt(exact[2]),
@@ -74,6 +81,7 @@ for (qid in names(questions)) {
         t = fmt(t), t_df = fmt(tdf), p = fmt(p))
     }
   }
+}
 }
 out <- do.call(rbind, rows)
 write.csv(out, "tests/reference/weights-expected.csv", row.names = FALSE, quote = FALSE)
