@@ -56,6 +56,41 @@ struct Part {
     a: Vec<f64>,
 }
 
+/// Rows that are each their own PSU (no clusters), of one domain × question in one stratum.
+#[derive(Debug, Clone, Default)]
+struct RowSums {
+    rows: u64,
+    /// Σ w and Σ w² of the base.
+    w: f64,
+    w2: f64,
+    /// Per option: Σ w and Σ w² of those who chose it.
+    a: Vec<f64>,
+    a2: Vec<f64>,
+}
+
+impl RowSums {
+    /// The sums of the vectors (a, w, a, w) of these rows (a = w if chosen, else 0).
+    fn folded(&self) -> Folded {
+        Folded {
+            psus: self.rows,
+            only: self.rows,
+            sums: self
+                .a
+                .iter()
+                .zip(&self.a2)
+                .map(|(&a, &a2)| {
+                    let (w, w2) = (self.w, self.w2);
+                    Sums {
+                        sum: [a, w, a, w],
+                        // (0,0) (0,1) (0,2) (0,3) (1,1) (1,2) (1,3) (2,2) (2,3) (3,3)
+                        gram: [a2, a2, a2, a2, w2, a2, w2, a2, a2, w2],
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
 /// One domain × question in one stratum.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct Folded {
@@ -96,6 +131,9 @@ pub struct Weighted {
     /// Emptied by `finish` (which runs before a tally is cached).
     #[serde(skip)]
     clusters: Vec<Cluster>,
+    /// Rows that are their own PSU, by `key(stratum, slot)`: folded in by `finish`.
+    #[serde(skip)]
+    row_sums: BTreeMap<u64, Vec<RowSums>>,
     /// `key(stratum, slot)` → per question.
     folded: BTreeMap<u64, Vec<Folded>>,
     /// Rows folded so far are complete (no clusters pending).
@@ -199,18 +237,6 @@ impl Weighted {
         r.chosen.get(q).map_or(&[][..], Vec::as_slice)
     }
 
-    /// An empty `folded` entry: per question, per option.
-    fn empty(options: &[usize]) -> Vec<Folded> {
-        options
-            .iter()
-            .map(|&n| Folded {
-                psus: 0,
-                only: 0,
-                sums: vec![Sums::default(); n],
-            })
-            .collect()
-    }
-
     /// Adds one respondent (its region, or everyone only when the row is the total's own).
     pub fn add(&mut self, r: &Respondent, d: RowDesign, total: Option<usize>) {
         let everyone = self.regions;
@@ -218,14 +244,24 @@ impl Weighted {
         let w = d.weight;
         match d.psu {
             None => {
-                // The row is its own PSU: folded in at once (its region's totals and everyone's
-                // are the row's own, and all of its base is of its region).
+                // The row is its own PSU: its region's totals and everyone's are the row's own,
+                // so Σ w and Σ w² (of the base, and of those who chose each option) are all the
+                // sums need; `finish` spreads them into the cross-products.
                 for slot in own.into_iter().chain([everyone]) {
-                    let folded = self
-                        .folded
+                    let sums = self
+                        .row_sums
                         .entry(key(d.stratum, slot))
-                        .or_insert_with(|| Self::empty(&self.options));
-                    for (q, f) in folded.iter_mut().enumerate() {
+                        .or_insert_with(|| {
+                            self.options
+                                .iter()
+                                .map(|&n| RowSums {
+                                    a: vec![0.0; n],
+                                    a2: vec![0.0; n],
+                                    ..RowSums::default()
+                                })
+                                .collect()
+                        });
+                    for (q, f) in sums.iter_mut().enumerate() {
                         let asked = self.options[q] > 0
                             && match &self.bases[q] {
                                 None => true,
@@ -237,12 +273,14 @@ impl Weighted {
                         if !asked {
                             continue;
                         }
-                        f.psus += 1;
-                        f.only += 1;
-                        let chosen = Self::chosen(r, q);
-                        for (o, sums) in f.sums.iter_mut().enumerate() {
-                            let a = if chosen.contains(&o) { w } else { 0.0 };
-                            sums.add([a, w, a, w]);
+                        f.rows += 1;
+                        f.w += w;
+                        f.w2 += w * w;
+                        for &o in Self::chosen(r, q) {
+                            if let (Some(a), Some(a2)) = (f.a.get_mut(o), f.a2.get_mut(o)) {
+                                *a += w;
+                                *a2 += w * w;
+                            }
                         }
                     }
                 }
@@ -315,6 +353,10 @@ impl Weighted {
         let clusters = std::mem::take(&mut self.clusters);
         for c in &clusters {
             self.fold(c.stratum, &c.slots);
+        }
+        for (k, sums) in std::mem::take(&mut self.row_sums) {
+            self.folded
+                .insert(k, sums.iter().map(RowSums::folded).collect());
         }
         self.clustered = false;
         for s in &self.strata {

@@ -540,14 +540,17 @@ fn key_figure(survey: &Survey, region: &Region, q: &Question) -> Value {
             .options
             .iter()
             .filter_map(|o| {
-                survey
-                    .count(&region.id, &q.id, &o.id)
-                    .value()
-                    .map(|c| (c, o))
+                let c = survey.count(&region.id, &q.id, &o.id).value()?;
+                // A weighted sample's most chosen option is the one with the highest estimate.
+                let by = match survey.weighted() {
+                    true => survey.share_of(&region.id, q, &o.id)?,
+                    false => c as f64,
+                };
+                Some((by, o))
             })
             .fold(
                 None,
-                |best: Option<(u64, &crate::model::ChoiceOption)>, (c, o)| match best {
+                |best: Option<(f64, &crate::model::ChoiceOption)>, (c, o)| match best {
                     Some((bc, _)) if bc >= c => best,
                     _ => Some((c, o)),
                 },
