@@ -561,3 +561,24 @@ fn the_most_chosen_key_figure_of_a_weighted_sample_is_the_highest_estimate() {
     assert!(row.td[1].starts_with("検査削減"), "{:?}", row.td);
     assert_eq!(row.td[2], "16");
 }
+
+#[test]
+fn a_census_shows_no_interval_mark_or_error_bar() {
+    // The example report declares no design: its pages and CSVs are as before weights existed
+    // (the whole site was compared byte for byte when they came; this keeps the visible parts).
+    let site = common::Project::example().build();
+    for (path, bytes) in site.files() {
+        if !(path.ends_with(".html") || path.ends_with(".csv")) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        for weighted in ["95%信頼区間", "error-bars", "estimate-note", "▲・▼"] {
+            assert!(!text.contains(weighted), "{path} shows {weighted:?}");
+        }
+    }
+    let csv = String::from_utf8(site.files()["data.csv"].clone()).unwrap();
+    assert_eq!(
+        csv.trim_start_matches('\u{feff}').lines().next(),
+        Some("地域,設問番号,設問,種類,選択肢,件数,割合(%),対象,対象(n)")
+    );
+}
