@@ -582,3 +582,21 @@ fn a_census_shows_no_interval_mark_or_error_bar() {
         Some("地域,設問番号,設問,種類,選択肢,件数,割合(%),対象,対象(n)")
     );
 }
+
+#[test]
+fn the_question_table_brackets_each_interval_and_a_dash_where_there_is_none() {
+    let site = fixture().build();
+    let table = common::table_captioned(&site.page("questions/q1/"), "Q1 導入状況（地域別");
+    // 東部 45.6〜76.8%; 島しょ (1 degree of freedom) and an estimate of 0: ［—］.
+    assert_eq!(
+        table.row("導入している").td,
+        [
+            "39 (62.5%) ［45.6〜76.8%］",
+            "35 (52.6%) ［41.6〜63.4%］",
+            "5 (87.9%) ▲ ［—］",
+            "79 (59.8%) ［49.0〜69.7%］"
+        ]
+    );
+    assert_eq!(table.row("検討中").td[0], "0 (0.0%) ［—］");
+    assert_eq!(table.row("導入予定あり").td[0], "x");
+}

@@ -431,6 +431,7 @@ fn add_estimate(v: &mut Value, survey: &Survey, region: &str, q: &Question, opti
         v["share"] = json!(survey.share_of(region, q, option));
     }
     let e = survey.shown_estimate(region, &q.id, option);
+    v["weighted"] = json!(true);
     v["ci"] = json!(e.and_then(|e| e.ci).map(interval_of));
     let mark = e.and_then(|e| e.test).and_then(|t| t.mark());
     v["mark"] = json!(mark);
