@@ -1,6 +1,7 @@
 //! Aggregation benchmark: SYNTHETIC respondent rows (benches/support/synth.rs) → counts per
 //! region and the total, then suppression. Each size runs in a fresh process so that its peak
 //! memory (VmHWM) is its own: memory follows regions × questions × options, not rows.
+//! Two runs are of a weighted sample (a weight and strata on every row: design-based sums too).
 //! `cargo bench --bench aggregation`
 //!
 //! Figures, not assertions: timing targets live here, never in tests.
@@ -58,6 +59,31 @@ fn aggregate(dir: &Path) {
     );
 }
 
+/// A weighted sample: a weight and one of 10 strata on every row, and the codebook's `design:`
+/// (memory then follows strata × regions × options; no clusters, so each row is folded at once).
+fn weigh(dir: &Path) -> std::io::Result<()> {
+    use std::io::{BufRead, BufWriter, Write};
+    let path = dir.join("data/responses.csv");
+    let input = std::io::BufReader::new(std::fs::File::open(&path)?);
+    let tmp = dir.join("data/weighted.csv");
+    let mut out = BufWriter::new(std::fs::File::create(&tmp)?);
+    for (i, line) in input.lines().enumerate() {
+        let line = line?;
+        let line = line.trim_end_matches('\r');
+        if i == 0 {
+            writeln!(out, "{line},w,s")?;
+        } else {
+            writeln!(out, "{line},{},{}", 1.0 + (i % 7) as f64 * 0.5, i % 10)?;
+        }
+    }
+    out.flush()?;
+    drop(out);
+    std::fs::rename(&tmp, &path)?;
+    let mut codebook = std::fs::read_to_string(dir.join("data/codebook.yaml"))?;
+    codebook.push_str("\ndesign:\n  weight: w\n  strata: s\n");
+    std::fs::write(dir.join("data/codebook.yaml"), codebook)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--aggregate") {
@@ -66,12 +92,14 @@ fn main() {
     }
     println!("aggregation of SYNTHETIC respondent rows (300 regions, 4 questions, 1 cross-tab)");
     let runs = [
-        ("300 × 100", 100, false),
-        ("300 × 1,000", 1000, false),
-        ("300 × 10,000", 10_000, false),
-        ("300 × 1,000, id column", 1000, true),
+        ("300 × 100", 100, false, false),
+        ("300 × 1,000", 1000, false, false),
+        ("300 × 10,000", 10_000, false, false),
+        ("300 × 1,000, id column", 1000, true, false),
+        ("300 × 1,000, weighted", 1000, false, true),
+        ("300 × 10,000, weighted", 10_000, false, true),
     ];
-    for (name, per_region, with_id) in runs {
+    for (name, per_region, with_id, weighted) in runs {
         let tmp = tempfile::tempdir().expect("temp folder");
         let t = Instant::now();
         synth::write_project(
@@ -84,6 +112,9 @@ fn main() {
             },
         )
         .expect("writing synthetic data");
+        if weighted {
+            weigh(tmp.path()).expect("adding a sample design");
+        }
         let gen_s = t.elapsed().as_secs_f64();
         let out = Command::new(std::env::current_exe().expect("this binary"))
             .arg("--aggregate")

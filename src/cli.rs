@@ -65,6 +65,20 @@ pub enum Command {
         /// The sheet of an Excel workbook to read (default: the first)
         #[arg(long, value_name = "NAME", requires = "from")]
         sheet: Option<String>,
+        /// A weighted sample: the export's column of each respondent's weight (written to the
+        /// codebook's `design:`; every % becomes an estimate with its confidence interval)
+        #[arg(long, value_name = "COL", requires = "from")]
+        weight: Option<String>,
+        /// The weighted sample's strata column
+        #[arg(long, value_name = "COL", requires = "weight")]
+        strata: Option<String>,
+        /// The weighted sample's cluster (primary sampling unit) column
+        #[arg(long, value_name = "COL", requires = "weight")]
+        cluster: Option<String>,
+        /// The weighted sample's finite population correction column (population PSUs per
+        /// stratum, or the sampling fraction)
+        #[arg(long, value_name = "COL", requires = "weight")]
+        fpc: Option<String>,
     },
     /// Build in memory and report every broken link, missing title, orphan commentary and data
     /// problem at once; list the pages that have no commentary yet

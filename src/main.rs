@@ -19,12 +19,22 @@ fn main() -> std::process::ExitCode {
             region_column,
             sheet,
             lang,
+            weight,
+            strata,
+            cluster,
+            fpc,
         } => cmd::new::run(
             &dir,
             from.as_deref(),
             region_column.as_deref(),
             sheet.as_deref(),
             lang.as_deref(),
+            &cmd::new::DesignFlags {
+                weight,
+                strata,
+                cluster,
+                fpc,
+            },
         ),
         cli::Command::Serve {
             root,

@@ -156,6 +156,67 @@ pub struct Data {
     /// The respondent file the figures already here were counted from, before the tables are
     /// read (for their messages: those figures must not be given again).
     pub rows_file: Option<String>,
+    /// The sample design (codebook `design:`): `None` for a census, whose figures are counts.
+    pub design: Option<Design>,
+    /// region, question, option → the design-based estimate (weighted projects only).
+    pub estimates: BTreeMap<(String, String, String), Estimate>,
+}
+
+/// The codebook's `design:` section: columns of the respondent export (with the codebook line
+/// each was written on, for messages).
+#[derive(Debug, Clone)]
+pub struct Design {
+    pub weight: (String, u64),
+    pub strata: Option<(String, u64)>,
+    pub cluster: Option<(String, u64)>,
+    pub fpc: Option<(String, u64)>,
+}
+
+/// A design-based estimate of a proportion (src/aggregate/estimate.rs says how it is made).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Estimate {
+    /// The estimated proportion, 0 to 1.
+    pub p: f64,
+    /// Its standard error (Taylor linearisation).
+    pub se: f64,
+    /// The degrees of freedom of the domain (PSUs − strata with a respondent in it).
+    pub df: u64,
+    /// The 95% confidence interval (logit), when it can be computed: 0 < p < 1 and df ≥ 2.
+    pub ci: Option<(f64, f64)>,
+    /// The test of this region against the rest of the survey, when it can be done.
+    pub test: Option<Test>,
+}
+
+/// A design-based t test of a region's proportion against the rest of the survey.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Test {
+    /// The region's estimate minus the rest's.
+    pub difference: f64,
+    pub t: f64,
+    pub df: u64,
+    pub p: f64,
+}
+
+impl Test {
+    /// Significant at 5%: the mark a reader sees (higher or lower than the rest).
+    pub fn mark(&self) -> Option<&'static str> {
+        match (self.p < 0.05, self.difference > 0.0) {
+            (false, _) => None,
+            (true, true) => Some("▲"),
+            (true, false) => Some("▼"),
+        }
+    }
+}
+
+/// A proportion as a reader sees it: percent to one decimal (`12.2%`), rounded from the exact
+/// binary value (so R's figure printed to one decimal reads the same).
+pub fn percent_of(p: f64) -> String {
+    format!("{:.1}%", p * 100.0)
+}
+
+/// A confidence interval as a reader sees it: `10.8〜13.6%`.
+pub fn interval_of((lower, upper): (f64, f64)) -> String {
+    format!("{:.1}〜{:.1}%", lower * 100.0, upper * 100.0)
 }
 
 #[derive(Debug, Clone)]
@@ -171,6 +232,46 @@ pub struct Survey {
 }
 
 impl Survey {
+    /// The design-based estimate of an option in a region (weighted projects only).
+    pub fn estimate(&self, region: &str, question: &str, option: &str) -> Option<&Estimate> {
+        self.data
+            .estimates
+            .get(&(region.into(), question.into(), option.into()))
+    }
+
+    /// Is this a weighted sample (the codebook declares a design)?
+    pub fn weighted(&self) -> bool {
+        self.data.design.is_some()
+    }
+
+    /// The share (0–100) of an option in a region a reader sees: the design-based estimate of a
+    /// weighted sample, else count ÷ base. `None` when the count is not shown (`…`, `x`).
+    pub fn share_of(&self, region: &str, q: &Question, option: &str) -> Option<f64> {
+        let count = self.count(region, &q.id, option);
+        match (count, self.estimate(region, &q.id, option)) {
+            (Count::Value(_), Some(e)) => Some(e.p * 100.0),
+            _ => share(count, self.base_count(region, q)),
+        }
+    }
+
+    /// The percent of an option in a region as shown (`12.2%`), as `share_of`.
+    pub fn percent_of(&self, region: &str, q: &Question, option: &str) -> Option<String> {
+        let count = self.count(region, &q.id, option);
+        match (count, self.estimate(region, &q.id, option)) {
+            (Count::Value(_), Some(e)) => Some(percent_of(e.p)),
+            _ => percent(count, self.base_count(region, q)),
+        }
+    }
+
+    /// The estimate behind a shown figure: `None` when the count is hidden (a suppressed cell's
+    /// interval and mark are never shown) or the survey is a census.
+    pub fn shown_estimate(&self, region: &str, question: &str, option: &str) -> Option<&Estimate> {
+        match self.count(region, question, option) {
+            Count::Value(_) => self.estimate(region, question, option),
+            Count::NotReported | Count::Suppressed => None,
+        }
+    }
+
     pub fn region(&self, id: &str) -> Option<&Region> {
         self.regions.iter().find(|r| r.id == id)
     }

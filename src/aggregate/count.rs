@@ -14,6 +14,8 @@ pub struct Respondent {
     pub chosen: Vec<Vec<usize>>,
     /// Free text: question index, the その他 option index (or `None` for a text question), text.
     pub texts: Vec<(usize, Option<usize>, String)>,
+    /// The row's weight, stratum and cluster (weighted projects).
+    pub design: Option<super::RowDesign>,
 }
 
 impl Respondent {
@@ -22,6 +24,7 @@ impl Respondent {
         self.chosen.iter_mut().for_each(Vec::clear);
         self.texts.clear();
         self.group = None;
+        self.design = None;
     }
 }
 
@@ -42,6 +45,9 @@ pub struct Tally {
     /// The region every row also counts toward (the codebook's `total: true` region).
     total: Option<usize>,
     answers: Vec<(usize, usize, Option<usize>, String)>,
+    /// The design-based side of a weighted sample (`None`: a census).
+    #[serde(default)]
+    weighted: Option<super::Weighted>,
 }
 
 /// What came from respondent rows, for checks and suppression.
@@ -88,11 +94,24 @@ impl Tally {
             regions: vec![region; regions],
             total,
             answers: Vec::new(),
+            weighted: None,
         }
+    }
+
+    /// Makes the tally weighted: it keeps design-based sums beside the counts.
+    pub fn weigh(&mut self, weighted: super::Weighted) {
+        self.weighted = Some(weighted);
+    }
+
+    pub fn weighted_mut(&mut self) -> Option<&mut super::Weighted> {
+        self.weighted.as_mut()
     }
 
     /// Counts one respondent toward their region and the total; takes their texts.
     pub fn add(&mut self, r: &mut Respondent) {
+        if let (Some(w), Some(d)) = (&mut self.weighted, r.design) {
+            w.add(r, d, self.total);
+        }
         let targets = [Some(r.region), self.total.filter(|&t| t != r.region)];
         for t in targets.into_iter().flatten() {
             let region = &mut self.regions[t];
@@ -219,6 +238,22 @@ impl Tally {
             );
         }
         survey.data.answers.extend(answers);
+        if let Some(w) = &self.weighted {
+            let with_rows: Vec<usize> = (0..self.regions.len())
+                .filter(|&r| self.regions[r].respondents > 0)
+                .collect();
+            for (r, q, o, e) in w.estimates(&with_rows, self.total) {
+                let question = &survey.questions[q];
+                survey.data.estimates.insert(
+                    (
+                        survey.regions[r].id.clone(),
+                        question.id.clone(),
+                        question.options[o].id.clone(),
+                    ),
+                    e,
+                );
+            }
+        }
         from
     }
 }

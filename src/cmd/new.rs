@@ -2,6 +2,7 @@
 //! codebook is inferred from a respondent-level export (Google Forms, Microsoft Forms, Excel,
 //! SPSS) for the user to check and retitle.
 
+mod design;
 mod infer;
 mod lang;
 mod sav;
@@ -17,12 +18,15 @@ use anyhow::{Context, Result};
 /// The copy of the export inside the new project.
 const RESPONSES: &str = "data/responses.csv";
 
+pub use design::Flags as DesignFlags;
+
 pub fn run(
     dir: &Path,
     from: Option<&Path>,
     region_column: Option<&str>,
     sheet: Option<&str>,
     language: Option<&str>,
+    design: &DesignFlags,
 ) -> Result<()> {
     if dir.exists()
         && fs::read_dir(dir)
@@ -39,13 +43,21 @@ pub fn run(
         None => starter(),
         Some(export) => {
             let mut inferred = infer::infer(export, region_column, sheet)?;
+            design::apply(&mut inferred, design, &export.display().to_string())?;
             let choice = lang::choose(&inferred, language)?;
             lang::localize(&mut inferred, choice.words);
             // A closed stdout (`| head`) is no reason to stop, nor to panic.
             let _ =
                 std::io::stdout().write_all(inferred.summary(export, dir, choice.words).as_bytes());
             let _ = writeln!(std::io::stdout(), "{}", choice.line());
-            inferred.files(export, choice.words)?
+            let mut files = inferred.files(export, choice.words)?;
+            if let Some((_, codebook)) = files
+                .iter_mut()
+                .find(|(p, _)| p == Path::new(crate::load::codebook::FILE))
+            {
+                codebook.extend_from_slice(design::section(design).as_bytes());
+            }
+            files
         }
     };
     for (rel, bytes) in &files {

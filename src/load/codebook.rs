@@ -11,8 +11,8 @@ use super::{
     clean_text, did_you_mean, is_slug, located, not_in_codebook, parse_yaml, quote_cell, read_text,
 };
 use crate::model::{
-    Base, BaseFrom, ChoiceOption, Data, Dimension, Group, Note, Question, QuestionKind, Region,
-    Survey,
+    Base, BaseFrom, ChoiceOption, Data, Design, Dimension, Group, Note, Question, QuestionKind,
+    Region, Survey,
 };
 
 pub const FILE: &str = "data/codebook.yaml";
@@ -30,10 +30,25 @@ struct RawCodebook {
     questions: Vec<RawQuestion>,
     #[serde(default)]
     notes: Vec<RawNote>,
+    /// The sample design: weight, strata, cluster and fpc columns of the respondent rows.
+    #[serde(default)]
+    design: Option<RawDesign>,
     /// Respondent rows: read by load/responses.rs.
     #[serde(default)]
-    #[allow(dead_code)]
     responses: Option<serde::de::IgnoredAny>,
+}
+
+/// `design:` names columns of the respondent export (checked against its header when it is read).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDesign {
+    weight: Spanned<String>,
+    #[serde(default)]
+    strata: Option<Spanned<String>>,
+    #[serde(default)]
+    cluster: Option<Spanned<String>>,
+    #[serde(default)]
+    fpc: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -158,6 +173,13 @@ pub fn load(root: &Path) -> Result<Survey> {
 }
 
 fn build(raw: RawCodebook) -> Result<Survey> {
+    let design = raw.design.as_ref().map(design).transpose()?;
+    if let (Some(d), false) = (&raw.design, raw.responses.is_some()) {
+        return Err(at(
+            &d.weight,
+            "`design:` names columns of the respondent rows, and there is no `responses:` block to read them from",
+        ));
+    }
     let dimension = match raw.dimension {
         None => None,
         Some(d) => {
@@ -365,8 +387,55 @@ fn build(raw: RawCodebook) -> Result<Survey> {
         bases,
         questions,
         notes,
-        data: Data::default(),
+        data: Data {
+            design,
+            ..Data::default()
+        },
     })
+}
+
+/// The design's columns, each with the codebook line it was written on.
+fn design(d: &RawDesign) -> Result<Design> {
+    let column = |s: &Spanned<String>, what: &str| -> Result<(String, u64)> {
+        let name = s.value.trim();
+        if name.is_empty() {
+            return Err(at(
+                s,
+                format!(
+                    "`design: {what}:` is empty: write the name of a column of the respondent rows"
+                ),
+            ));
+        }
+        Ok((name.to_string(), s.referenced.line()))
+    };
+    let optional =
+        |s: &Option<Spanned<String>>, what: &str| s.as_ref().map(|s| column(s, what)).transpose();
+    let design = Design {
+        weight: column(&d.weight, "weight")?,
+        strata: optional(&d.strata, "strata")?,
+        cluster: optional(&d.cluster, "cluster")?,
+        fpc: optional(&d.fpc, "fpc")?,
+    };
+    let mut seen: Vec<&str> = Vec::new();
+    for (c, s) in [
+        Some(&d.weight),
+        d.strata.as_ref(),
+        d.cluster.as_ref(),
+        d.fpc.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|s| (s.value.trim(), s))
+    {
+        if seen.contains(&c) {
+            return Err(at(
+                s,
+                format!("column \"{c}\" is named twice under `design:`"),
+            ));
+        }
+        seen.push(c);
+    }
+    Ok(design)
 }
 
 fn unknown_option(wanted: &str, question: &str, options: &[RawOption]) -> String {

@@ -4,6 +4,7 @@
 
 mod cache;
 mod decode;
+mod design;
 mod plan;
 mod row;
 pub mod sav;
@@ -94,6 +95,18 @@ fn aggregate_file(
         &plan.crosstab,
         plan.total,
     );
+    let design = match &survey.data.design {
+        Some(d) => {
+            let columns = design::Columns::new(d, &plan.headers, &shown)?;
+            tally.weigh(crate::aggregate::Weighted::new(
+                survey,
+                &options,
+                columns.clustered(),
+            ));
+            Some(columns)
+        }
+        None => None,
+    };
     let mut ids: HashMap<u64, (u64, u64)> = HashMap::new();
     let mut problems = Problems::default();
     let mut n_problems = 0;
@@ -128,6 +141,14 @@ fn aggregate_file(
             };
             result = check_id(&plan, &at, &mut ids, &record, c);
         }
+        if result.is_ok()
+            && let (Some(columns), Some(weighted)) = (&design, tally.weighted_mut())
+        {
+            match columns.read(&plan, &record.cells, line, weighted) {
+                Ok(d) => respondent.design = Some(d),
+                Err(e) => result = Err(e),
+            }
+        }
         match result {
             Ok(()) => tally.add(&mut respondent),
             Err(e) => {
@@ -145,6 +166,9 @@ fn aggregate_file(
     problems.finish()?;
     if rows == 0 {
         anyhow::bail!("{shown}: no respondent rows below the header");
+    }
+    if let Some(w) = tally.weighted_mut() {
+        w.finish().map_err(|m| anyhow::anyhow!("{shown}: {m}"))?;
     }
     if let Some(k) = &key {
         cache::write(root, &shown, k, &tally);

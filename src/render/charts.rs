@@ -49,6 +49,8 @@ pub struct ChartSpec {
 pub struct Point {
     pub value: f64,
     pub label: String,
+    /// A weighted sample's 95% confidence interval (0–100), drawn as an error bar.
+    pub interval: Option<(f64, f64)>,
 }
 
 /// Bars of one colour: one point per category (`None`: nothing drawn there).
@@ -200,9 +202,20 @@ fn with_unit(survey: &Survey, t: &Strings, n: &str) -> String {
     fill(t.count_unit, &[("n", n), ("unit", &survey.unit)])
 }
 
-/// `4病院 (25.0%)` or `…（記載なし）` for the aria text and labels.
-fn count_text(survey: &Survey, t: &Strings, count: Count, base: Count) -> String {
-    match (count, percent(count, base)) {
+/// `4病院 (25.0%)` or `…（記載なし）` for the aria text and labels: a region's option, its %
+/// the estimate where the sample is weighted.
+fn count_text(survey: &Survey, t: &Strings, region: &str, q: &Question, option: &str) -> String {
+    let count = survey.count(region, &q.id, option);
+    with_percent(survey, t, count, survey.percent_of(region, q, option))
+}
+
+/// `count_text` of a cross-tab cell: count ÷ its group's size.
+fn counted_text(survey: &Survey, t: &Strings, count: Count, base: Count) -> String {
+    with_percent(survey, t, count, percent(count, base))
+}
+
+fn with_percent(survey: &Survey, t: &Strings, count: Count, percent: Option<String>) -> String {
+    match (count, percent) {
         (Count::Value(c), Some(p)) => fill(
             t.count_percent,
             &[
@@ -251,13 +264,23 @@ fn point(value: f64, label: impl Into<String>) -> Point {
     Point {
         value: (value * 10.0).round() / 10.0,
         label: label.into(),
+        interval: None,
     }
 }
 
+/// A bar's point with its error bar, where a weighted sample shows an interval.
+fn with_interval(mut p: Point, survey: &Survey, region: &str, q: &Question, option: &str) -> Point {
+    p.interval = survey
+        .shown_estimate(region, &q.id, option)
+        .and_then(|e| e.ci)
+        .map(|(lo, hi)| ((lo * 1000.0).round() / 10.0, (hi * 1000.0).round() / 10.0));
+    p
+}
+
 /// The % inside a 100% segment, when the segment is wide enough to hold it.
-fn inside_label(count: Count, base: Count) -> String {
-    match share(count, base) {
-        Some(pct) if pct >= 9.0 => percent(count, base).unwrap_or_default(),
+fn inside_label(survey: &Survey, region: &str, q: &Question, option: &str) -> String {
+    match survey.share_of(region, q, option) {
+        Some(pct) if pct >= 9.0 => survey.percent_of(region, q, option).unwrap_or_default(),
         _ => String::new(),
     }
 }
@@ -290,7 +313,7 @@ fn region_question(survey: &Survey, region: &Region, q: &Question, t: &Strings) 
     let base = survey.base_count(&region.id, q);
     let label = question_label(survey, q);
     let base_text = format_count(base);
-    let mut csv_rows = vec![csv_header(t)];
+    let mut csv_rows = vec![csv_header(survey, t)];
     let mut omitted = Vec::new();
     let mut aria_parts = Vec::new();
     let reported: Vec<(&ChoiceOption, Count)> = q
@@ -299,12 +322,16 @@ fn region_question(survey: &Survey, region: &Region, q: &Question, t: &Strings) 
         .map(|o| (o, survey.count(&region.id, &q.id, &o.id)))
         .collect();
     for (o, c) in &reported {
-        aria_parts.push(format!("{} {}", o.label, count_text(survey, t, *c, base)));
+        aria_parts.push(format!(
+            "{} {}",
+            o.label,
+            count_text(survey, t, &region.id, q, &o.id)
+        ));
         if *c == Count::NotReported {
             omitted.push(o.label.clone());
         }
         // Every option, as in the table: a not-reported one shows `…`.
-        csv_rows.push(csv_row(region, q, &label, o, *c, base));
+        csv_rows.push(csv_row(survey, region, q, &label, o, *c, base));
     }
     let shown: Vec<&(&ChoiceOption, Count)> = reported
         .iter()
@@ -315,18 +342,18 @@ fn region_question(survey: &Survey, region: &Region, q: &Question, t: &Strings) 
         // One 100% bar: a segment per option, the legend names each with its numbers.
         let series: Vec<Series> = shown
             .iter()
-            .map(|(o, c)| Series {
+            .map(|(o, _)| Series {
                 name: fill(
                     t.legend_entry,
                     &[
                         ("option", &o.label),
-                        ("count", &count_text(survey, t, *c, base)),
+                        ("count", &count_text(survey, t, &region.id, q, &o.id)),
                     ],
                 ),
                 colour: option_colour(q, o),
                 points: vec![Some(point(
-                    share(*c, base).unwrap_or(0.0),
-                    inside_label(*c, base),
+                    survey.share_of(&region.id, q, &o.id).unwrap_or(0.0),
+                    inside_label(survey, &region.id, q, &o.id),
                 ))],
             })
             .collect();
@@ -344,9 +371,9 @@ fn region_question(survey: &Survey, region: &Region, q: &Question, t: &Strings) 
         let categories: Vec<String> = shown.iter().map(|(o, _)| o.label.clone()).collect();
         let points = shown
             .iter()
-            .map(|(_, c)| {
-                Some(point(
-                    share(*c, base).unwrap_or(0.0),
+            .map(|(o, c)| {
+                let p = point(
+                    survey.share_of(&region.id, q, &o.id).unwrap_or(0.0),
                     fill(
                         t.bar_label,
                         &[
@@ -354,10 +381,14 @@ fn region_question(survey: &Survey, region: &Region, q: &Question, t: &Strings) 
                                 "count",
                                 &with_unit(survey, t, &c.value().unwrap_or(0).to_string()),
                             ),
-                            ("percent", &percent(*c, base).unwrap_or_default()),
+                            (
+                                "percent",
+                                &survey.percent_of(&region.id, q, &o.id).unwrap_or_default(),
+                            ),
                         ],
                     ),
-                ))
+                );
+                Some(with_interval(p, survey, &region.id, q, &o.id))
             })
             .collect();
         let height = 40 + category_height(&categories, 16, 32) * shown.len() as u32;
@@ -394,8 +425,8 @@ fn region_question(survey: &Survey, region: &Region, q: &Question, t: &Strings) 
     }
 }
 
-fn csv_header(t: &Strings) -> Vec<String> {
-    [
+fn csv_header(survey: &Survey, t: &Strings) -> Vec<String> {
+    let mut header: Vec<String> = [
         t.region_col,
         t.csv_question,
         t.option_col,
@@ -404,10 +435,29 @@ fn csv_header(t: &Strings) -> Vec<String> {
         t.csv_base,
     ]
     .map(String::from)
-    .to_vec()
+    .to_vec();
+    if survey.weighted() {
+        header.extend(INTERVAL_COLUMNS.map(String::from));
+    }
+    header
+}
+
+/// The CSV columns of a weighted sample's 95% confidence interval (after 割合(%)'s).
+pub const INTERVAL_COLUMNS: [&str; 2] = ["95%信頼区間下限(%)", "95%信頼区間上限(%)"];
+
+/// A weighted sample's interval bounds as CSV cells (empty where no interval is shown).
+pub fn interval_cells(survey: &Survey, region: &str, question: &str, option: &str) -> [String; 2] {
+    match survey
+        .shown_estimate(region, question, option)
+        .and_then(|e| e.ci)
+    {
+        Some((lo, hi)) => [format!("{:.1}", lo * 100.0), format!("{:.1}", hi * 100.0)],
+        None => [String::new(), String::new()],
+    }
 }
 
 fn csv_row(
+    survey: &Survey,
     region: &Region,
     q: &Question,
     label: &str,
@@ -415,16 +465,23 @@ fn csv_row(
     c: Count,
     base: Count,
 ) -> Vec<String> {
-    vec![
+    let mut row = vec![
         region.title.clone(),
         format!("{label} {}", q.title),
         o.label.clone(),
         format_count(c),
-        percent(c, base)
-            .map(|p| p.trim_end_matches('%').to_string())
-            .unwrap_or_default(),
+        match c {
+            Count::Value(_) => survey.percent_of(&region.id, q, &o.id),
+            _ => percent(c, base),
+        }
+        .map(|p| p.trim_end_matches('%').to_string())
+        .unwrap_or_default(),
         format_count(base),
-    ]
+    ];
+    if survey.weighted() {
+        row.extend(interval_cells(survey, &region.id, &q.id, &o.id));
+    }
+    row
 }
 
 /// The CSV rows, omitted options and aria text of a question over every region.
@@ -434,7 +491,7 @@ fn question_numbers(
     t: &Strings,
 ) -> (Vec<Vec<String>>, Vec<String>, Vec<String>) {
     let label = question_label(survey, q);
-    let mut csv_rows = vec![csv_header(t)];
+    let mut csv_rows = vec![csv_header(survey, t)];
     let mut omitted = Vec::new();
     let mut aria_regions = Vec::new();
     for r in &survey.regions {
@@ -442,14 +499,18 @@ fn question_numbers(
         let mut parts = Vec::new();
         for o in &q.options {
             let c = survey.count(&r.id, &q.id, &o.id);
-            parts.push(format!("{} {}", o.label, count_text(survey, t, c, base)));
+            parts.push(format!(
+                "{} {}",
+                o.label,
+                count_text(survey, t, &r.id, q, &o.id)
+            ));
             if c == Count::NotReported {
                 omitted.push(fill(
                     t.omitted_item,
                     &[("region", &r.title), ("option", &o.label)],
                 ));
             }
-            csv_rows.push(csv_row(r, q, &label, o, c, base));
+            csv_rows.push(csv_row(survey, r, q, &label, o, c, base));
         }
         aria_regions.push(format!(
             "{}: {}",
@@ -486,9 +547,10 @@ fn question_chart(survey: &Survey, q: &Question, t: &Strings) -> ChartSpec {
                     .regions
                     .iter()
                     .map(|r| {
-                        let base = survey.base_count(&r.id, q);
-                        let c = survey.count(&r.id, &q.id, &o.id);
-                        Some(point(share(c, base)?, inside_label(c, base)))
+                        Some(point(
+                            survey.share_of(&r.id, q, &o.id)?,
+                            inside_label(survey, &r.id, q, &o.id),
+                        ))
                     })
                     .collect(),
             })
@@ -517,8 +579,11 @@ fn question_chart(survey: &Survey, q: &Question, t: &Strings) -> ChartSpec {
                         .options
                         .iter()
                         .map(|o| {
-                            let c = survey.count(&r.id, &q.id, &o.id);
-                            Some(point(share(c, base)?, percent(c, base)?))
+                            let p = point(
+                                survey.share_of(&r.id, q, &o.id)?,
+                                survey.percent_of(&r.id, q, &o.id)?,
+                            );
+                            Some(with_interval(p, survey, &r.id, q, &o.id))
                         })
                         .collect(),
                 }
@@ -563,8 +628,11 @@ fn ranked_chart(survey: &Survey, q: &Question, t: &Strings) -> ChartSpec {
     let key_id = key.map(|o| o.id.as_str()).unwrap_or("");
     let figure = |r: &Region| {
         let base = survey.base_count(&r.id, q);
-        let c = survey.count(&r.id, &q.id, key_id);
-        Some((share(c, base)?, percent(c, base)?, base))
+        Some((
+            survey.share_of(&r.id, q, key_id)?,
+            survey.percent_of(&r.id, q, key_id)?,
+            base,
+        ))
     };
     let mut ranked: Vec<(usize, f64, String, Count)> = Vec::new();
     let mut omitted = Vec::new();
@@ -587,7 +655,7 @@ fn ranked_chart(survey: &Survey, q: &Question, t: &Strings) -> ChartSpec {
         let r = &survey.regions[*i];
         (
             fill(t.name_n, &[("name", &r.title), ("n", &format_count(*base))]),
-            point(*s, p.clone()),
+            with_interval(point(*s, p.clone()), survey, &r.id, q, key_id),
         )
     };
     let rows: Vec<(String, Point)> = chosen.iter().map(|x| row(x)).collect();
@@ -749,7 +817,7 @@ fn crosstab(
                     ("group", &group.label),
                     ("n", &with_unit(survey, t, &format_count(*n))),
                     ("option", &o.label),
-                    ("count", &count_text(survey, t, c, *n)),
+                    ("count", &counted_text(survey, t, c, *n)),
                 ],
             ));
             rest[gi] = rest[gi].zip(c.value()).map(|(r, c)| r.saturating_sub(c));

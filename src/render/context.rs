@@ -19,7 +19,8 @@ use super::strings::{Strings, fill};
 use crate::load::Project;
 use crate::load::content::Commentary;
 use crate::model::{
-    Answer, ChoiceOption, Count, Question, QuestionKind, Region, Survey, percent, share,
+    Answer, ChoiceOption, Count, Question, QuestionKind, Region, Survey, interval_of, percent,
+    share,
 };
 use crate::url::{Linker, absolute};
 
@@ -245,6 +246,8 @@ pub fn context(
             "suppression": config.settings.suppression.is_some(),
             "unit": survey.unit,
             "region_count": survey.regions.len(),
+            "weighted": survey.weighted(),
+            "estimate_note": estimate_note(survey),
             "question_count": survey.questions.len(),
         },
         "page": {
@@ -444,7 +447,55 @@ fn questions_page(index: &Index, l: &Linker) -> Value {
 pub fn cell(survey: &Survey, region: &Region, q: &Question, option: &str) -> Value {
     let count = survey.count(&region.id, &q.id, option);
     let base = survey.base_count(&region.id, q);
-    cell_value(count, base)
+    let mut v = cell_value(count, base);
+    if survey.weighted() {
+        add_estimate(&mut v, survey, &region.id, q, option);
+    }
+    v
+}
+
+/// A weighted sample's cell: the design-based estimate as its %, its 95% confidence interval
+/// and the significance mark (none for a hidden count: its interval would give it away).
+fn add_estimate(v: &mut Value, survey: &Survey, region: &str, q: &Question, option: &str) {
+    let count = survey.count(region, &q.id, option);
+    if count.value().is_some() {
+        v["percent"] = json!(survey.percent_of(region, q, option));
+        v["share"] = json!(survey.share_of(region, q, option));
+    }
+    let e = survey.shown_estimate(region, &q.id, option);
+    v["weighted"] = json!(true);
+    v["ci"] = json!(e.and_then(|e| e.ci).map(interval_of));
+    let mark = e.and_then(|e| e.test).and_then(|t| t.mark());
+    v["mark"] = json!(mark);
+    v["mark_title"] = json!(mark.map(|m| match m {
+        "▲" => "ほかの地域と比べて統計的に有意に高い（5%水準）",
+        _ => "ほかの地域と比べて統計的に有意に低い（5%水準）",
+    }));
+}
+
+/// How a weighted sample's figures were made, in plain Japanese, for the note on each kind of
+/// page that shows them (`None` for a census).
+pub fn estimate_note(survey: &Survey) -> Option<String> {
+    let d = survey.data.design.as_ref()?;
+    let mut design = Vec::new();
+    if let Some((s, _)) = &d.strata {
+        design.push(format!("層（{s}）"));
+    }
+    if let Some((c, _)) = &d.cluster {
+        design.push(format!("抽出単位（{c}）"));
+    }
+    if let Some((f, _)) = &d.fpc {
+        design.push(format!("有限母集団修正（{f}）"));
+    }
+    Some(format!(
+        "この調査は標本調査です。%は回答者ごとの重み（{}）を用いた推計値で、件数は重みを付けない実際の回答数です。95%信頼区間は推計値の誤差の幅で、{}標本の設計を考慮して計算しています（ロジット変換による区間。推計値が0%・100%のときや回答が少なく自由度が足りないときは「—」）。",
+        d.weight.0,
+        if design.is_empty() {
+            String::new()
+        } else {
+            format!("{}という", design.join("・"))
+        }
+    ))
 }
 
 fn cell_value(count: Count, base: Count) -> Value {
@@ -522,14 +573,17 @@ fn key_figure(survey: &Survey, region: &Region, q: &Question) -> Value {
             .options
             .iter()
             .filter_map(|o| {
-                survey
-                    .count(&region.id, &q.id, &o.id)
-                    .value()
-                    .map(|c| (c, o))
+                let c = survey.count(&region.id, &q.id, &o.id).value()?;
+                // A weighted sample's most chosen option is the one with the highest estimate.
+                let by = match survey.weighted() {
+                    true => survey.share_of(&region.id, q, &o.id)?,
+                    false => c as f64,
+                };
+                Some((by, o))
             })
             .fold(
                 None,
-                |best: Option<(u64, &crate::model::ChoiceOption)>, (c, o)| match best {
+                |best: Option<(f64, &crate::model::ChoiceOption)>, (c, o)| match best {
                     Some((bc, _)) if bc >= c => best,
                     _ => Some((c, o)),
                 },
@@ -646,9 +700,8 @@ fn question_page(index: &Index, q: &Question, l: &Linker) -> Value {
                         "base": format_count(base),
                         "base_sort": base.value(),
                         "cells": q.options.iter().map(|o| {
-                            let c = survey.count(&r.id, &q.id, &o.id);
-                            let mut cell = cell_value(c, base);
-                            cell["sort"] = json!(share(c, base).map(|s| (s * 10.0).round() / 10.0));
+                            let mut cell = cell(survey, r, q, &o.id);
+                            cell["sort"] = json!(survey.share_of(&r.id, q, &o.id).map(|s| (s * 10.0).round() / 10.0));
                             cell
                         }).collect::<Vec<_>>(),
                     })
@@ -885,6 +938,9 @@ pub fn all_data_rows_in(survey: &Survey, t: &Strings) -> Vec<Vec<String>> {
         .map(String::from)
         .to_vec(),
     ];
+    if survey.weighted() {
+        rows[0].extend(super::charts::INTERVAL_COLUMNS.map(String::from));
+    }
     for r in &survey.regions {
         for q in survey.questions.iter().filter(|q| q.kind.is_choice()) {
             let base = survey.base_count(&r.id, q);
@@ -897,12 +953,20 @@ pub fn all_data_rows_in(survey: &Survey, t: &Strings) -> Vec<Vec<String>> {
                     t.kind(q.kind).into(),
                     o.label.clone(),
                     format_count(c),
-                    percent(c, base)
-                        .map(|p| p.trim_end_matches('%').to_string())
-                        .unwrap_or_default(),
+                    match c {
+                        Count::Value(_) => survey.percent_of(&r.id, q, &o.id),
+                        _ => percent(c, base),
+                    }
+                    .map(|p| p.trim_end_matches('%').to_string())
+                    .unwrap_or_default(),
                     base_title(survey, q),
                     format_count(base),
                 ]);
+                if survey.weighted()
+                    && let Some(row) = rows.last_mut()
+                {
+                    row.extend(super::charts::interval_cells(survey, &r.id, &q.id, &o.id));
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 //! Shortcodes: commentary that quotes the data instead of copying it, so it cannot disagree.
 //!
-//! Inline values: `{{ count(q="q1", option="adopted") }}`, `{{ percent(...) }}`,
+//! Inline values: `{{ count(q="q1", option="adopted") }}`, `{{ percent(...) }}` (a weighted
+//! sample's estimate), `{{ ci(...) }}` and `{{ mark(...) }}` (its 95% interval and ▲/▼),
 //! `{{ base(q="q2") }}`, `{{ n() }}`, `{{ label(q="q1", option="adopted") }}`.
 //! Blocks, alone on their line: `{{ chart(q="q1") }}`, `{{ table(q="q1") }}`,
 //! `{{ answers(q="q5") }}`, `{{ note(text="…") }}`.
@@ -14,7 +15,7 @@ use anyhow::Result;
 
 use crate::load::content::Commentary;
 use crate::load::{did_you_mean, not_in_codebook};
-use crate::model::{Count, Question, QuestionKind, Region, Survey, percent};
+use crate::model::{Count, Question, QuestionKind, Region, Survey};
 use crate::render::format::{NOT_REPORTED, format_count};
 use crate::render::markdown;
 
@@ -489,6 +490,8 @@ enum Value {
 const SHORTCODES: &[(&str, &[&str])] = &[
     ("count", &["q", "option", "region"]),
     ("percent", &["q", "option", "region"]),
+    ("ci", &["q", "option", "region"]),
+    ("mark", &["q", "option", "region"]),
     ("base", &["q", "region"]),
     ("n", &["region"]),
     ("label", &["q", "option"]),
@@ -500,15 +503,18 @@ const SHORTCODES: &[(&str, &[&str])] = &[
 
 fn evaluate(call: &Call, survey: &Survey, page: PageContext) -> std::result::Result<Value, String> {
     let Some((_, allowed)) = SHORTCODES.iter().find(|(n, _)| *n == call.name) else {
-        return Err(format!(
-            "unknown shortcode `{}`{} (known: {})",
-            call.name,
-            did_you_mean(&call.name, SHORTCODES.iter().map(|(n, _)| *n)),
+        // A census has no interval or mark to quote: those are not offered there.
+        let known = || {
             SHORTCODES
                 .iter()
                 .map(|(n, _)| *n)
-                .collect::<Vec<_>>()
-                .join(", ")
+                .filter(|n| survey.weighted() || !matches!(*n, "ci" | "mark"))
+        };
+        return Err(format!(
+            "unknown shortcode `{}`{} (known: {})",
+            call.name,
+            did_you_mean(&call.name, known()),
+            known().collect::<Vec<_>>().join(", ")
         ));
     };
     for (key, _) in &call.args {
@@ -595,10 +601,36 @@ fn evaluate(call: &Call, survey: &Survey, page: PageContext) -> std::result::Res
                 Value::Text(match (c, base) {
                     // A hidden base hides the share too (it would give the base away).
                     (Count::Value(_), Count::Suppressed) => format_count(base),
-                    (Count::Value(_), _) => percent(c, base).unwrap_or_else(|| NOT_REPORTED.into()),
+                    (Count::Value(_), _) => survey
+                        .percent_of(&r.id, q, &o)
+                        .unwrap_or_else(|| NOT_REPORTED.into()),
                     (other, _) => format_count(other),
                 })
             }
+        }
+        "ci" | "mark" => {
+            let q = question()?;
+            let o = option(q)?;
+            let r = region(true)?.ok_or("unreachable")?;
+            if !survey.weighted() {
+                return Err(format!(
+                    "`{name}` needs a weighted sample (a `design:` section in the codebook): a census has no confidence interval or significance mark"
+                ));
+            }
+            let c = survey.count(&r.id, &q.id, &o);
+            let e = survey.shown_estimate(&r.id, &q.id, &o);
+            Value::Text(match (c, name) {
+                // A hidden count hides its interval and mark too.
+                (Count::NotReported | Count::Suppressed, _) => format_count(c),
+                (_, "ci") => e
+                    .and_then(|e| e.ci)
+                    .map_or_else(|| "—".to_string(), crate::model::interval_of),
+                _ => e
+                    .and_then(|e| e.test)
+                    .and_then(|t| t.mark())
+                    .unwrap_or("")
+                    .to_string(),
+            })
         }
         "base" => {
             let q = question()?;

@@ -1,6 +1,7 @@
 //! Horizontal bars of %: one bar per category (a region's multiple-choice answers), or one per
 //! region in each category with a legend (the question page with few regions). Each bar is
-//! labelled to its right (`2病院（50.0%）`).
+//! labelled to its right (`2病院（50.0%）`); a weighted sample's bars carry error bars (95%
+//! confidence intervals).
 
 use super::frame::{
     AXIS_LABELS, Entry, MUTED, Plot, Scale, Svg, TEXT, bands, frame, legend, width,
@@ -73,15 +74,54 @@ pub fn draw(
         }
         svg.close_group();
     }
+    // A weighted sample's 95% confidence intervals: a line with end ticks across each bar.
+    let intervals: Vec<(f64, f64, f64)> = series
+        .iter()
+        .enumerate()
+        .flat_map(|(k, s)| {
+            rows.iter().zip(&s.points).filter_map(move |(b, p)| {
+                let (lo, hi) = p.as_ref()?.interval?;
+                Some((lo, hi, b.bars + k as f64 * (bar + gap) + bar / 2.0))
+            })
+        })
+        .collect();
+    error_bars(&mut svg, &scale, &plot, &intervals, bar);
     svg.open_group(&format!("fill=\"{TEXT}\""));
     for (k, s) in series.iter().enumerate() {
         for (b, p) in rows.iter().zip(&s.points) {
             if let Some(p) = p.as_ref().filter(|p| !p.label.is_empty()) {
                 let y = b.bars + k as f64 * (bar + gap) + bar / 2.0;
-                svg.text(plot.x(&scale, p.value) + 5.0, y, &p.label);
+                // Right of the bar, or of its error bar when that reaches further.
+                let end = p.interval.map_or(p.value, |(_, hi)| hi.max(p.value));
+                svg.text(plot.x(&scale, end) + 5.0, y, &p.label);
             }
         }
     }
     svg.close_group();
     (svg, bottom + AXIS_LABELS)
+}
+
+/// Error bars: for each (lower, upper, y) a line from lower to upper with a tick at each end,
+/// `bar` tall bars around it (a weighted sample's 95% confidence intervals; none in a census).
+pub fn error_bars(
+    svg: &mut Svg,
+    scale: &Scale,
+    plot: &Plot,
+    intervals: &[(f64, f64, f64)],
+    bar: f64,
+) {
+    if intervals.is_empty() {
+        return;
+    }
+    let tick = (bar / 2.0 - 2.0).max(3.0);
+    svg.open_group(&format!(
+        "stroke=\"{TEXT}\" stroke-width=\"1.5\" class=\"error-bars\""
+    ));
+    for &(lo, hi, y) in intervals {
+        let (x0, x1) = (plot.x(scale, lo), plot.x(scale, hi));
+        svg.line(x0, y, x1, y);
+        svg.line(x0, y - tick, x0, y + tick);
+        svg.line(x1, y - tick, x1, y + tick);
+    }
+    svg.close_group();
 }

@@ -1,6 +1,7 @@
 //! Many regions: the regions with the highest and the lowest share of one option, highest
 //! first, a row saying how many lie between, and the total marked by a dashed line across the
 //! bars. Readable and small whatever the number of regions (the full list is in the table).
+//! A weighted sample's bars carry error bars (95% confidence intervals).
 
 use super::frame::{AXIS_LABELS, Plot, Scale, Svg, TEXT, bands, frame};
 use crate::render::charts::Ranking;
@@ -54,6 +55,16 @@ pub fn draw(r: &Ranking, w: f64, narrow: bool) -> (Svg, f64) {
         }
     }
     svg.close_group();
+    let intervals: Vec<(f64, f64, f64)> = rows
+        .iter()
+        .zip(&which)
+        .filter_map(|(b, i)| {
+            let (_, p) = i.and_then(|i| r.rows.get(i))?;
+            let (lo, hi) = p.interval?;
+            Some((lo, hi, b.bars + bar / 2.0))
+        })
+        .collect();
+    super::bars::error_bars(&mut svg, &scale, &plot, &intervals, bar);
     if let Some((_, p)) = &r.total {
         let x = plot.x(&scale, p.value).round() + 0.5;
         svg.open_group(&format!("stroke=\"{TEXT}\" stroke-dasharray=\"4 3\""));
@@ -66,8 +77,9 @@ pub fn draw(r: &Ranking, w: f64, narrow: bool) -> (Svg, f64) {
         .zip(&which)
         .filter_map(|(b, i)| {
             let (_, p) = i.and_then(|i| r.rows.get(i))?;
+            let end = p.interval.map_or(p.value, |(_, hi)| hi.max(p.value));
             Some((
-                plot.x(&scale, p.value) + 5.0,
+                plot.x(&scale, end) + 5.0,
                 b.bars + bar / 2.0,
                 p.label.as_str(),
             ))

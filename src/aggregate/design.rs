@@ -1,0 +1,488 @@
+//! Weighted rows → the per-stratum sums that design-based estimates need (src/aggregate/
+//! estimate.rs turns them into estimates, intervals and tests). Memory follows strata × regions ×
+//! options, plus the PSUs when the design has clusters (a cluster's rows may come in any order,
+//! so its totals are kept until the end); without clusters each row is its own PSU and is folded
+//! in at once: memory stays flat in the number of rows.
+//!
+//! Domains: a region's respondents in a question's base (who was asked), and the same for every
+//! respondent (slot `everyone`), which gives the total region's figures and each test's "rest".
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::count::Respondent;
+use super::estimate::{self, Quadratic, Stratum, Sums};
+use crate::model::{Estimate, Survey};
+
+/// A row's place in the design (read from its cells by src/load/responses.rs).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RowDesign {
+    pub weight: f64,
+    pub stratum: u32,
+    /// The row's cluster (PSU); `None`: the row is its own PSU.
+    pub psu: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+struct StratumInfo {
+    name: String,
+    /// The export's line of its first row (for messages).
+    line: u64,
+    /// The fpc cell: a sampling fraction (≤ 1) or the population's PSU count.
+    #[serde(with = "bits")]
+    fpc: Option<f64>,
+    /// PSUs sampled (the whole design).
+    psus: u64,
+}
+
+/// An `Option<f64>` kept between builds as its bits (read back as the very same double).
+mod bits {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+        v.map(f64::to_bits).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        Ok(Option::<u64>::deserialize(d)?.map(f64::from_bits))
+    }
+}
+
+/// One domain (slot) × question in one PSU: respondents, Σ w, and Σ w per option (only while
+/// rows are read: never kept between builds).
+#[derive(Debug, Clone, Default)]
+struct Part {
+    rows: u64,
+    b: f64,
+    a: Vec<f64>,
+}
+
+/// Rows that are each their own PSU (no clusters), of one domain × question in one stratum.
+#[derive(Debug, Clone, Default)]
+struct RowSums {
+    rows: u64,
+    /// Σ w and Σ w² of the base.
+    w: f64,
+    w2: f64,
+    /// Per option: Σ w and Σ w² of those who chose it.
+    a: Vec<f64>,
+    a2: Vec<f64>,
+}
+
+impl RowSums {
+    /// The sums of the vectors (a, w, a, w) of these rows (a = w if chosen, else 0).
+    fn folded(&self) -> Folded {
+        Folded {
+            psus: self.rows,
+            only: self.rows,
+            sums: self
+                .a
+                .iter()
+                .zip(&self.a2)
+                .map(|(&a, &a2)| {
+                    let (w, w2) = (self.w, self.w2);
+                    Sums {
+                        sum: [a, w, a, w],
+                        // (0,0) (0,1) (0,2) (0,3) (1,1) (1,2) (1,3) (2,2) (2,3) (3,3)
+                        gram: [a2, a2, a2, a2, w2, a2, w2, a2, a2, w2],
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One domain × question in one stratum.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+struct Folded {
+    /// PSUs with a respondent of the domain (for the degrees of freedom).
+    psus: u64,
+    /// PSUs whose base respondents are all of the domain (none left for the rest).
+    only: u64,
+    /// Per option.
+    sums: Vec<Sums>,
+}
+
+/// A cluster's totals until every row is read: slot → per question.
+#[derive(Debug, Clone, Default)]
+struct Cluster {
+    stratum: u32,
+    slots: BTreeMap<usize, Vec<Part>>,
+}
+
+/// The `folded` key of a stratum × slot (a JSON map key must be one number or string).
+fn key(stratum: u32, slot: usize) -> u64 {
+    (u64::from(stratum) << 32) | slot as u64
+}
+
+/// The weighted side of a tally.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Weighted {
+    /// Options per question (0: not counted).
+    options: Vec<usize>,
+    /// Per question: asked of those who chose one of these options of that question (`None`: all).
+    bases: Vec<Option<(usize, Vec<usize>)>>,
+    /// Regions; slot `regions` is everyone.
+    regions: usize,
+    strata: Vec<StratumInfo>,
+    #[serde(skip)]
+    stratum_index: HashMap<String, u32>,
+    #[serde(skip)]
+    cluster_index: HashMap<(u32, String), u32>,
+    /// Emptied by `finish` (which runs before a tally is cached).
+    #[serde(skip)]
+    clusters: Vec<Cluster>,
+    /// Rows that are their own PSU, by `key(stratum, slot)`: folded in by `finish`.
+    #[serde(skip)]
+    row_sums: BTreeMap<u64, Vec<RowSums>>,
+    /// `key(stratum, slot)` → per question.
+    folded: BTreeMap<u64, Vec<Folded>>,
+    /// Rows folded so far are complete (no clusters pending).
+    clustered: bool,
+}
+
+impl Weighted {
+    pub fn new(survey: &Survey, options: &[usize], clustered: bool) -> Weighted {
+        let index = |id: &str| survey.questions.iter().position(|q| q.id == id);
+        let bases = survey
+            .questions
+            .iter()
+            .map(|q| {
+                let from = survey.base(&q.base)?.from.as_ref()?;
+                let bq = index(&from.question)?;
+                let opts = from
+                    .options
+                    .iter()
+                    .filter_map(|o| survey.questions[bq].options.iter().position(|x| x.id == *o))
+                    .collect();
+                Some((bq, opts))
+            })
+            .collect();
+        Weighted {
+            options: options.to_vec(),
+            bases,
+            regions: survey.regions.len(),
+            clustered,
+            ..Weighted::default()
+        }
+    }
+
+    /// The stratum and cluster of a row, by their cells; an error message when the fpc differs
+    /// from the stratum's first row's.
+    pub fn locate(
+        &mut self,
+        stratum: &str,
+        cluster: Option<&str>,
+        fpc: Option<f64>,
+        line: u64,
+    ) -> Result<(u32, Option<u32>), String> {
+        let h = match self.stratum_index.get(stratum) {
+            Some(&h) => h,
+            None => {
+                let h = self.strata.len() as u32;
+                self.strata.push(StratumInfo {
+                    name: stratum.to_string(),
+                    line,
+                    fpc,
+                    psus: 0,
+                });
+                self.stratum_index.insert(stratum.to_string(), h);
+                h
+            }
+        };
+        let info = &self.strata[h as usize];
+        if info.fpc != fpc {
+            return Err(format!(
+                "fpc {} differs from the {} of line {} in the same stratum \"{}\" (the fpc is one figure per stratum)",
+                fpc.map_or("(empty)".into(), |f| f.to_string()),
+                info.fpc.map_or("(empty)".into(), |f| f.to_string()),
+                info.line,
+                info.name
+            ));
+        }
+        let psu = cluster.map(|c| {
+            let next = self.clusters.len() as u32;
+            *self
+                .cluster_index
+                .entry((h, c.to_string()))
+                .or_insert_with(|| next)
+        });
+        if let Some(p) = psu
+            && p as usize == self.clusters.len()
+        {
+            self.clusters.push(Cluster {
+                stratum: h,
+                slots: BTreeMap::new(),
+            });
+            self.strata[h as usize].psus += 1;
+        }
+        if psu.is_none() {
+            self.strata[h as usize].psus += 1;
+        }
+        Ok((h, psu))
+    }
+
+    /// Was the respondent asked question `q` (in its base), and is `q` counted?
+    fn in_base(&self, r: &Respondent, q: usize) -> bool {
+        self.options[q] > 0
+            && match &self.bases[q] {
+                None => true,
+                Some((bq, opts)) => r
+                    .chosen
+                    .get(*bq)
+                    .is_some_and(|c| c.iter().any(|o| opts.contains(o))),
+            }
+    }
+
+    fn chosen(r: &Respondent, q: usize) -> &[usize] {
+        r.chosen.get(q).map_or(&[][..], Vec::as_slice)
+    }
+
+    /// Adds one respondent (its region, or everyone only when the row is the total's own).
+    pub fn add(&mut self, r: &Respondent, d: RowDesign, total: Option<usize>) {
+        let everyone = self.regions;
+        let own = (Some(r.region) != total).then_some(r.region);
+        let w = d.weight;
+        match d.psu {
+            None => {
+                // The row is its own PSU: its region's totals and everyone's are the row's own,
+                // so Σ w and Σ w² (of the base, and of those who chose each option) are all the
+                // sums need; `finish` spreads them into the cross-products.
+                for slot in own.into_iter().chain([everyone]) {
+                    let sums = self
+                        .row_sums
+                        .entry(key(d.stratum, slot))
+                        .or_insert_with(|| {
+                            self.options
+                                .iter()
+                                .map(|&n| RowSums {
+                                    a: vec![0.0; n],
+                                    a2: vec![0.0; n],
+                                    ..RowSums::default()
+                                })
+                                .collect()
+                        });
+                    for (q, f) in sums.iter_mut().enumerate() {
+                        let asked = self.options[q] > 0
+                            && match &self.bases[q] {
+                                None => true,
+                                Some((bq, opts)) => r
+                                    .chosen
+                                    .get(*bq)
+                                    .is_some_and(|c| c.iter().any(|o| opts.contains(o))),
+                            };
+                        if !asked {
+                            continue;
+                        }
+                        f.rows += 1;
+                        f.w += w;
+                        f.w2 += w * w;
+                        for &o in Self::chosen(r, q) {
+                            if let (Some(a), Some(a2)) = (f.a.get_mut(o), f.a2.get_mut(o)) {
+                                *a += w;
+                                *a2 += w * w;
+                            }
+                        }
+                    }
+                }
+            }
+            Some(p) => {
+                let asked: Vec<bool> = (0..self.options.len())
+                    .map(|q| self.in_base(r, q))
+                    .collect();
+                let cluster = &mut self.clusters[p as usize];
+                for slot in own.into_iter().chain([everyone]) {
+                    let acc = cluster.slots.entry(slot).or_insert_with(|| {
+                        self.options
+                            .iter()
+                            .map(|&n| Part {
+                                rows: 0,
+                                b: 0.0,
+                                a: vec![0.0; n],
+                            })
+                            .collect()
+                    });
+                    for (q, part) in acc.iter_mut().enumerate().filter(|(q, _)| asked[*q]) {
+                        part.rows += 1;
+                        part.b += w;
+                        for &o in Self::chosen(r, q) {
+                            if let Some(a) = part.a.get_mut(o) {
+                                *a += w;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Folds one PSU's totals into its stratum's sums.
+    fn fold(&mut self, stratum: u32, slots: &BTreeMap<usize, Vec<Part>>) {
+        let everyone = self.regions;
+        let Some(all) = slots.get(&everyone) else {
+            return;
+        };
+        for (&slot, parts) in slots {
+            let folded = self.folded.entry(key(stratum, slot)).or_insert_with(|| {
+                parts
+                    .iter()
+                    .map(|p| Folded {
+                        psus: 0,
+                        only: 0,
+                        sums: vec![Sums::default(); p.a.len()],
+                    })
+                    .collect()
+            });
+            for ((f, p), e) in folded.iter_mut().zip(parts).zip(all) {
+                if p.rows == 0 {
+                    continue;
+                }
+                f.psus += 1;
+                if p.rows == e.rows {
+                    f.only += 1;
+                }
+                for ((s, a), ea) in f.sums.iter_mut().zip(&p.a).zip(&e.a) {
+                    s.add([*a, p.b, *ea, e.b]);
+                }
+            }
+        }
+    }
+
+    /// Folds the clusters in (once every row is read), then checks the design: every stratum
+    /// needs two PSUs, and an fpc no smaller than its sample. Messages name the stratum.
+    pub fn finish(&mut self) -> Result<(), String> {
+        let clusters = std::mem::take(&mut self.clusters);
+        for c in &clusters {
+            self.fold(c.stratum, &c.slots);
+        }
+        for (k, sums) in std::mem::take(&mut self.row_sums) {
+            self.folded
+                .insert(k, sums.iter().map(RowSums::folded).collect());
+        }
+        self.clustered = false;
+        for s in &self.strata {
+            if s.psus < 2 {
+                return Err(format!(
+                    "stratum \"{}\" (first row on line {}) has only one {}: its variance cannot be estimated; merge it with a similar stratum in the export (R's survey package fails here too)",
+                    s.name,
+                    s.line,
+                    if self.cluster_index.is_empty() {
+                        "respondent"
+                    } else {
+                        "cluster (PSU)"
+                    }
+                ));
+            }
+            if let Some(f) = s.fpc
+                && f > 1.0
+                && f < s.psus as f64
+            {
+                return Err(format!(
+                    "stratum \"{}\" (first row on line {}): the fpc says {f} PSUs in the population, fewer than the {} sampled",
+                    s.name, s.line, s.psus
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn stratum(&self, h: usize) -> Stratum {
+        let s = &self.strata[h];
+        let n = s.psus as f64;
+        let f = match s.fpc {
+            None => 0.0,
+            Some(f) if f <= 1.0 => f,
+            Some(f) => n / f,
+        };
+        Stratum {
+            psus: s.psus,
+            factor: if s.psus > 1 {
+                (1.0 - f) * n / (n - 1.0)
+            } else {
+                0.0
+            },
+        }
+    }
+
+    /// A domain's folded figures per stratum.
+    fn domain(&self, slot: usize, q: usize) -> impl Iterator<Item = &Folded> {
+        (0..self.strata.len())
+            .filter_map(move |h| self.folded.get(&key(h as u32, slot)).and_then(|v| v.get(q)))
+            .filter(|f| f.psus > 0)
+    }
+
+    /// Degrees of freedom of a domain: its PSUs less its strata (R's `degf` of the subset).
+    fn df(&self, slot: usize, q: usize) -> u64 {
+        let (psus, strata) = self
+            .domain(slot, q)
+            .fold((0u64, 0u64), |(p, s), f| (p + f.psus, s + 1));
+        psus.saturating_sub(strata)
+    }
+
+    fn psus(&self, slot: usize, q: usize) -> u64 {
+        self.domain(slot, q).map(|f| f.psus).sum()
+    }
+
+    /// PSUs whose respondents in the base are all of the domain.
+    fn only(&self, slot: usize, q: usize) -> u64 {
+        self.domain(slot, q).map(|f| f.only).sum()
+    }
+
+    /// The estimates of every region with rows (`with_rows`) and of the total region (from
+    /// everyone): region index, question index, option index → estimate.
+    pub fn estimates(
+        &self,
+        with_rows: &[usize],
+        total: Option<usize>,
+    ) -> Vec<(usize, usize, usize, Estimate)> {
+        let everyone = self.regions;
+        let mut out = Vec::new();
+        let sums = |h: usize, slot: usize, q: usize, o: usize| {
+            self.folded
+                .get(&key(h as u32, slot))
+                .and_then(|v| v.get(q))
+                .and_then(|f| f.sums.get(o))
+        };
+        for (q, &n) in self.options.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            let df_all = self.df(everyone, q);
+            let psus_all = self.psus(everyone, q);
+            for o in 0..n {
+                let strata = |slot: usize| {
+                    (0..self.strata.len()).map(move |h| (self.stratum(h), sums(h, slot, q, o)))
+                };
+                for &r in with_rows {
+                    if Some(r) == total {
+                        continue;
+                    }
+                    let Some(mut e) = estimate::estimate(strata(r), self.df(r, q)) else {
+                        continue;
+                    };
+                    let psus_r = self.psus(r, q);
+                    // The rest's PSUs: everyone's less those wholly of the region.
+                    let psus_rest = psus_all.saturating_sub(self.only(r, q));
+                    if psus_r >= 2 && psus_rest >= 2 && df_all >= 2 {
+                        let quads = (0..self.strata.len()).map(|h| {
+                            (
+                                self.stratum(h),
+                                Quadratic {
+                                    own: sums(h, r, q, o),
+                                    all: sums(h, everyone, q, o),
+                                },
+                            )
+                        });
+                        e.test = estimate::test(quads, df_all - 1);
+                    }
+                    out.push((r, q, o, e));
+                }
+                if let Some(t) = total {
+                    if let Some(e) = estimate::estimate(strata(everyone), df_all) {
+                        out.push((t, q, o, e));
+                    }
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,227 @@
+//! Design-based estimates of a proportion from per-stratum sums (src/aggregate/design.rs keeps
+//! them while the rows stream by): the estimate, its Taylor-linearised standard error, the logit
+//! confidence interval and the t test of a region against the rest of the survey, each equal to
+//! R's survey package (docs/statistics.md gives the R calls; tests/weights.rs checks the figures).
+//!
+//! Notation: a PSU's `a` is Σ w·y over its rows in the domain, `b` is Σ w; `A`, `B` the same over
+//! every row of the question's base (the whole survey), for the test's "rest".
+
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+use crate::model::{Estimate, Test};
+
+/// What one stratum holds for one domain × option: the sums and cross-products over its PSUs of
+/// the vector (a, b, A, B) (a PSU with no row in the domain adds 0 to every entry but A·A, A·B,
+/// B·B, which are read from the whole-survey domain instead).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "SumsBits", into = "SumsBits")]
+pub struct Sums {
+    pub sum: [f64; 4],
+    /// Upper triangle of the Gram matrix, row by row: (0,0) (0,1) (0,2) (0,3) (1,1) (1,2) (1,3)
+    /// (2,2) (2,3) (3,3).
+    pub gram: [f64; 10],
+}
+
+/// `Sums` as kept between builds: each figure's bits (JSON numbers read back are not always
+/// the same double, and a rebuild must print the same figures).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct SumsBits {
+    sum: [u64; 4],
+    gram: [u64; 10],
+}
+
+impl From<Sums> for SumsBits {
+    fn from(s: Sums) -> SumsBits {
+        SumsBits {
+            sum: s.sum.map(f64::to_bits),
+            gram: s.gram.map(f64::to_bits),
+        }
+    }
+}
+
+impl From<SumsBits> for Sums {
+    fn from(s: SumsBits) -> Sums {
+        Sums {
+            sum: s.sum.map(f64::from_bits),
+            gram: s.gram.map(f64::from_bits),
+        }
+    }
+}
+
+impl Sums {
+    pub fn add(&mut self, v: [f64; 4]) {
+        let mut k = 0;
+        for i in 0..4 {
+            self.sum[i] += v[i];
+            for j in i..4 {
+                self.gram[k] += v[i] * v[j];
+                k += 1;
+            }
+        }
+    }
+
+    fn g(&self, i: usize, j: usize) -> f64 {
+        let (i, j) = if i <= j { (i, j) } else { (j, i) };
+        // Index of (i, j) in the upper triangle of a 4 × 4 matrix.
+        let k = i * 4 - i * (i + 1) / 2 + j;
+        self.gram[k]
+    }
+}
+
+/// One stratum's part in a variance: its PSU count in the whole design and its factor
+/// (1 − f)·n/(n − 1).
+#[derive(Debug, Clone, Copy)]
+pub struct Stratum {
+    pub psus: u64,
+    pub factor: f64,
+}
+
+/// Σ over strata of factor·(Σ z² − (Σ z)²/n), where a PSU's z = coefficients · its vector.
+fn variance<'a>(parts: impl Iterator<Item = (Stratum, [f64; 4], Quadratic<'a>)>) -> f64 {
+    let mut v = 0.0;
+    for (s, c, q) in parts {
+        if s.psus < 2 {
+            continue;
+        }
+        let mut zz = 0.0;
+        for i in 0..4 {
+            for j in 0..4 {
+                zz += c[i] * c[j] * q.g(i, j);
+            }
+        }
+        let z: f64 = (0..4).map(|i| c[i] * q.sum(i)).sum();
+        v += s.factor * (zz - z * z / s.psus as f64);
+    }
+    v
+}
+
+/// The Gram entries of a stratum: the domain's own (and its cross terms with the whole survey)
+/// from `own`, the whole survey's from `all`.
+#[derive(Clone, Copy)]
+pub struct Quadratic<'a> {
+    pub own: Option<&'a Sums>,
+    pub all: Option<&'a Sums>,
+}
+
+impl Quadratic<'_> {
+    fn g(&self, i: usize, j: usize) -> f64 {
+        if i >= 2 && j >= 2 {
+            // The whole survey's (A, B) are stored as entries 0 and 1 of its own sums.
+            self.all.map_or(0.0, |s| s.g(i - 2, j - 2))
+        } else {
+            self.own.map_or(0.0, |s| s.g(i, j))
+        }
+    }
+
+    fn sum(&self, i: usize) -> f64 {
+        if i >= 2 {
+            self.all.map_or(0.0, |s| s.sum[i - 2])
+        } else {
+            self.own.map_or(0.0, |s| s.sum[i])
+        }
+    }
+}
+
+/// `svyciprop(~y, domain, method = "logit")`: expit(logit(p) ± t·SE/(p(1 − p))) with t the
+/// 97.5% quantile of Student's t on the domain's degrees of freedom. `None` for an estimate of 0
+/// or 1 (the logit is infinite; R's fit does not converge) and below 2 degrees of freedom (R's
+/// bounds are 0 and NaN there: its t level rounds to 1).
+pub fn logit_ci(p: f64, se: f64, df: u64) -> Option<(f64, f64)> {
+    if !(p > 0.0 && p < 1.0) || df < 2 || !se.is_finite() {
+        return None;
+    }
+    let t = StudentsT::new(0.0, 1.0, df as f64).ok()?.inverse_cdf(0.975);
+    let eta = (p / (1.0 - p)).ln();
+    let half = t * se / (p * (1.0 - p));
+    let expit = |x: f64| x.exp() / (1.0 + x.exp());
+    Some((expit(eta - half), expit(eta + half)))
+}
+
+/// A domain's figures: the estimate from its sums, the variance over the strata.
+/// `strata` yields each stratum with the domain's sums there (`None`: no PSU of it in the domain).
+pub fn estimate<'a>(
+    strata: impl Iterator<Item = (Stratum, Option<&'a Sums>)> + Clone,
+    df: u64,
+) -> Option<Estimate> {
+    let (mut y, mut n) = (0.0, 0.0);
+    for (_, s) in strata.clone() {
+        if let Some(s) = s {
+            y += s.sum[0];
+            n += s.sum[1];
+        }
+    }
+    if n <= 0.0 {
+        return None;
+    }
+    let p = y / n;
+    let c = [1.0 / n, -p / n, 0.0, 0.0];
+    let v = variance(strata.map(|(st, s)| (st, c, Quadratic { own: s, all: None })));
+    let se = v.max(0.0).sqrt();
+    Some(Estimate {
+        p,
+        se,
+        df,
+        ci: logit_ci(p, se, df),
+        test: None,
+    })
+}
+
+/// `svyttest(y ~ I(region == r), base_design)`: the region's proportion against the rest's, with
+/// the whole base's degrees of freedom less 1. `strata` yields each stratum with the region's
+/// sums and the whole survey's.
+pub fn test<'a>(
+    strata: impl Iterator<Item = (Stratum, Quadratic<'a>)> + Clone,
+    df: u64,
+) -> Option<Test> {
+    let (mut yr, mut nr, mut ya, mut na) = (0.0, 0.0, 0.0, 0.0);
+    for (_, q) in strata.clone() {
+        yr += q.sum(0);
+        nr += q.sum(1);
+        ya += q.sum(2);
+        na += q.sum(3);
+    }
+    let ns = na - nr;
+    if nr <= 0.0 || ns <= 0.0 || df < 1 {
+        return None;
+    }
+    let (pr, ps) = (yr / nr, (ya - yr) / ns);
+    let c = [1.0 / nr + 1.0 / ns, -pr / nr - ps / ns, -1.0 / ns, ps / ns];
+    let v = variance(strata.map(|(st, q)| (st, c, q)));
+    if v.is_nan() || v <= 0.0 || !v.is_finite() {
+        return None;
+    }
+    let difference = pr - ps;
+    let t = difference / v.sqrt();
+    let dist = StudentsT::new(0.0, 1.0, df as f64).ok()?;
+    Some(Test {
+        difference,
+        t,
+        df,
+        p: 2.0 * dist.cdf(-t.abs()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gram_index_covers_the_upper_triangle() {
+        let mut s = Sums::default();
+        s.add([1.0, 2.0, 3.0, 5.0]);
+        assert_eq!(s.g(0, 0), 1.0);
+        assert_eq!(s.g(1, 3), 10.0);
+        assert_eq!(s.g(3, 1), 10.0);
+        assert_eq!(s.g(2, 3), 15.0);
+        assert_eq!(s.g(3, 3), 25.0);
+    }
+
+    #[test]
+    fn no_interval_at_0_1_or_one_degree_of_freedom() {
+        assert_eq!(logit_ci(0.0, 0.0, 9), None);
+        assert_eq!(logit_ci(1.0, 0.0, 9), None);
+        assert_eq!(logit_ci(0.5, 0.1, 1), None);
+        let (lo, hi) = logit_ci(0.5, 0.1, 9).unwrap();
+        assert!((lo + hi - 1.0).abs() < 1e-12 && lo < 0.5);
+    }
+}
