@@ -34,6 +34,10 @@ struct RawCodebook {
     #[serde(default)]
     #[allow(dead_code)]
     responses: Option<serde::de::IgnoredAny>,
+    /// The map of the regions: read by load/geo.rs.
+    #[serde(default)]
+    #[allow(dead_code)]
+    map: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]

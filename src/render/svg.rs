@@ -9,8 +9,10 @@
 
 mod bars;
 mod frame;
+pub mod map;
 mod ranked;
 mod stacked;
+mod topology;
 
 use std::collections::BTreeMap;
 use std::path::Path;
