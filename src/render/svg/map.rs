@@ -226,7 +226,7 @@ pub fn choropleth(p: &Plot, shapes: &Shapes) -> String {
 }
 
 /// Side of a tile and the gap between tiles (px).
-const TILE: f64 = 84.0;
+const TILE: f64 = 96.0;
 const GAP: f64 = 4.0;
 
 /// The tile map: a square per region at its row and column, with its name and value.
