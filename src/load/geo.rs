@@ -139,7 +139,8 @@ pub fn load(root: &Path, survey: &Survey) -> Result<Option<Map>> {
                     "`boundaries:` needs `property:` beside it: the feature property that holds each region's id",
                 ));
             };
-            let (features, bytes) = read_features(root, file, &property.value, map.name_property.as_deref())?;
+            let (features, bytes) =
+                read_features(root, file, &property.value, map.name_property.as_deref())?;
             let keys: HashSet<&str> = features.iter().map(|f| f.key.as_str()).collect();
             for id in &wanted {
                 if !keys.contains(id) {
@@ -204,14 +205,20 @@ fn tiles_layout(tiles: &[RawTile], survey: &Survey, wanted: &[&str]) -> Result<V
         if !regions.insert(t.region.value.as_str()) {
             return Err(at(
                 &t.region,
-                format!("region \"{}\" has a second tile: give it one", t.region.value),
+                format!(
+                    "region \"{}\" has a second tile: give it one",
+                    t.region.value
+                ),
             ));
         }
         for (n, what) in [(&t.row, "row"), (&t.column, "column")] {
             if n.value == 0 || n.value > TILE_MAX {
                 return Err(at(
                     n,
-                    format!("{what} {} is out of range: rows and columns count from 1 to {TILE_MAX}", n.value),
+                    format!(
+                        "{what} {} is out of range: rows and columns count from 1 to {TILE_MAX}",
+                        n.value
+                    ),
                 ));
             }
         }
@@ -266,7 +273,10 @@ fn read_features(
     }
     let path = root.join(rel);
     if !path.is_file() {
-        return Err(at(file, format!("boundary file {} does not exist", quote_cell(name))));
+        return Err(at(
+            file,
+            format!("boundary file {} does not exist", quote_cell(name)),
+        ));
     }
     let text = read_text(&path, name)?;
     let json: Value = serde_json::from_str(&text).map_err(|e| {
@@ -289,7 +299,9 @@ pub fn parse_features(
     name_property: Option<&str>,
 ) -> Result<Vec<Feature>> {
     if json.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
-        anyhow::bail!("{file}: expected a GeoJSON FeatureCollection (\"type\": \"FeatureCollection\")");
+        anyhow::bail!(
+            "{file}: expected a GeoJSON FeatureCollection (\"type\": \"FeatureCollection\")"
+        );
     }
     let Some(list) = json.get("features").and_then(Value::as_array) else {
         anyhow::bail!("{file}: the FeatureCollection has no \"features\" list");
@@ -322,9 +334,8 @@ pub fn parse_features(
         let geometry = f.get("geometry").unwrap_or(&Value::Null);
         let kind = geometry.get("type").and_then(Value::as_str).unwrap_or("");
         let coords = geometry.get("coordinates").unwrap_or(&Value::Null);
-        let bad = |what: &str| {
-            anyhow::anyhow!("{file}: feature {i} ({property} \"{key}\"): {what}")
-        };
+        let bad =
+            |what: &str| anyhow::anyhow!("{file}: feature {i} ({property} \"{key}\"): {what}");
         let polygons: Vec<&Value> = match kind {
             "Polygon" => vec![coords],
             "MultiPolygon" => coords
@@ -365,7 +376,9 @@ pub fn parse_features(
                     points.push([lon, lat]);
                 }
                 if points.len() < 4 {
-                    return Err(bad("a ring needs at least 4 positions (the first repeated last)"));
+                    return Err(bad(
+                        "a ring needs at least 4 positions (the first repeated last)",
+                    ));
                 }
                 rings.push(points);
             }

@@ -101,8 +101,7 @@ fn map_value(project: &Project, q: &Question, current: Option<&Region>, l: &Link
     let Some(map) = &project.map else {
         return Value::Null;
     };
-    let (true, Some(_), Some(option)) = (q.kind.is_choice(), &q.key_option, q.key_option())
-    else {
+    let (true, Some(_), Some(option)) = (q.kind.is_choice(), &q.key_option, q.key_option()) else {
         return Value::Null;
     };
     let survey = &project.survey;
@@ -120,7 +119,13 @@ fn map_value(project: &Project, q: &Question, current: Option<&Region>, l: &Link
             return (None, State::Suppressed);
         }
         match (tenths(count, base), crate::model::percent(count, base)) {
-            (Some(t), Some(p)) => (Some(t), State::Value { percent: p, class: 0 }),
+            (Some(t), Some(p)) => (
+                Some(t),
+                State::Value {
+                    percent: p,
+                    class: 0,
+                },
+            ),
             _ => (None, State::NotReported),
         }
     };
@@ -142,7 +147,10 @@ fn map_value(project: &Project, q: &Question, current: Option<&Region>, l: &Link
         let state = match (t, state) {
             (Some(t), State::Value { percent, .. }) => State::Value {
                 percent,
-                class: bounds.iter().position(|(_, hi)| t < *hi).unwrap_or(n.saturating_sub(1)),
+                class: bounds
+                    .iter()
+                    .position(|(_, hi)| t < *hi)
+                    .unwrap_or(n.saturating_sub(1)),
             },
             (_, s) => s,
         };
@@ -152,8 +160,10 @@ fn map_value(project: &Project, q: &Question, current: Option<&Region>, l: &Link
             state,
             current: current.is_some_and(|c| c.id == r.id),
         };
-        rows.push(json!({"title": area.title, "href": area.href, "value": area.state.text(),
-                         "current": area.current}));
+        rows.push(
+            json!({"title": area.title, "href": area.href, "value": area.state.text(),
+                         "current": area.current}),
+        );
         areas.insert(r.id.clone(), area);
     }
     if let Layout::Boundaries { shapes, .. } = &map.layout {
@@ -167,8 +177,10 @@ fn map_value(project: &Project, q: &Question, current: Option<&Region>, l: &Link
                 state: State::NotInSurvey,
                 current: false,
             };
-            rows.push(json!({"title": area.title, "href": null, "value": area.state.text(),
-                             "current": false}));
+            rows.push(
+                json!({"title": area.title, "href": null, "value": area.state.text(),
+                             "current": false}),
+            );
             areas.insert(s.key.clone(), area);
         }
     }

@@ -54,7 +54,10 @@ pub struct Shapes {
 #[derive(Debug, Clone, PartialEq)]
 pub enum State {
     /// The percentage as shown ("45.2%") and its class.
-    Value { percent: String, class: usize },
+    Value {
+        percent: String,
+        class: usize,
+    },
     NotReported,
     Suppressed,
     NotInSurvey,
@@ -115,7 +118,11 @@ pub struct Area {
 impl Area {
     /// The accessible name: 「区西南部: 45.2%」.
     pub fn label(&self) -> String {
-        let here = if self.current { "（この地域）" } else { "" };
+        let here = if self.current {
+            "（この地域）"
+        } else {
+            ""
+        };
         format!("{}{here}: {}", self.title, self.state.text())
     }
 }
@@ -183,7 +190,11 @@ fn area_element(out: &mut String, area: &Area, shape: &str) {
         Some(href) => out.push_str(&format!(
             "<a href=\"{}\" aria-label=\"{label}\"{}><title>{label}</title>{shape}</a>",
             escape_html(href),
-            if area.current { " aria-current=\"page\"" } else { "" }
+            if area.current {
+                " aria-current=\"page\""
+            } else {
+                ""
+            }
         )),
         None => out.push_str(&format!(
             "<g role=\"img\" aria-label=\"{label}\"><title>{label}</title>{shape}</g>"
@@ -246,7 +257,11 @@ pub fn tiles(p: &Plot, tiles: &[Tile]) -> String {
         let x = GAP + f64::from(t.column - 1) * (TILE + GAP);
         let y = GAP + f64::from(t.row - 1) * (TILE + GAP);
         let dark = matches!(area.state, State::Value { class, .. } if class_colour(class, p.classes) == PALETTE[4]);
-        let (ink, halo) = if dark { ("#fff", BORDER) } else { (BORDER, "#fff") };
+        let (ink, halo) = if dark {
+            ("#fff", BORDER)
+        } else {
+            (BORDER, "#fff")
+        };
         let mut shape = format!(
             "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" stroke=\"{}\" stroke-width=\"{}\" vector-effect=\"non-scaling-stroke\"/>",
             num(x),
@@ -270,7 +285,11 @@ pub fn tiles(p: &Plot, tiles: &[Tile]) -> String {
             "<g fill=\"{ink}\" stroke=\"{halo}\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\" aria-hidden=\"true\">"
         ));
         for (i, line) in lines.iter().enumerate() {
-            let bold = if i + 1 == lines.len() { " font-weight=\"700\"" } else { "" };
+            let bold = if i + 1 == lines.len() {
+                " font-weight=\"700\""
+            } else {
+                ""
+            };
             shape.push_str(&format!(
                 "<text x=\"{}\" y=\"{}\"{bold}>{}</text>",
                 num(x + TILE / 2.0),
@@ -291,7 +310,11 @@ pub fn shapes_cached(root: &Path, bytes: &[u8], features: &[Feature]) -> Shapes 
     let keys: Vec<&str> = features.iter().map(|f| f.key.as_str()).collect();
     let names: Vec<&str> = features.iter().map(|f| f.name.as_str()).collect();
     let key = crate::cache::key(&(SHAPES_VERSION, bytes, keys, names, TOLERANCE.to_bits()));
-    let path = key.map(|k| crate::cache::dir(root).join("maps").join(format!("{k}.json")));
+    let path = key.map(|k| {
+        crate::cache::dir(root)
+            .join("maps")
+            .join(format!("{k}.json"))
+    });
     if let Some(path) = &path
         && let Ok(bytes) = std::fs::read(path)
         && let Ok(shapes) = serde_json::from_slice::<Shapes>(&bytes)

@@ -37,7 +37,11 @@ fn junctions(rings: &[Vec<Vertex>]) -> HashSet<(i64, i64)> {
         for i in 0..n {
             let prev = ring[(i + n - 1) % n].key;
             let next = ring[(i + 1) % n].key;
-            let pair = if prev <= next { (prev, next) } else { (next, prev) };
+            let pair = if prev <= next {
+                (prev, next)
+            } else {
+                (next, prev)
+            };
             match seen.entry(ring[i].key) {
                 std::collections::hash_map::Entry::Vacant(e) => {
                     e.insert(pair);
@@ -53,11 +57,7 @@ fn junctions(rings: &[Vec<Vertex>]) -> HashSet<(i64, i64)> {
     junctions
 }
 
-fn simplify_ring(
-    ring: &[Vertex],
-    junctions: &HashSet<(i64, i64)>,
-    tolerance: f64,
-) -> Vec<Vertex> {
+fn simplify_ring(ring: &[Vertex], junctions: &HashSet<(i64, i64)>, tolerance: f64) -> Vec<Vertex> {
     let n = ring.len();
     if n < 3 {
         return ring.to_vec();
@@ -66,7 +66,11 @@ fn simplify_ring(
     let start = (0..n)
         .find(|&i| junctions.contains(&ring[i].key))
         .unwrap_or_else(|| (0..n).min_by_key(|&i| ring[i].key).unwrap_or(0));
-    let rotated: Vec<Vertex> = ring[start..].iter().chain(&ring[..start]).copied().collect();
+    let rotated: Vec<Vertex> = ring[start..]
+        .iter()
+        .chain(&ring[..start])
+        .copied()
+        .collect();
     let mut out: Vec<Vertex> = Vec::with_capacity(n);
     let mut from = 0;
     for i in 1..=n {
@@ -173,8 +177,11 @@ mod tests {
         right.extend_from_slice(&[v(20, 10), v(20, 0)]);
         let out = simplify(&[left, right], 2.0);
         let on_border = |ring: &Vec<Vertex>| {
-            let mut keys: Vec<(i64, i64)> =
-                ring.iter().map(|p| p.key).filter(|k| k.0 == 10 || k.0 == 11).collect();
+            let mut keys: Vec<(i64, i64)> = ring
+                .iter()
+                .map(|p| p.key)
+                .filter(|k| k.0 == 10 || k.0 == 11)
+                .collect();
             keys.sort();
             keys
         };
