@@ -226,7 +226,7 @@ fn map_value(project: &Project, q: &Question, current: Option<&Region>, l: &Link
             }));
         }
     }
-    if let Some(r) = current.filter(|r| areas.get(&r.id).is_some()) {
+    if let Some(r) = current.filter(|r| areas.contains_key(&r.id)) {
         legend.push(json!({"swatch": draw::current_swatch(), "label": format!("太枠: {}（このページの地域）", r.title), "count": null}));
     }
     let total = survey.regions.iter().find(|r| r.total).map(|r| {

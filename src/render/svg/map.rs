@@ -156,9 +156,8 @@ pub fn swatch(id: &str, state: &State, classes: usize) -> String {
 
 /// The outline of the page's own region in a legend.
 pub fn current_swatch() -> String {
-    format!(
-        "<svg class=\"map-swatch\" width=\"28\" height=\"16\" viewBox=\"0 0 28 16\" aria-hidden=\"true\" focusable=\"false\"><rect x=\"2\" y=\"2\" width=\"24\" height=\"12\" fill=\"#fff\" stroke=\"#000\" stroke-width=\"3\"/><rect x=\"2\" y=\"2\" width=\"24\" height=\"12\" fill=\"none\" stroke=\"#fff\" stroke-width=\"1\"/></svg>"
-    )
+    "<svg class=\"map-swatch\" width=\"28\" height=\"16\" viewBox=\"0 0 28 16\" aria-hidden=\"true\" focusable=\"false\"><rect x=\"2\" y=\"2\" width=\"24\" height=\"12\" fill=\"#fff\" stroke=\"#000\" stroke-width=\"3\"/><rect x=\"2\" y=\"2\" width=\"24\" height=\"12\" fill=\"none\" stroke=\"#fff\" stroke-width=\"1\"/></svg>"
+    .to_string()
 }
 
 /// The style of the map, its legend and table (templates/map.html), carried by the map itself so
@@ -390,7 +389,9 @@ pub fn shapes(features: &[Feature]) -> Shapes {
         }
     }
     let simplified = topology::simplify(&rings, TOLERANCE);
-    let mut parts: Vec<Vec<(f64, Vec<(i64, i64)>)>> = vec![Vec::new(); order.len()];
+    // Each shape's rings: (area, points in tenths of px).
+    type Rings = Vec<(f64, Vec<(i64, i64)>)>;
+    let mut parts: Vec<Rings> = vec![Vec::new(); order.len()];
     for (ring, o) in simplified.iter().zip(&owner) {
         let mut pts: Vec<(i64, i64)> = Vec::with_capacity(ring.len());
         for v in ring {

@@ -30,7 +30,8 @@ pub fn simplify(rings: &[Vec<Vertex>], tolerance: f64) -> Vec<Vec<Vertex>> {
 /// Vertices met with different neighbours in different places: where a shared border begins
 /// or ends.
 fn junctions(rings: &[Vec<Vertex>]) -> HashSet<(i64, i64)> {
-    let mut seen: HashMap<(i64, i64), ((i64, i64), (i64, i64))> = HashMap::new();
+    type Key = (i64, i64);
+    let mut seen: HashMap<Key, (Key, Key)> = HashMap::new();
     let mut junctions = HashSet::new();
     for ring in rings {
         let n = ring.len();
