@@ -232,7 +232,7 @@ fn a_page_with_a_map_of_47_prefectures_stays_light() {
     for page in ["questions/q1/", "regions/tokyo/", "regions/zenkoku/"] {
         let html = site.page(page);
         let svg = &html[html
-            .find("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"group\"")
+            .find("<svg xmlns=\"http://www.w3.org/2000/svg\" aria-label=\"地図")
             .unwrap()..];
         let svg = &svg[..svg.find("</svg>").unwrap()];
         assert!(

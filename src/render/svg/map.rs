@@ -175,7 +175,7 @@ const STYLE: &str = ".map{margin:0 0 1.5rem}.map figcaption{font-weight:700;marg
 fn open_svg(p: &Plot, w: f64, h: f64, class: &str) -> String {
     let (w, h) = (num(w), num(h.ceil()));
     format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"group\" aria-label=\"{}\" class=\"map-svg {class}\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT}\" font-size=\"12\"><style>{STYLE}</style>{}",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" aria-label=\"{}\" class=\"map-svg {class}\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT}\" font-size=\"12\"><style>{STYLE}</style>{}",
         escape_html(p.aria),
         patterns(p.id)
     )
