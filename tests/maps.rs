@@ -414,3 +414,46 @@ fn check_lists_the_features_outside_the_survey() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_new_project_starts_with_a_tile_layout_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("report");
+    let out = Command::new(env!("CARGO_BIN_EXE_surveysite"))
+        .arg("new")
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let codebook = std::fs::read_to_string(root.join("data/codebook.yaml")).unwrap();
+    assert!(
+        codebook.ends_with(
+            "map:\n  tiles:\n    - { region: east, row: 1, column: 1 }\n    - { region: west, row: 1, column: 2 }\n    - { region: south, row: 2, column: 1 }\n"
+        ),
+        "{codebook}"
+    );
+    // With a key option, the starter's first question shows the tiles.
+    let with_key = codebook.replacen(
+        "    base: all\n",
+        "    base: all\n    key_option: weekly\n",
+        1,
+    );
+    std::fs::write(root.join("data/codebook.yaml"), with_key).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_surveysite"))
+        .args(["build", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = std::fs::read_to_string(root.join("site/questions/q1/index.html")).unwrap();
+    let labels: Vec<String> = areas(&map_of(&page)).into_iter().map(|(l, _)| l).collect();
+    assert_eq!(labels, ["東地区: 50.0%", "西地区: 0.0%", "南地区: 33.3%"]);
+}
