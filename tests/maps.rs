@@ -173,12 +173,36 @@ fn the_legend_and_the_table_beside_the_map_carry_the_same_numbers() {
         .sum();
     assert_eq!(total, 47, "{legend:?}");
 
-    // The table under the map: a row per area with the value of its accessible name.
-    let table = tables(&map).remove(0);
+    // The question's table right above the map: each region's key figure as its area names it
+    // (the first option column is the key option).
     let areas = areas(&map);
-    assert_eq!(table.rows.len(), 1 + 47);
-    for (label, _) in &areas {
+    let table = tables(&page)
+        .into_iter()
+        .find(|t| t.caption.contains("地域別、件数と対象に対する%"))
+        .expect("the question's table");
+    for (label, href) in &areas {
         let (region, value) = label.split_once(": ").unwrap();
+        if href.is_none() {
+            assert_eq!(value, "調査対象外");
+            assert!(table.rows.iter().all(|r| r.label() != region), "{region}");
+            continue;
+        }
+        let cell = &table.row(region).td[1];
+        match value {
+            "…（資料に記載なし）" => assert_eq!(cell, "…", "{label}"),
+            "x（回答者が少ないため秘匿）" => assert_eq!(cell, "x", "{label}"),
+            pct => assert!(cell.ends_with(&format!("({pct})")), "{label}: {cell}"),
+        }
+    }
+    // A region page's map has its own table: a row per area with the value of its accessible
+    // name (佐賀県 too).
+    let region_page = site.page("regions/tokyo/");
+    let region_map = map_of(&region_page);
+    let table = tables(&region_map).remove(0);
+    assert_eq!(table.rows.len(), 1 + 47);
+    for (label, _) in &self::areas(&region_map) {
+        let (region, value) = label.split_once(": ").unwrap();
+        let region = region.trim_end_matches("（この地域）");
         assert_eq!(table.row(region).td, [value.to_string()], "{label}");
     }
     assert_eq!(

@@ -238,6 +238,8 @@ fn map_value(project: &Project, q: &Question, current: Option<&Region>, l: &Link
         "title": title,
         "option": option.label,
         "heading": current.map(|_| "地図で見る"),
+        // A question page's table (beside the map) has every region's figure already.
+        "own_table": current.is_some(),
         "svg": svg,
         "legend": legend,
         "total": total,

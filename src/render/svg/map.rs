@@ -168,9 +168,9 @@ const STYLE: &str = ".map{margin:0 0 1.5rem}.map figcaption{font-weight:700;marg
 .map-box a:focus-visible{outline:none}.map-box a:focus-visible path,.map-box a:focus-visible rect{stroke:#e36209;stroke-width:4px}\
 .map-legend{list-style:none;margin:.5rem 0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;font-size:.9rem}\
 .map-legend li{display:flex;align-items:center;gap:.4rem}.map-swatch{flex:none}\
-.map-total{font-size:.95rem;margin:.25rem 0}.map-table summary{cursor:pointer;font-size:.95rem}\
-.map-table table{width:auto;min-width:20rem}\
-@media print{.map-box svg,.map-swatch{print-color-adjust:exact;-webkit-print-color-adjust:exact}.map-table{display:none}}";
+.map-total{font-size:.95rem;margin:.25rem 0}\
+.map-table{max-height:24rem;overflow:auto}.map-table table{width:auto;min-width:20rem}\
+@media print{.map-box svg,.map-swatch{print-color-adjust:exact;-webkit-print-color-adjust:exact}.map-table{max-height:none;overflow:visible}}";
 
 fn open_svg(p: &Plot, w: f64, h: f64, class: &str) -> String {
     let (w, h) = (num(w), num(h.ceil()));
