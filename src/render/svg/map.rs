@@ -29,7 +29,7 @@ const SHAPES_VERSION: u32 = 1;
 
 /// Fills of the value classes, lightest first (at most 5 classes).
 pub const PALETTE: [&str; 5] = ["#eff3ff", "#bdd7ee", "#7fb6dc", "#4292c6", "#2171b5"];
-/// Text on the darkest class is white (5.1:1), on the others dark (≥ 4.6:1).
+/// Area borders (tile text sits on a white plate, so no fill needs to carry text).
 const BORDER: &str = "#1f2328";
 
 /// One area's outline, projected and simplified: an SVG path in px.
@@ -255,12 +255,6 @@ pub fn tiles(p: &Plot, tiles: &[Tile]) -> String {
         };
         let x = GAP + f64::from(t.column - 1) * (TILE + GAP);
         let y = GAP + f64::from(t.row - 1) * (TILE + GAP);
-        let dark = matches!(area.state, State::Value { class, .. } if class_colour(class, p.classes) == PALETTE[4]);
-        let (ink, halo) = if dark {
-            ("#fff", BORDER)
-        } else {
-            (BORDER, "#fff")
-        };
         let mut shape = format!(
             "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" stroke=\"{}\" stroke-width=\"{}\" vector-effect=\"non-scaling-stroke\"/>",
             num(x),
@@ -280,8 +274,16 @@ pub fn tiles(p: &Plot, tiles: &[Tile]) -> String {
         }
         lines.push(area.state.short());
         let top = y + TILE / 2.0 - (lines.len() as f64 - 1.0) * 8.0;
+        // The name and value on a white plate: readable on any fill or pattern (the text is
+        // #1f2328 on white, 15:1).
+        let plate_w = lines.iter().map(|l| width(l)).fold(0.0, f64::max) + 8.0;
+        let plate_h = lines.len() as f64 * 16.0 + 4.0;
         shape.push_str(&format!(
-            "<g fill=\"{ink}\" stroke=\"{halo}\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\" aria-hidden=\"true\">"
+            "<g aria-hidden=\"true\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"#fff\" stroke=\"none\"/><g fill=\"{BORDER}\">",
+            num(x + (TILE - plate_w) / 2.0),
+            num(top - 10.0),
+            num(plate_w),
+            num(plate_h)
         ));
         for (i, line) in lines.iter().enumerate() {
             let bold = if i + 1 == lines.len() {
@@ -296,7 +298,7 @@ pub fn tiles(p: &Plot, tiles: &[Tile]) -> String {
                 escape_html(line)
             ));
         }
-        shape.push_str("</g>");
+        shape.push_str("</g></g>");
         area_element(&mut out, area, &shape);
     }
     out.push_str("</g></svg>");
