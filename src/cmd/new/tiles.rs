@@ -34,11 +34,12 @@ pub fn with_layout(codebook: &str) -> String {
     }
     let columns = (1..=ids.len()).find(|c| c * c >= ids.len()).unwrap_or(1);
     let mut out = codebook.trim_end().to_string();
-    out.push_str(
-        "\n\n# The map of the regions: a square per region at a row and column (from 1). Move them\n\
-         # to where the regions lie, or draw real boundaries instead (docs/maps.md). A question with\n\
-         # a `key_option` shows the map of that option's share.\nmap:\n  tiles:\n",
-    );
+    out.push_str(concat!(
+        "\n\n# The map of the regions: a square per region at a row and column (from 1).\n",
+        "# Move them to where the regions lie, or name a boundary file instead (see the maps\n",
+        "# guide of surveysite). A question with a `key_option` shows the map of its share.\n",
+        "map:\n  tiles:\n",
+    ));
     for (i, id) in ids.iter().enumerate() {
         out.push_str(&format!(
             "    - {{ region: {id}, row: {}, column: {} }}\n",
