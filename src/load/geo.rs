@@ -98,6 +98,14 @@ fn at<T>(s: &Spanned<T>, message: impl std::fmt::Display) -> anyhow::Error {
 /// The codebook's map, if it has a `map:` section.
 pub fn load(root: &Path, survey: &Survey) -> Result<Option<Map>> {
     let text = read_text(&root.join(codebook::FILE), codebook::FILE)?;
+    // Most codebooks have no map: skip parsing the codebook a second time for them (a top-level
+    // key starts its line; a quoted `"map":` too).
+    if !text
+        .lines()
+        .any(|l| l.trim_start_matches(['"', '\'']).starts_with("map"))
+    {
+        return Ok(None);
+    }
     let file: CodebookFile = parse_yaml(&text, codebook::FILE, 0)?;
     let Some(raw) = file.map else {
         return Ok(None);
