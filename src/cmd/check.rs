@@ -84,6 +84,10 @@ pub fn check(project: &load::Project, files: &[render::OutputFile]) -> Report {
                 .push(format!("{}: draft: left out of `build`", c.file));
         }
     }
+    // Features of the boundary file that are no region of the survey (load/geo.rs).
+    if let Some(map) = &project.map {
+        report.warnings.extend(map.warnings.iter().cloned());
+    }
     let page_list = pages::list(project);
     for p in page_list.iter().filter(|p| p.kind != Kind::NotFound) {
         if !project.commentary.iter().any(|c| c.page == p.path) {

@@ -7,6 +7,7 @@ mod infer;
 mod lang;
 mod sav;
 mod text;
+mod tiles;
 mod write;
 
 use std::fs;
@@ -96,7 +97,10 @@ fn starter() -> Vec<(PathBuf, Vec<u8>)> {
     ];
     let mut out: Vec<(PathBuf, Vec<u8>)> = files
         .iter()
-        .map(|(p, t)| (PathBuf::from(p), t.as_bytes().to_vec()))
+        .map(|(p, t)| match *p {
+            "data/codebook.yaml" => (PathBuf::from(p), tiles::with_layout(t).into_bytes()),
+            _ => (PathBuf::from(p), t.as_bytes().to_vec()),
+        })
         .collect();
     out.push(workflow());
     out

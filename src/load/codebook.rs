@@ -36,6 +36,10 @@ struct RawCodebook {
     /// Respondent rows: read by load/responses.rs.
     #[serde(default)]
     responses: Option<serde::de::IgnoredAny>,
+    /// The map of the regions: read by load/geo.rs.
+    #[serde(default)]
+    #[allow(dead_code)]
+    map: Option<serde::de::IgnoredAny>,
 }
 
 /// `design:` names columns of the respondent export (checked against its header when it is read).

@@ -3,6 +3,7 @@
 
 pub mod codebook;
 pub mod content;
+pub mod geo;
 pub mod quotes;
 pub mod report;
 pub mod responses;
@@ -27,6 +28,8 @@ pub struct Project {
     pub commentary: Vec<Commentary>,
     /// Show commentary marked `draft: true` (serve does, build does not).
     pub drafts: bool,
+    /// The codebook's `map:` (load/geo.rs), if it has one.
+    pub map: Option<geo::Map>,
 }
 
 pub fn project(root: &Path) -> Result<Project> {
@@ -40,12 +43,14 @@ pub fn project(root: &Path) -> Result<Project> {
         crate::aggregate::suppress_small_cells_in(&mut survey, s, rows.as_ref(), t);
     }
     let commentary = content::load(root, &survey)?;
+    let map = geo::load(root, &survey)?;
     Ok(Project {
         root: root.to_path_buf(),
         config,
         survey,
         commentary,
         drafts: false,
+        map,
     })
 }
 

@@ -292,6 +292,10 @@ pub fn context(
             _ => {}
         }
     }
+    if let Value::Object(ctx) = &mut ctx {
+        let map = super::maps::for_page(project, page.kind, region, question, &index.questions, l);
+        ctx.insert("map".into(), map);
+    }
     let extra = match (page.kind, region, question) {
         (Kind::Home, _, _) => home(index, l),
         (Kind::Regions, _, _) => regions_page(index, l),

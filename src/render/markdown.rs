@@ -17,6 +17,8 @@ pub const TEMPLATE_IDS: &[&str] = &[
     "h-commentary",
     "h-regions",
     "h-questions",
+    // the map section of region pages (map.html)
+    "h-map",
     // the search box in the header (base.html)
     "search-input",
     "search-results",

@@ -5,6 +5,7 @@ pub mod commentary;
 pub mod context;
 pub mod echarts;
 pub mod format;
+pub mod maps;
 pub mod markdown;
 pub mod pages;
 pub mod search;

@@ -11,8 +11,10 @@
 
 mod bars;
 mod frame;
+pub mod map;
 mod ranked;
 mod stacked;
+mod topology;
 
 use super::charts::{ChartSpec, Plot};
 

@@ -37,6 +37,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         "region_table.html",
         include_str!("../../templates/region_table.html"),
     ),
+    ("map.html", include_str!("../../templates/map.html")),
 ];
 
 /// Static files copied into site/assets/, overridable by templates/assets/<name>.

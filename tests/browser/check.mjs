@@ -299,7 +299,8 @@ function reportEvents({ label, events }) {
 // Links, images and overflow: things visible from the DOM without more requests.
 async function domChecks(page, label, { phone }) {
   const info = await page.evaluate(() => {
-    const links = [...document.querySelectorAll('a[href]')].map((a) => ({ href: a.href, raw: a.getAttribute('href') }));
+    // (an SVG <a>'s .href is an SVGAnimatedString: resolve its attribute instead)
+    const links = [...document.querySelectorAll('a[href]')].map((a) => ({ href: new URL(a.getAttribute('href'), document.baseURI).href, raw: a.getAttribute('href') }));
     const ids = new Set([...document.querySelectorAll('[id]')].map((e) => e.id));
     const brokenImgs = [...document.images].filter((i) => i.complete && i.naturalWidth === 0).map((i) => i.currentSrc || i.src);
     const de = document.documentElement;
