@@ -483,16 +483,16 @@ pub fn estimate_note(survey: &Survey) -> Option<String> {
     let d = survey.data.design.as_ref()?;
     let mut design = Vec::new();
     if let Some((s, _)) = &d.strata {
-        design.push(format!("層（{s}）"));
+        design.push(format!("層（列「{s}」）"));
     }
     if let Some((c, _)) = &d.cluster {
-        design.push(format!("抽出単位（{c}）"));
+        design.push(format!("抽出単位（列「{c}」）"));
     }
     if let Some((f, _)) = &d.fpc {
-        design.push(format!("有限母集団修正（{f}）"));
+        design.push(format!("有限母集団修正（列「{f}」）"));
     }
     Some(format!(
-        "この調査は標本調査です。%は回答者ごとの重み（{}）を用いた推計値で、件数は重みを付けない実際の回答数です。95%信頼区間は推計値の誤差の幅で、{}標本の設計を考慮して計算しています（ロジット変換による区間。推計値が0%・100%のときや回答が少なく自由度が足りないときは「—」）。",
+        "この調査は標本調査です。%は回答者ごとの重み（列「{}」）を用いた推計値で、件数は重みを付けない実際の回答数です。95%信頼区間は推計値の誤差の幅で、{}標本の設計を考慮して計算しています（ロジット変換による区間。推計値が0%・100%のときや回答が少なく自由度が足りないときは「—」）。",
         d.weight.0,
         if design.is_empty() {
             String::new()
