@@ -9,20 +9,8 @@ mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-use tempfile::TempDir;
-
-fn surveysite(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_surveysite"))
-        .args(args)
-        .output()
-        .expect("running surveysite")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use common::{NewProject as New, stderr_of as stderr};
 
 fn fixture(name: &str) -> PathBuf {
     common::manifest_dir()
@@ -30,63 +18,15 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// The project `new --from <fixture>` makes in a temp folder.
-struct New {
-    tmp: TempDir,
-    out: Output,
-}
-
 impl New {
     fn run(from: &Path, extra: &[&str]) -> New {
-        let tmp = tempfile::Builder::new()
-            .prefix("surveysite-sav-")
-            .tempdir()
-            .unwrap();
-        let dir = tmp.path().join("report").display().to_string();
-        let from = from.display().to_string();
-        let mut args = vec!["new", dir.as_str(), "--from", from.as_str()];
-        args.extend_from_slice(extra);
-        let out = surveysite(&args);
-        New { tmp, out }
+        New::make("surveysite-sav-", |_| from.to_path_buf(), extra)
     }
 
     fn ok(from: &Path) -> New {
         let n = New::run(from, &[]);
         assert!(n.out.status.success(), "new failed: {}", stderr(&n.out));
         n
-    }
-
-    fn dir(&self) -> PathBuf {
-        self.tmp.path().join("report")
-    }
-
-    fn read(&self, rel: &str) -> String {
-        fs::read_to_string(self.dir().join(rel)).unwrap_or_else(|e| panic!("reading {rel}: {e}"))
-    }
-
-    fn build(&self) -> Output {
-        surveysite(&["build", "--root", &self.dir().display().to_string()])
-    }
-
-    fn page(&self, site_path: &str) -> String {
-        let file = self.dir().join("site").join(common::page_file(site_path));
-        fs::read_to_string(&file).unwrap_or_else(|e| panic!("reading {}: {e}", file.display()))
-    }
-
-    /// The id the codebook gives the region titled `title` (全体: the total).
-    fn region_id(&self, title: &str) -> String {
-        let codebook = self.read("data/codebook.yaml");
-        let line = codebook
-            .lines()
-            .find(|l| l.contains(&format!("title: \"{title}\"")) && l.contains("{ id: "))
-            .unwrap_or_else(|| panic!("no region {title} in {codebook}"));
-        line.split("id: ")
-            .nth(1)
-            .unwrap()
-            .split(',')
-            .next()
-            .unwrap()
-            .to_string()
     }
 }
 
@@ -142,7 +82,7 @@ fn an_spss_file_becomes_a_report_whose_counts_match_rs_tally() {
     }
     // 無回答 (user-missing) is no option.
     assert!(!codebook.contains("label: \"無回答\""), "{codebook}");
-    let out = n.build();
+    let out = n.run_build();
     assert!(out.status.success(), "build failed: {}", stderr(&out));
 
     // Question ids as `new` numbered them: q1, the set (q2), 満足度 (q3).
@@ -179,7 +119,7 @@ fn an_spss_file_becomes_a_report_whose_counts_match_rs_tally() {
 #[test]
 fn a_file_written_by_haven_reads_the_same() {
     let n = New::ok(&fixture("haven.sav"));
-    let out = n.build();
+    let out = n.run_build();
     assert!(out.status.success(), "build failed: {}", stderr(&out));
     // haven writes no multiple-response set: m1–m3 are questions of their own (q2–q4), and
     // q1 is still q1, counted as R counts it.
@@ -198,7 +138,7 @@ fn a_code_without_a_label_is_an_error_naming_the_case_and_variable() {
     let n = New::ok(&fixture("survey.sav"));
     // The office's next version of the file: case 7 answers q1 with 4, which has no label.
     fs::copy(fixture("bad.sav"), n.dir().join("data/responses.sav")).unwrap();
-    let out = n.build();
+    let out = n.run_build();
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(
@@ -268,7 +208,7 @@ fn a_variable_the_file_lacks_is_an_error_at_the_codebook_line() {
         codebook.replace("q1: { column: \"q1\"", "q1: { column: \"q01\""),
     )
     .unwrap();
-    let err = stderr(&n.build());
+    let err = stderr(&n.run_build());
     assert!(
         err.contains(&format!(
             "data/codebook.yaml:{line}:19: variable \"q01\" is not in data/responses.sav (did you mean \"q1\"?)"

@@ -212,7 +212,9 @@ fn the_region_question_table_shows_rs_estimate_interval_and_mark() {
     assert_eq!(table.row("検討中").td, ["0", "0.0%", "—", ""]);
     // A secondarily suppressed count: `x`, no %, no interval.
     assert_eq!(table.row("導入予定あり").td, ["x", "", "", ""]);
-    assert!(page.contains("この調査は標本調査です。%は回答者ごとの重み（列「重み」）を用いた推計値"));
+    assert!(
+        page.contains("この調査は標本調査です。%は回答者ごとの重み（列「重み」）を用いた推計値")
+    );
 
     // 島しょ (6 respondents, 2 clusters): 87.9%, significantly above the rest (R: t = 3.82,
     // df = 8, p = 0.005), so ▲; its interval has 1 degree of freedom: not shown.

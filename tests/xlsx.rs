@@ -8,26 +8,11 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
-use tempfile::TempDir;
 
-fn surveysite(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_surveysite"))
-        .args(args)
-        .output()
-        .expect("running surveysite")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use common::{NewProject as New, stderr_of as stderr, stdout_of as stdout};
 
 /// One respondent of the Forms workbook.
 struct Respondent {
@@ -186,59 +171,17 @@ fn forms_workbook(path: &Path, edit: impl FnOnce(&mut rust_xlsxwriter::Worksheet
     book.save(path).unwrap();
 }
 
-/// A workbook in a temp folder and the project `new --from` makes of it.
-struct New {
-    tmp: TempDir,
-    out: Output,
-}
-
 impl New {
     fn run(workbook: impl FnOnce(&Path), extra: &[&str]) -> New {
-        let tmp = tempfile::Builder::new()
-            .prefix("surveysite-xlsx-")
-            .tempdir()
-            .unwrap();
-        let from = tmp.path().join("回答.xlsx");
-        workbook(&from);
-        let dir = tmp.path().join("report").display().to_string();
-        let from = from.display().to_string();
-        let mut args = vec!["new", dir.as_str(), "--from", from.as_str()];
-        args.extend_from_slice(extra);
-        let out = surveysite(&args);
-        New { tmp, out }
-    }
-
-    fn dir(&self) -> PathBuf {
-        self.tmp.path().join("report")
-    }
-
-    fn read(&self, rel: &str) -> String {
-        fs::read_to_string(self.dir().join(rel)).unwrap_or_else(|e| panic!("reading {rel}: {e}"))
-    }
-
-    fn build(&self) -> Output {
-        surveysite(&["build", "--root", &self.dir().display().to_string()])
-    }
-
-    fn page(&self, site_path: &str) -> String {
-        let file = self.dir().join("site").join(common::page_file(site_path));
-        fs::read_to_string(&file).unwrap_or_else(|e| panic!("reading {}: {e}", file.display()))
-    }
-
-    /// The region id the codebook gives the region titled `title`.
-    fn region_id(&self, title: &str) -> String {
-        let codebook = self.read("data/codebook.yaml");
-        let line = codebook
-            .lines()
-            .find(|l| l.contains(&format!("title: \"{title}\"")) && l.contains("{ id: "))
-            .unwrap_or_else(|| panic!("no region {title} in {codebook}"));
-        line.split("id: ")
-            .nth(1)
-            .unwrap()
-            .split(',')
-            .next()
-            .unwrap()
-            .to_string()
+        New::make(
+            "surveysite-xlsx-",
+            |tmp| {
+                let from = tmp.join("回答.xlsx");
+                workbook(&from);
+                from
+            },
+            extra,
+        )
     }
 }
 
@@ -300,7 +243,7 @@ fn a_microsoft_forms_workbook_becomes_a_report_whose_counts_match_the_rows() {
         codebook.contains("q2: { column: \"導入のメリット\", separator: \";\" }"),
         "{codebook}"
     );
-    let out = n.build();
+    let out = n.run_build();
     assert!(out.status.success(), "build failed: {}", stderr(&out));
 
     let status = |r: &Respondent| vec![r.status.to_string()];
@@ -393,7 +336,7 @@ fn the_build_names_the_sheet_and_cell_of_a_bad_answer() {
             .write_formula(2, 9, Formula::new("=1/0").set_result("#DIV/0!"))
             .unwrap();
     });
-    let out = n.build();
+    let out = n.run_build();
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(
@@ -441,7 +384,7 @@ fn another_sheet_is_read_when_named() {
         n.read("data/codebook.yaml")
             .contains("sheet: \"回答 一覧\"")
     );
-    let out = n.build();
+    let out = n.run_build();
     assert!(out.status.success(), "build failed: {}", stderr(&out));
     let shown = counts_on_page(&n.page("regions/all/q1/"));
     let expected = tally(None, |r| vec![r.status.to_string()]);
@@ -460,7 +403,7 @@ fn another_sheet_is_read_when_named() {
     }
     sheet.write_string(6, 1, "区北部").unwrap();
     book.save(n.dir().join("data/responses.xlsx")).unwrap();
-    let err = stderr(&n.build());
+    let err = stderr(&n.run_build());
     assert!(
         err.contains("data/responses.xlsx:'回答 一覧'!B7: column \"地域\": region \"区北部\" is not in the codebook"),
         "{err}"
@@ -484,7 +427,7 @@ fn a_sheet_named_for_a_csv_is_an_error_at_the_codebook_line() {
     )
     .unwrap();
     fs::write(n.dir().join("data/responses.csv"), "ID,地域\n1,区南部\n").unwrap();
-    let err = stderr(&n.build());
+    let err = stderr(&n.run_build());
     assert!(
         err.contains(&format!(
             "data/codebook.yaml:{line}:10: `sheet:` is for an Excel workbook, and data/responses.csv is not one"

@@ -693,6 +693,74 @@ pub fn example_answers() -> Vec<[String; 4]> {
     .collect()
 }
 
+/// Runs the real binary with `args`.
+pub fn surveysite(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_surveysite"))
+        .args(args)
+        .output()
+        .expect("running surveysite")
+}
+
+pub fn stdout_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The project `surveysite new <tmp>/report --from EXPORT [extra…]` made in a temp folder, and
+/// what the command said.
+pub struct NewProject {
+    pub tmp: TempDir,
+    pub out: Output,
+}
+
+impl NewProject {
+    /// `export` puts the export into the temp folder it is given and returns its path.
+    pub fn make(prefix: &str, export: impl FnOnce(&Path) -> PathBuf, extra: &[&str]) -> NewProject {
+        let tmp = tempfile::Builder::new()
+            .prefix(prefix)
+            .tempdir()
+            .expect("creating a temp folder");
+        let from = export(tmp.path()).display().to_string();
+        let dir = tmp.path().join("report").display().to_string();
+        let mut args = vec!["new", dir.as_str(), "--from", from.as_str()];
+        args.extend_from_slice(extra);
+        let out = surveysite(&args);
+        NewProject { tmp, out }
+    }
+
+    pub fn dir(&self) -> PathBuf {
+        self.tmp.path().join("report")
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.dir().join(rel)).unwrap_or_else(|e| panic!("reading {rel}: {e}"))
+    }
+
+    /// `surveysite build --root <project>`.
+    pub fn run_build(&self) -> Output {
+        surveysite(&["build", "--root", &self.dir().display().to_string()])
+    }
+
+    pub fn page(&self, site_path: &str) -> String {
+        let file = self.dir().join("site").join(page_file(site_path));
+        fs::read_to_string(&file).unwrap_or_else(|e| panic!("reading {}: {e}", file.display()))
+    }
+
+    /// The id the new codebook gives the region titled `title`.
+    pub fn region_id(&self, title: &str) -> String {
+        let codebook = self.read("data/codebook.yaml");
+        let line = codebook
+            .lines()
+            .find(|l| l.contains(&format!("title: \"{title}\"")) && l.contains("{ id: "))
+            .unwrap_or_else(|| panic!("no region {title} in {codebook}"));
+        let id = line.split("id: ").nth(1).unwrap_or_default();
+        id.split(',').next().unwrap_or_default().to_string()
+    }
+}
+
 #[cfg(test)]
 mod self_tests {
     use super::*;
