@@ -22,10 +22,35 @@ fn dir(root: &Path) -> PathBuf {
 /// The cache key of a respondent file: `None` when an input cannot be read (then nothing is
 /// cached, and the loader reports the problem as usual).
 pub fn key(root: &Path, rows_file: &Path, codebook: &Path) -> Option<String> {
-    let rows = std::fs::read(rows_file).ok()?;
+    let rows = digest(rows_file)?;
     let codebook = std::fs::read(codebook).ok()?;
     let report = std::fs::read(root.join("report.yaml")).unwrap_or_default();
-    crate::cache::key(&(FORMAT, &codebook, &report, &rows))
+    crate::cache::key(&(FORMAT, &codebook, &report, rows))
+}
+
+/// Two differently seeded hashes of a file's bytes, read in chunks: the file may be far larger
+/// than what loading it keeps in memory.
+fn digest(path: &Path) -> Option<(u64, u64, u64)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let (mut a, mut b) = (DefaultHasher::new(), DefaultHasher::new());
+    1u8.hash(&mut a);
+    2u8.hash(&mut b);
+    let mut buf = vec![0; 1 << 20];
+    let mut len = 0u64;
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                a.write(&buf[..n]);
+                b.write(&buf[..n]);
+                len += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    Some((len, a.finish(), b.finish()))
 }
 
 /// The file of a cache entry: one per respondent file (a new key replaces the old entry).
