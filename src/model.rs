@@ -160,6 +160,12 @@ pub struct Data {
     pub design: Option<Design>,
     /// region, question, option → the design-based estimate (weighted projects only).
     pub estimates: BTreeMap<(String, String, String), Estimate>,
+    /// region, question, group (`None`: every respondent of the region, the cross-tab's 計 row),
+    /// option → the cross-tab's design-based estimate (weighted projects only).
+    pub crosstab_estimates: BTreeMap<(String, String, Option<String>, String), Estimate>,
+    /// question, option → the estimate over every respondent in the question's base: the ranked
+    /// chart's pooled all-regions line (weighted projects without a total region only).
+    pub pooled: BTreeMap<(String, String), Estimate>,
 }
 
 /// The codebook's `design:` section: columns of the respondent export (with the codebook line
@@ -261,6 +267,28 @@ impl Survey {
             (Count::Value(_), Some(e)) => Some(percent_of(e.p)),
             _ => percent(count, self.base_count(region, q)),
         }
+    }
+
+    /// The cross-tab's estimate behind a shown figure of a region × group (`None`: the region's
+    /// 計 row), as `shown_estimate`: `None` when the count is hidden or the survey is a census.
+    pub fn crosstab_shown_estimate(
+        &self,
+        region: &str,
+        question: &str,
+        group: Option<&str>,
+        option: &str,
+    ) -> Option<&Estimate> {
+        let count = match group {
+            Some(g) => self.crosstab_count(region, question, g, option),
+            None => self.count(region, question, option),
+        };
+        count.value()?;
+        self.data.crosstab_estimates.get(&(
+            region.into(),
+            question.into(),
+            group.map(String::from),
+            option.into(),
+        ))
     }
 
     /// The estimate behind a shown figure: `None` when the count is hidden (a suppressed cell's

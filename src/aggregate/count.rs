@@ -253,6 +253,34 @@ impl Tally {
                     e,
                 );
             }
+            let group_id = |g: Option<usize>| {
+                let d = survey.dimension.as_ref()?;
+                Some(d.groups.get(g?)?.id.clone())
+            };
+            for (r, q, g, o, e) in w.crosstab_estimates(&with_rows, self.total) {
+                if g.is_some() && group_id(g).is_none() {
+                    continue;
+                }
+                let question = &survey.questions[q];
+                survey.data.crosstab_estimates.insert(
+                    (
+                        survey.regions[r].id.clone(),
+                        question.id.clone(),
+                        group_id(g),
+                        question.options[o].id.clone(),
+                    ),
+                    e,
+                );
+            }
+            if self.total.is_none() {
+                for (q, o, e) in w.pooled_estimates() {
+                    let question = &survey.questions[q];
+                    survey
+                        .data
+                        .pooled
+                        .insert((question.id.clone(), question.options[o].id.clone()), e);
+                }
+            }
         }
         from
     }

@@ -5,7 +5,10 @@
 //! in at once: memory stays flat in the number of rows.
 //!
 //! Domains: a region's respondents in a question's base (who was asked), and the same for every
-//! respondent (slot `everyone`), which gives the total region's figures and each test's "rest".
+//! respondent (slot `everyone`), which gives the total region's figures (or, without a total
+//! region, the pooled figure of the ranked chart) and each test's "rest". For the cross-tab by the
+//! dimension, a region's (or everyone's) respondents in one group, or in any group (its 計 row),
+//! whether asked the question or not (as the census cross-tab divides by the group's size).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -123,6 +126,12 @@ pub struct Weighted {
     bases: Vec<Option<(usize, Vec<usize>)>>,
     /// Regions; slot `regions` is everyone.
     regions: usize,
+    /// Groups of the dimension (0: none); the cross-tab's slots follow everyone's (`xslot`).
+    #[serde(default)]
+    groups: usize,
+    /// Per question: split by the dimension (the cross-tab)?
+    #[serde(default)]
+    crosstab: Vec<bool>,
     strata: Vec<StratumInfo>,
     #[serde(skip)]
     stratum_index: HashMap<String, u32>,
@@ -141,7 +150,8 @@ pub struct Weighted {
 }
 
 impl Weighted {
-    pub fn new(survey: &Survey, options: &[usize], clustered: bool) -> Weighted {
+    /// `crosstab[q]`: question q is cross-tabbed by the dimension (its groups come from the rows).
+    pub fn new(survey: &Survey, options: &[usize], crosstab: &[bool], clustered: bool) -> Weighted {
         let index = |id: &str| survey.questions.iter().position(|q| q.id == id);
         let bases = survey
             .questions
@@ -161,6 +171,8 @@ impl Weighted {
             options: options.to_vec(),
             bases,
             regions: survey.regions.len(),
+            groups: survey.dimension.as_ref().map_or(0, |d| d.groups.len()),
+            crosstab: crosstab.to_vec(),
             clustered,
             ..Weighted::default()
         }
@@ -221,56 +233,76 @@ impl Weighted {
         Ok((h, psu))
     }
 
-    /// Was the respondent asked question `q` (in its base), and is `q` counted?
-    fn in_base(&self, r: &Respondent, q: usize) -> bool {
-        self.options[q] > 0
-            && match &self.bases[q] {
-                None => true,
-                Some((bq, opts)) => r
-                    .chosen
-                    .get(*bq)
-                    .is_some_and(|c| c.iter().any(|o| opts.contains(o))),
-            }
-    }
-
     fn chosen(r: &Respondent, q: usize) -> &[usize] {
         r.chosen.get(q).map_or(&[][..], Vec::as_slice)
+    }
+
+    /// The cross-tab slot of a region (`regions`: everyone) and a group (`None`: any group).
+    fn xslot(&self, region: usize, group: Option<usize>) -> usize {
+        self.regions + 1 + region * (self.groups + 1) + group.unwrap_or(self.groups)
+    }
+
+    /// Is any question cross-tabbed (so the cross-tab slots are kept)?
+    fn crosstabbed(&self) -> bool {
+        self.groups > 0 && self.crosstab.iter().any(|&x| x)
     }
 
     /// Adds one respondent (its region, or everyone only when the row is the total's own).
     pub fn add(&mut self, r: &Respondent, d: RowDesign, total: Option<usize>) {
         let everyone = self.regions;
         let own = (Some(r.region) != total).then_some(r.region);
+        // (slot, whole): the slots of the row's domains; `whole`: a cross-tab slot.
+        let mut slots = [None; 6];
+        slots[0] = own.map(|o| (o, false));
+        slots[1] = Some((everyone, false));
+        if self.crosstabbed() {
+            let group = r.group.filter(|&g| g < self.groups);
+            for (i, region) in own.into_iter().chain([everyone]).enumerate() {
+                slots[2 + 2 * i] = group.map(|g| (self.xslot(region, Some(g)), true));
+                slots[3 + 2 * i] = Some((self.xslot(region, None), true));
+            }
+        }
+        let Weighted {
+            options,
+            bases,
+            crosstab,
+            row_sums,
+            clusters,
+            ..
+        } = self;
+        // Is question q counted in the slot's domain for this respondent? A region's or
+        // everyone's: when the respondent was asked it (in its base); a cross-tab slot: when the
+        // question is cross-tabbed (every respondent of the group counts).
+        let asked = |q: usize, whole: bool| {
+            options[q] > 0
+                && match (whole, &bases[q]) {
+                    (true, _) => crosstab.get(q).copied().unwrap_or(false),
+                    (false, None) => true,
+                    (false, Some((bq, opts))) => r
+                        .chosen
+                        .get(*bq)
+                        .is_some_and(|c| c.iter().any(|o| opts.contains(o))),
+                }
+        };
         let w = d.weight;
-        match d.psu {
-            None => {
-                // The row is its own PSU: its region's totals and everyone's are the row's own,
-                // so Σ w and Σ w² (of the base, and of those who chose each option) are all the
-                // sums need; `finish` spreads them into the cross-products.
-                for slot in own.into_iter().chain([everyone]) {
-                    let sums = self
-                        .row_sums
-                        .entry(key(d.stratum, slot))
-                        .or_insert_with(|| {
-                            self.options
-                                .iter()
-                                .map(|&n| RowSums {
-                                    a: vec![0.0; n],
-                                    a2: vec![0.0; n],
-                                    ..RowSums::default()
-                                })
-                                .collect()
-                        });
+        for (slot, whole) in slots.into_iter().flatten() {
+            match d.psu {
+                None => {
+                    // The row is its own PSU: its domains' totals are the row's own, so Σ w and
+                    // Σ w² (of the domain, and of those who chose each option) are all the sums
+                    // need; `finish` spreads them into the cross-products.
+                    let sums = row_sums.entry(key(d.stratum, slot)).or_insert_with(|| {
+                        options
+                            .iter()
+                            .map(|&n| RowSums {
+                                a: vec![0.0; n],
+                                a2: vec![0.0; n],
+                                ..RowSums::default()
+                            })
+                            .collect()
+                    });
                     for (q, f) in sums.iter_mut().enumerate() {
-                        let asked = self.options[q] > 0
-                            && match &self.bases[q] {
-                                None => true,
-                                Some((bq, opts)) => r
-                                    .chosen
-                                    .get(*bq)
-                                    .is_some_and(|c| c.iter().any(|o| opts.contains(o))),
-                            };
-                        if !asked {
+                        if !asked(q, whole) {
                             continue;
                         }
                         f.rows += 1;
@@ -284,15 +316,9 @@ impl Weighted {
                         }
                     }
                 }
-            }
-            Some(p) => {
-                let asked: Vec<bool> = (0..self.options.len())
-                    .map(|q| self.in_base(r, q))
-                    .collect();
-                let cluster = &mut self.clusters[p as usize];
-                for slot in own.into_iter().chain([everyone]) {
-                    let acc = cluster.slots.entry(slot).or_insert_with(|| {
-                        self.options
+                Some(p) => {
+                    let acc = clusters[p as usize].slots.entry(slot).or_insert_with(|| {
+                        options
                             .iter()
                             .map(|&n| Part {
                                 rows: 0,
@@ -301,7 +327,10 @@ impl Weighted {
                             })
                             .collect()
                     });
-                    for (q, part) in acc.iter_mut().enumerate().filter(|(q, _)| asked[*q]) {
+                    for (q, part) in acc.iter_mut().enumerate() {
+                        if !asked(q, whole) {
+                            continue;
+                        }
                         part.rows += 1;
                         part.b += w;
                         for &o in Self::chosen(r, q) {
@@ -425,6 +454,67 @@ impl Weighted {
     /// PSUs whose respondents in the base are all of the domain.
     fn only(&self, slot: usize, q: usize) -> u64 {
         self.domain(slot, q).map(|f| f.only).sum()
+    }
+
+    /// The estimate of one domain (slot) × question × option, with no test.
+    fn domain_estimate(&self, slot: usize, q: usize, o: usize) -> Option<Estimate> {
+        let strata = (0..self.strata.len()).map(move |h| {
+            let sums = self
+                .folded
+                .get(&key(h as u32, slot))
+                .and_then(|v| v.get(q))
+                .and_then(|f| f.sums.get(o));
+            (self.stratum(h), sums)
+        });
+        estimate::estimate(strata, self.df(slot, q))
+    }
+
+    /// The cross-tab's estimates of every region with rows (`with_rows`) and of the total
+    /// region (from everyone): region index, question index, group index (`None`: every
+    /// respondent of the region, the 計 row), option index → estimate. Empty without a
+    /// cross-tab; no estimate for a domain without respondents.
+    pub fn crosstab_estimates(
+        &self,
+        with_rows: &[usize],
+        total: Option<usize>,
+    ) -> Vec<(usize, usize, Option<usize>, usize, Estimate)> {
+        let mut out = Vec::new();
+        if !self.crosstabbed() {
+            return out;
+        }
+        for (q, &n) in self.options.iter().enumerate() {
+            if n == 0 || !self.crosstab.get(q).copied().unwrap_or(false) {
+                continue;
+            }
+            let regions = with_rows.iter().copied().filter(|&r| Some(r) != total);
+            for r in regions.chain(total) {
+                // The total region's domains are everyone's (its rows are every row).
+                let from = if Some(r) == total { self.regions } else { r };
+                for g in (0..self.groups).map(Some).chain([None]) {
+                    let slot = self.xslot(from, g);
+                    for o in 0..n {
+                        if let Some(e) = self.domain_estimate(slot, q, o) {
+                            out.push((r, q, g, o, e));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Everyone's estimates (each question's base over every row): question index, option
+    /// index → estimate. The pooled figure of the ranked chart, when there is no total region.
+    pub fn pooled_estimates(&self) -> Vec<(usize, usize, Estimate)> {
+        let mut out = Vec::new();
+        for (q, &n) in self.options.iter().enumerate() {
+            for o in 0..n {
+                if let Some(e) = self.domain_estimate(self.regions, q, o) {
+                    out.push((q, o, e));
+                }
+            }
+        }
+        out
     }
 
     /// The estimates of every region with rows (`with_rows`) and of the total region (from

@@ -101,6 +101,7 @@ fn aggregate_file(
             tally.weigh(crate::aggregate::Weighted::new(
                 survey,
                 &options,
+                &plan.crosstab,
                 columns.clustered(),
             ));
             Some(columns)

@@ -209,9 +209,18 @@ fn count_text(survey: &Survey, t: &Strings, region: &str, q: &Question, option: 
     with_percent(survey, t, count, survey.percent_of(region, q, option))
 }
 
-/// `count_text` of a cross-tab cell: count ÷ its group's size.
-fn counted_text(survey: &Survey, t: &Strings, count: Count, base: Count) -> String {
-    with_percent(survey, t, count, percent(count, base))
+/// A cross-tab cell's % as shown (`12.2%`): count ÷ the group's size, or a weighted sample's
+/// design-based estimate of the region × group (`group` `None`: the region's 計 row).
+fn crosstab_percent(
+    survey: &Survey,
+    count: Count,
+    n: Count,
+    (region, question, group, option): (&str, &str, Option<&str>, &str),
+) -> Option<String> {
+    match survey.crosstab_shown_estimate(region, question, group, option) {
+        Some(e) if survey.weighted() => Some(crate::model::percent_of(e.p)),
+        _ => percent(count, n),
+    }
 }
 
 fn with_percent(survey: &Survey, t: &Strings, count: Count, percent: Option<String>) -> String {
@@ -273,7 +282,7 @@ fn with_interval(mut p: Point, survey: &Survey, region: &str, q: &Question, opti
     p.interval = survey
         .shown_estimate(region, &q.id, option)
         .and_then(|e| e.ci)
-        .map(|(lo, hi)| ((lo * 1000.0).round() / 10.0, (hi * 1000.0).round() / 10.0));
+        .map(|(lo, hi)| (round_percent(lo), round_percent(hi)));
     p
 }
 
@@ -447,13 +456,24 @@ pub const INTERVAL_COLUMNS: [&str; 2] = ["95%信頼区間下限(%)", "95%信頼�
 
 /// A weighted sample's interval bounds as CSV cells (empty where no interval is shown).
 pub fn interval_cells(survey: &Survey, region: &str, question: &str, option: &str) -> [String; 2] {
-    match survey
-        .shown_estimate(region, question, option)
-        .and_then(|e| e.ci)
-    {
+    bounds(
+        survey
+            .shown_estimate(region, question, option)
+            .and_then(|e| e.ci),
+    )
+}
+
+/// An interval's bounds as CSV cells, in % to one decimal (empty cells for none).
+fn bounds(ci: Option<(f64, f64)>) -> [String; 2] {
+    match ci {
         Some((lo, hi)) => [format!("{:.1}", lo * 100.0), format!("{:.1}", hi * 100.0)],
         None => [String::new(), String::new()],
     }
+}
+
+/// A proportion as a chart's 0–100 value, to one decimal.
+fn round_percent(p: f64) -> f64 {
+    (p * 1000.0).round() / 10.0
 }
 
 fn csv_row(
@@ -750,6 +770,18 @@ fn pooled_total(
         count += survey.count(&r.id, &q.id, option).value()?;
         base += survey.base_count(&r.id, q).value()?;
     }
+    // A weighted sample: the estimate over every respondent in the base (the design's own).
+    if let Some(e) = survey
+        .data
+        .pooled
+        .get(&(q.id.clone(), option.to_string()))
+        .filter(|_| survey.weighted())
+    {
+        return Some((
+            t.all_regions.to_string(),
+            point(e.p * 100.0, crate::model::percent_of(e.p)),
+        ));
+    }
     let (c, b) = (Count::Value(count), Count::Value(base));
     Some((
         t.all_regions.to_string(),
@@ -789,14 +821,19 @@ fn crosstab(
             String::new()
         }
     };
-    let mut csv_rows = vec![vec![
+    let weighted = survey.weighted();
+    let mut header = vec![
         t.region_col.to_string(),
         d.title.clone(),
         fill(t.group_size, &[("unit", &survey.unit)]),
         t.option_col.into(),
         t.count_col.into(),
         t.csv_percent.into(),
-    ]];
+    ];
+    if weighted {
+        header.extend(INTERVAL_COLUMNS.map(String::from));
+    }
+    let mut csv_rows = vec![header];
     let mut aria = Vec::new();
     let mut omitted = Vec::new();
     let categories: Vec<String> = d
@@ -811,13 +848,20 @@ fn crosstab(
         let mut points = Vec::new();
         for (gi, (group, n)) in d.groups.iter().zip(&groups).enumerate() {
             let c = survey.crosstab_count(&region.id, &q.id, &group.id, &o.id);
+            let cell = (
+                region.id.as_str(),
+                q.id.as_str(),
+                Some(group.id.as_str()),
+                o.id.as_str(),
+            );
+            let pct = crosstab_percent(survey, c, *n, cell);
             aria.push(fill(
                 t.crosstab_aria,
                 &[
                     ("group", &group.label),
                     ("n", &with_unit(survey, t, &format_count(*n))),
                     ("option", &o.label),
-                    ("count", &counted_text(survey, t, c, *n)),
+                    ("count", &with_percent(survey, t, c, pct.clone())),
                 ],
             ));
             rest[gi] = rest[gi].zip(c.value()).map(|(r, c)| r.saturating_sub(c));
@@ -827,25 +871,60 @@ fn crosstab(
                     &[("region", &group.label), ("option", &o.label)],
                 ));
             }
+            let e = survey.crosstab_shown_estimate(cell.0, cell.1, cell.2, cell.3);
             // Suppressed: hidden, no bar and no CSV row.
             if c != Count::Suppressed {
-                csv_rows.push(vec![
+                let mut row = vec![
                     region.title.clone(),
                     group.label.clone(),
                     format_count(*n),
                     o.label.clone(),
                     format_count(c),
-                    percent(c, *n)
+                    pct.as_deref()
                         .map(|p| p.trim_end_matches('%').to_string())
                         .unwrap_or_default(),
-                ]);
+                ];
+                if weighted {
+                    row.extend(bounds(e.and_then(|e| e.ci)));
+                }
+                csv_rows.push(row);
             }
-            points.push(c.value().map(|v| point(v as f64, shown(v))));
+            points.push(match (weighted, e) {
+                // A weighted sample: the group's estimate as a % bar with its error bar.
+                (true, Some(e)) => Some(Point {
+                    interval: e.ci.map(|(lo, hi)| (round_percent(lo), round_percent(hi))),
+                    ..point(e.p * 100.0, pct.clone().unwrap_or_default())
+                }),
+                (true, None) => None,
+                (false, _) => c.value().map(|v| point(v as f64, shown(v))),
+            });
         }
         series.push(Series {
             name: o.label.clone(),
             colour: PALETTE[oi % PALETTE.len()],
             points,
+        });
+    }
+    if weighted {
+        // Bars of % per group, an option a colour, each with its interval: weighted counts are
+        // not respondents, so no stack of counts (nor its "rest", which the estimates would give
+        // away for a hidden cell).
+        let height = 76
+            + category_height(&categories, 16, 14 * options.len() as u32 + 12)
+                * d.groups.len() as u32;
+        return Some(ChartSpec {
+            id: crosstab_id(&region.id, &q.id),
+            plot: Plot::Bars {
+                categories,
+                series,
+                empty: t.chart_no_bars.into(),
+            },
+            width: WIDTH,
+            height,
+            caption: crosstab_caption(survey, d, region, options, t),
+            aria: format!("{}: {}", region.title, aria.join(t.list_separator)),
+            csv_rows,
+            omitted,
         });
     }
     series.push(Series {
@@ -867,26 +946,40 @@ fn crosstab(
         },
         width: WIDTH,
         height,
-        caption: fill(
-            t.crosstab_chart_caption,
-            &[
-                ("region", &region.title),
-                ("dimension", &d.title),
-                (
-                    "options",
-                    &options
-                        .iter()
-                        .map(|o| o.label.as_str())
-                        .collect::<Vec<_>>()
-                        .join(t.option_joiner),
-                ),
-                ("unit", &survey.unit),
-            ],
-        ),
+        caption: crosstab_caption(survey, d, region, options, t),
         aria: format!("{}: {}", region.title, aria.join(t.list_separator)),
         csv_rows,
         omitted,
     })
+}
+
+fn crosstab_caption(
+    survey: &Survey,
+    d: &crate::model::Dimension,
+    region: &Region,
+    options: &[&ChoiceOption],
+    t: &Strings,
+) -> String {
+    let caption = match survey.weighted() {
+        true => t.crosstab_chart_caption_weighted,
+        false => t.crosstab_chart_caption,
+    };
+    fill(
+        caption,
+        &[
+            ("region", &region.title),
+            ("dimension", &d.title),
+            (
+                "options",
+                &options
+                    .iter()
+                    .map(|o| o.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join(t.option_joiner),
+            ),
+            ("unit", &survey.unit),
+        ],
+    )
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use crate::load::Project;
 use crate::load::content::Commentary;
 use crate::model::{
     Answer, ChoiceOption, Count, Question, QuestionKind, Region, Survey, interval_of, percent,
-    share,
+    percent_of, share,
 };
 use crate::url::{Linker, absolute};
 
@@ -880,7 +880,10 @@ fn crosstab(index: &Index, region: &Region, q: &Question) -> Value {
         let n = survey.group_respondents(&region.id, &g.id);
         let cells: Vec<Value> = options
             .iter()
-            .map(|o| cell_value(survey.crosstab_count(&region.id, &q.id, &g.id, &o.id), n))
+            .map(|o| {
+                let count = survey.crosstab_count(&region.id, &q.id, &g.id, &o.id);
+                crosstab_cell(survey, count, n, &region.id, &q.id, Some(&g.id), &o.id)
+            })
             .collect();
         rows.push(json!({"label": g.label, "n": format_count(n), "cells": cells}));
     }
@@ -888,7 +891,10 @@ fn crosstab(index: &Index, region: &Region, q: &Question) -> Value {
     // The 計 row is the question's own count of the option (loading checks the groups add up).
     let total_cells: Vec<Value> = options
         .iter()
-        .map(|o| cell_value(survey.count(&region.id, &q.id, &o.id), n))
+        .map(|o| {
+            let count = survey.count(&region.id, &q.id, &o.id);
+            crosstab_cell(survey, count, n, &region.id, &q.id, None, &o.id)
+        })
         .collect();
     json!({
         "title": d.title,
@@ -905,6 +911,31 @@ fn crosstab(index: &Index, region: &Region, q: &Question) -> Value {
         "rows": rows,
         "total": {"label": index.t.total_row, "n": format_count(n), "cells": total_cells},
     })
+}
+
+/// A cross-tab cell: count and % of the group (`None`: the region's 計 row); a weighted
+/// sample's % is the design-based estimate of the region × group, with its 95% interval (none
+/// for a hidden count).
+fn crosstab_cell(
+    survey: &Survey,
+    count: Count,
+    n: Count,
+    region: &str,
+    question: &str,
+    group: Option<&str>,
+    option: &str,
+) -> Value {
+    let mut v = cell_value(count, n);
+    if survey.weighted() {
+        let e = survey.crosstab_shown_estimate(region, question, group, option);
+        if let Some(e) = e {
+            v["percent"] = json!(percent_of(e.p));
+            v["share"] = json!(e.p * 100.0);
+        }
+        v["weighted"] = json!(true);
+        v["ci"] = json!(e.and_then(|e| e.ci).map(interval_of));
+    }
+    v
 }
 
 pub fn chart_value(charts: &Charts, id: &str, interactive: bool) -> Value {

@@ -186,6 +186,8 @@ pub struct Strings {
     pub rest: &'static str,
     /// `{region}`, `{dimension}`, `{options}` (joined by `option_joiner`), `{unit}`.
     pub crosstab_chart_caption: &'static str,
+    /// The cross-tab chart of a weighted sample: bars of estimated % per group.
+    pub crosstab_chart_caption_weighted: &'static str,
     pub option_joiner: &'static str,
     /// The figure over all regions (no total region in the codebook).
     pub all_regions: &'static str,
@@ -353,6 +355,7 @@ pub const JA: Strings = Strings {
     crosstab_aria: "{group} {n}のうち{option} {count}",
     rest: "それ以外",
     crosstab_chart_caption: "{region}: {dimension}別の{options}（{unit}数）",
+    crosstab_chart_caption_weighted: "{region}: {dimension}別の{options}（%、重みを用いた推計値）",
     option_joiner: "・",
     all_regions: "全地域",
     ranked_caption: "{question}: 「{option}」の割合が高い{each}地域と低い{bottom}地域（全{regions}地域は表に。「{base}」に対する%）",
@@ -505,6 +508,7 @@ pub const EN: Strings = Strings {
     crosstab_aria: "{group}, {n} in all: {option} {count}",
     rest: "Others",
     crosstab_chart_caption: "{region}: {options} by {dimension} (number of {unit})",
+    crosstab_chart_caption_weighted: "{region}: {options} by {dimension} (%, weighted estimates)",
     option_joiner: " / ",
     all_regions: "All regions",
     ranked_caption: "{question}: the {each} regions with the highest and the {bottom} with the lowest share of “{option}” (all {regions} regions are in the table; % of “{base}”)",
