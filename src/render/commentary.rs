@@ -164,7 +164,7 @@ fn block_html(
                 .map(|o| {
                     json!({
                         "id": o.id, "label": o.label,
-                        "cells": regions.iter().map(|r| cell(survey, r, q, &o.id)).collect::<Vec<_>>(),
+                        "cells": regions.iter().map(|r| cell(super::strings::of(&project.config.language), survey, r, q, &o.id)).collect::<Vec<_>>(),
                     })
                 })
                 .collect();
