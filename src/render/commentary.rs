@@ -32,7 +32,13 @@ pub fn render_all(
     {
         let context = shortcodes::page_context(&c.page);
         let allow_html = project.config.settings.allow_html;
-        match shortcodes::expand(c, &project.survey, context, allow_html) {
+        match shortcodes::expand(
+            c,
+            &project.survey,
+            context,
+            allow_html,
+            super::strings::of(&project.config.language),
+        ) {
             Err(e) => problems.push(format!("{e:#}")),
             Ok(expanded) => {
                 let linker = Linker::for_page(&c.page);

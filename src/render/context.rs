@@ -475,7 +475,10 @@ fn add_estimate(
     }
     let e = survey.shown_estimate(region, &q.id, option);
     v["weighted"] = json!(true);
-    v["ci"] = json!(e.and_then(|e| e.ci).map(interval_of));
+    v["ci"] = json!(
+        e.and_then(|e| e.ci)
+            .map(|ci| interval_of(t.ci_separator, ci))
+    );
     let mark = e.and_then(|e| e.test).and_then(|t| t.mark());
     v["mark"] = json!(mark);
     v["mark_title"] = json!(mark.map(|m| match m {

@@ -293,6 +293,8 @@ pub struct Strings {
     pub estimate_strata: &'static str,
     pub estimate_cluster: &'static str,
     pub estimate_fpc: &'static str,
+    /// Between an interval's bounds (45.6〜76.8%).
+    pub ci_separator: &'static str,
 }
 
 pub const JA: Strings = Strings {
@@ -483,6 +485,7 @@ pub const JA: Strings = Strings {
     estimate_strata: "層（列「{column}」）",
     estimate_cluster: "抽出単位（列「{column}」）",
     estimate_fpc: "有限母集団修正（列「{column}」）",
+    ci_separator: "〜",
 };
 
 pub const EN: Strings = Strings {
@@ -673,6 +676,7 @@ pub const EN: Strings = Strings {
     estimate_strata: "strata from column “{column}”",
     estimate_cluster: "sampling units from column “{column}”",
     estimate_fpc: "finite population correction from column “{column}”",
+    ci_separator: "–",
 };
 
 /// Every language there is a table for.
