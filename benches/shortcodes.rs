@@ -19,7 +19,13 @@ fn time(what: &str, body: String, survey: &surveysite::model::Survey) {
         body_line: 1,
     };
     let started = Instant::now();
-    let result = shortcodes::expand(&commentary, survey, PageContext::default(), true);
+    let result = shortcodes::expand(
+        &commentary,
+        survey,
+        PageContext::default(),
+        true,
+        &surveysite::render::strings::JA,
+    );
     let elapsed = started.elapsed();
     let outcome = match &result {
         Ok(e) => format!("{} bytes of markdown", e.markdown.len()),

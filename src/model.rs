@@ -221,8 +221,8 @@ pub fn percent_of(p: f64) -> String {
 }
 
 /// A confidence interval as a reader sees it: `10.8〜13.6%`.
-pub fn interval_of((lower, upper): (f64, f64)) -> String {
-    format!("{:.1}〜{:.1}%", lower * 100.0, upper * 100.0)
+pub fn interval_of(separator: &str, (lower, upper): (f64, f64)) -> String {
+    format!("{:.1}{separator}{:.1}%", lower * 100.0, upper * 100.0)
 }
 
 #[derive(Debug, Clone)]

@@ -385,3 +385,200 @@ questions:
         }
     }
 }
+
+/// A fixture copied into a project of its own, with every Japanese label of its data replaced
+/// by an English one (longest first), its commentary left out (a test writes its own) and
+/// report.yaml in English: any CJK character left on a page or in a CSV is then the tool's own.
+fn translated(fixture: &str, labels: &[(&str, &str)]) -> Project {
+    let p = Project::example_with(&[]);
+    p.overlay(fixture);
+    std::fs::remove_file(p.path("README.md")).unwrap();
+    if p.path("content").exists() {
+        std::fs::remove_dir_all(p.path("content")).unwrap();
+    }
+    let mut labels = labels.to_vec();
+    labels.sort_by_key(|(ja, _)| std::cmp::Reverse(ja.chars().count()));
+    let files: Vec<String> = common::files_under(p.root())
+        .into_keys()
+        .filter(|f| f.starts_with("data/") || f.starts_with("content/"))
+        .collect();
+    for file in files {
+        let mut text = p.read(&file);
+        for (ja, en) in &labels {
+            text = text.replace(ja, en);
+        }
+        assert!(
+            cjk_in(&text).is_none(),
+            "{file} still has: {:?}",
+            cjk_in(&text)
+        );
+        p.write(&file, &text);
+    }
+    p.write(
+        "report.yaml",
+        "title: A test report\nsource: Made-up numbers\nlanguage: en\nbase_url: \"\"\n",
+    );
+    p
+}
+
+/// Every page and CSV of the site: no CJK character (the data's labels are English).
+fn assert_no_japanese(site: &common::Site) {
+    let mut checked = 0;
+    for (file, bytes) in site.files() {
+        if !(file.ends_with(".html") || file.ends_with(".csv")) {
+            continue;
+        }
+        let text = String::from_utf8(bytes).unwrap();
+        if let Some(context) = cjk_in(&text) {
+            panic!("{file} has Japanese text: …{context}…");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} pages and CSV files");
+}
+
+/// The map's interface words (caption, legend classes and patterns, counts of regions, the
+/// total left off the map, the table's headers, the areas' accessible names) are English.
+#[test]
+fn a_tile_map_is_english() {
+    let p = translated(
+        "map-tiles",
+        &[
+            ("東部医療圏", "East district"),
+            ("西部医療圏", "West district"),
+            ("全域", "Whole area"),
+            (
+                "地域医療連携システムの導入状況",
+                "Use of a regional network",
+            ),
+            ("導入状況", "Use"),
+            ("導入している", "Adopted"),
+            ("導入していない", "Not adopted"),
+            ("病院", "hospitals"),
+            ("# Test fixture (tests/maps.rs)", "# Test fixture"),
+        ],
+    );
+    let site = p.build();
+    assert_no_japanese(&site);
+
+    let q1 = decode_entities(&site.page("questions/q1/"));
+    for words in [
+        "<figcaption>Map: Q1 Use: share of “Adopted” by region</figcaption>",
+        "aria-label=\"Map: Q1 Use: share of “Adopted” by region\"",
+        "aria-label=\"Map legend\"",
+        "Not reported (…) <span class=\"muted\">(1 region)</span>",
+        "West district: … (not reported)",
+        "Whole area (not on the map): <strong>",
+    ] {
+        assert!(
+            q1.contains(words),
+            "{words} not in the question page:\n{q1}"
+        );
+    }
+    // East's 4 of 16 (25%) is the only class.
+    let legend = text(&q1);
+    assert!(legend.contains("25% to under"), "{legend}");
+    assert!(!legend.contains("regions)") || legend.contains("(1 region)"));
+
+    let east = decode_entities(&site.page("regions/east/"));
+    for words in [
+        ">On a map</h2>",
+        "Thick outline: East district (this page’s region)",
+        "East district (this region): 25.0%",
+        "<th scope=\"col\">Region</th><th scope=\"col\" class=\"num\">Share of “Adopted”</th>",
+    ] {
+        assert!(
+            east.contains(words),
+            "{words} not in the region page:\n{east}"
+        );
+    }
+}
+
+/// A weighted sample's interface words (the estimate note and its design, the interval's
+/// column and brackets, the ▲/▼ legend and tooltips, the CSV headers) are English.
+#[test]
+fn a_weighted_sample_is_english() {
+    let p = translated(
+        "weighted",
+        &[
+            ("東部", "East"),
+            ("西部", "West"),
+            ("島しょ", "Islands"),
+            ("全域", "All areas"),
+            ("導入している病院", "Hospitals that adopted"),
+            ("導入予定あり", "Plans to adopt"),
+            ("導入予定なし", "No plans"),
+            ("導入している", "Adopted"),
+            ("検討中", "Considering"),
+            ("導入状況", "Adoption"),
+            ("導入のメリット", "Benefits"),
+            ("情報共有", "Information sharing"),
+            ("検査削減", "Fewer tests"),
+            ("その他", "Other"),
+            ("母集団調査区数", "clusters_in_stratum"),
+            ("調査区", "cluster"),
+            ("重み", "weight"),
+            ("層", "stratum"),
+            ("地域", "area"),
+            ("病院", "hospitals"),
+        ],
+    );
+    p.write(
+        "content/regions/island/q1.md",
+        "---\ntitle: Adoption in the islands\n---\n\nAdopted: {{ percent(option=\"adopted\") }} \
+         (95% confidence interval {{ ci(option=\"adopted\") }}) {{ mark(option=\"adopted\") }}.\n\n\
+         {{ table(q=\"q1\") }}\n",
+    );
+    let site = p.build();
+    assert_no_japanese(&site);
+
+    let note = "This survey is a sample survey. Percentages are estimates using each respondent’s \
+                weight (column “weight”); counts are the actual, unweighted numbers of answers. \
+                The 95% confidence interval is an estimate’s margin of error, computed taking the \
+                sample’s design into account (strata from column “stratum”; sampling units from \
+                column “cluster”; finite population correction from column “clusters_in_stratum”)";
+    let legend = "▲ / ▼: the region’s share is significantly higher (▲) or lower (▼) than that \
+                  of the other regions together";
+    let question = text(&site.page("questions/q1/"));
+    assert!(question.contains(note), "{question}");
+    assert!(
+        question.contains("The figures in [ ] in the table are 95% confidence intervals."),
+        "{question}"
+    );
+    assert!(question.contains(legend), "{question}");
+    let html = decode_entities(&site.page("questions/q1/"));
+    assert!(
+        html.contains("title=\"Significantly higher than the other regions together (5% level)\"")
+            || html.contains(
+                "title=\"Significantly lower than the other regions together (5% level)\""
+            ),
+        "no ▲/▼ tooltip on the question page"
+    );
+    assert!(html.contains("<br><span class=\"pct nowrap\">["), "{html}");
+
+    let rq = decode_entities(&site.page("regions/east/q1/"));
+    assert!(
+        rq.contains("<th scope=\"col\" class=\"num\">95% confidence interval</th>"),
+        "{rq}"
+    );
+    let region = text(&site.page("regions/east/"));
+    assert!(
+        region.contains("The figures in [ ] are 95% confidence intervals."),
+        "{region}"
+    );
+
+    let csv = parse_csv(&p_csv(&site, "data.csv"));
+    assert_eq!(
+        csv[0][csv[0].len() - 2..],
+        ["95% CI lower (%)", "95% CI upper (%)"]
+    );
+    let chart_csv = parse_csv(&p_csv(&site, "regions/west/q1/rq-west--q1.csv"));
+    assert_eq!(
+        chart_csv[0][chart_csv[0].len() - 2..],
+        ["95% CI lower (%)", "95% CI upper (%)"]
+    );
+}
+
+fn p_csv(site: &common::Site, file: &str) -> String {
+    std::fs::read_to_string(site.dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+}

@@ -446,13 +446,10 @@ fn csv_header(survey: &Survey, t: &Strings) -> Vec<String> {
     .map(String::from)
     .to_vec();
     if survey.weighted() {
-        header.extend(INTERVAL_COLUMNS.map(String::from));
+        header.extend([t.csv_ci_low, t.csv_ci_high].map(String::from));
     }
     header
 }
-
-/// The CSV columns of a weighted sample's 95% confidence interval (after 割合(%)'s).
-pub const INTERVAL_COLUMNS: [&str; 2] = ["95%信頼区間下限(%)", "95%信頼区間上限(%)"];
 
 /// A weighted sample's interval bounds as CSV cells (empty where no interval is shown).
 pub fn interval_cells(survey: &Survey, region: &str, question: &str, option: &str) -> [String; 2] {

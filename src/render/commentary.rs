@@ -32,7 +32,13 @@ pub fn render_all(
     {
         let context = shortcodes::page_context(&c.page);
         let allow_html = project.config.settings.allow_html;
-        match shortcodes::expand(c, &project.survey, context, allow_html) {
+        match shortcodes::expand(
+            c,
+            &project.survey,
+            context,
+            allow_html,
+            super::strings::of(&project.config.language),
+        ) {
             Err(e) => problems.push(format!("{e:#}")),
             Ok(expanded) => {
                 let linker = Linker::for_page(&c.page);
@@ -164,7 +170,7 @@ fn block_html(
                 .map(|o| {
                     json!({
                         "id": o.id, "label": o.label,
-                        "cells": regions.iter().map(|r| cell(survey, r, q, &o.id)).collect::<Vec<_>>(),
+                        "cells": regions.iter().map(|r| cell(super::strings::of(&project.config.language), survey, r, q, &o.id)).collect::<Vec<_>>(),
                     })
                 })
                 .collect();

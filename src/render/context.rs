@@ -247,7 +247,7 @@ pub fn context(
             "unit": survey.unit,
             "region_count": survey.regions.len(),
             "weighted": survey.weighted(),
-            "estimate_note": estimate_note(survey),
+            "estimate_note": estimate_note(index.t, survey),
             "question_count": survey.questions.len(),
         },
         "page": {
@@ -448,19 +448,26 @@ fn questions_page(index: &Index, l: &Linker) -> Value {
 }
 
 /// One option's figures in one region (also the cells of the `table(…)` shortcode).
-pub fn cell(survey: &Survey, region: &Region, q: &Question, option: &str) -> Value {
+pub fn cell(t: &Strings, survey: &Survey, region: &Region, q: &Question, option: &str) -> Value {
     let count = survey.count(&region.id, &q.id, option);
     let base = survey.base_count(&region.id, q);
     let mut v = cell_value(count, base);
     if survey.weighted() {
-        add_estimate(&mut v, survey, &region.id, q, option);
+        add_estimate(&mut v, t, survey, &region.id, q, option);
     }
     v
 }
 
 /// A weighted sample's cell: the design-based estimate as its %, its 95% confidence interval
 /// and the significance mark (none for a hidden count: its interval would give it away).
-fn add_estimate(v: &mut Value, survey: &Survey, region: &str, q: &Question, option: &str) {
+fn add_estimate(
+    v: &mut Value,
+    t: &Strings,
+    survey: &Survey,
+    region: &str,
+    q: &Question,
+    option: &str,
+) {
     let count = survey.count(region, &q.id, option);
     if count.value().is_some() {
         v["percent"] = json!(survey.percent_of(region, q, option));
@@ -468,37 +475,44 @@ fn add_estimate(v: &mut Value, survey: &Survey, region: &str, q: &Question, opti
     }
     let e = survey.shown_estimate(region, &q.id, option);
     v["weighted"] = json!(true);
-    v["ci"] = json!(e.and_then(|e| e.ci).map(interval_of));
+    v["ci"] = json!(
+        e.and_then(|e| e.ci)
+            .map(|ci| interval_of(t.ci_separator, ci))
+    );
     let mark = e.and_then(|e| e.test).and_then(|t| t.mark());
     v["mark"] = json!(mark);
     v["mark_title"] = json!(mark.map(|m| match m {
-        "▲" => "ほかの地域と比べて統計的に有意に高い（5%水準）",
-        _ => "ほかの地域と比べて統計的に有意に低い（5%水準）",
+        "▲" => t.mark_higher,
+        _ => t.mark_lower,
     }));
 }
 
-/// How a weighted sample's figures were made, in plain Japanese, for the note on each kind of
-/// page that shows them (`None` for a census).
-pub fn estimate_note(survey: &Survey) -> Option<String> {
+/// How a weighted sample's figures were made, in plain words of the report's language, for the
+/// note on each kind of page that shows them (`None` for a census).
+pub fn estimate_note(t: &Strings, survey: &Survey) -> Option<String> {
     let d = survey.data.design.as_ref()?;
+    let column = |template: &str, c: &str| fill(template, &[("column", c)]);
     let mut design = Vec::new();
     if let Some((s, _)) = &d.strata {
-        design.push(format!("層（列「{s}」）"));
+        design.push(column(t.estimate_strata, s));
     }
     if let Some((c, _)) = &d.cluster {
-        design.push(format!("抽出単位（列「{c}」）"));
+        design.push(column(t.estimate_cluster, c));
     }
     if let Some((f, _)) = &d.fpc {
-        design.push(format!("有限母集団修正（列「{f}」）"));
+        design.push(column(t.estimate_fpc, f));
     }
-    Some(format!(
-        "この調査は標本調査です。%は回答者ごとの重み（列「{}」）を用いた推計値で、件数は重みを付けない実際の回答数です。95%信頼区間は推計値の誤差の幅で、{}標本の設計を考慮して計算しています（ロジット変換による区間。推計値が0%・100%のときや回答が少なく自由度が足りないときは「—」）。",
-        d.weight.0,
-        if design.is_empty() {
-            String::new()
-        } else {
-            format!("{}という", design.join("・"))
-        }
+    let design = if design.is_empty() {
+        String::new()
+    } else {
+        fill(
+            t.estimate_design,
+            &[("parts", &design.join(t.estimate_design_joiner))],
+        )
+    };
+    Some(fill(
+        t.estimate_note,
+        &[("weight", &d.weight.0), ("design", &design)],
     ))
 }
 
@@ -521,7 +535,7 @@ fn region_page(index: &Index, region: &Region, l: &Linker) -> Value {
             let base = survey.base_count(&region.id, q);
             let key = match q.kind {
                 QuestionKind::Text => Value::Null,
-                _ => key_figure(survey, region, q),
+                _ => key_figure(index.t, survey, region, q),
             };
             let answers = index
                 .answers(&region.id, &q.id)
@@ -570,7 +584,7 @@ fn add_neighbours(
 
 /// The figure that stands for a choice question on a region page: the codebook's key option,
 /// or else the most chosen reported option.
-fn key_figure(survey: &Survey, region: &Region, q: &Question) -> Value {
+fn key_figure(t: &Strings, survey: &Survey, region: &Region, q: &Question) -> Value {
     let option = match &q.key_option {
         Some(_) => q.key_option(),
         None => q
@@ -599,7 +613,7 @@ fn key_figure(survey: &Survey, region: &Region, q: &Question) -> Value {
             json!({"label": null, "count": NOT_REPORTED, "percent": null, "not_reported": true, "most": false})
         }
         Some(o) => {
-            let mut v = cell(survey, region, q, &o.id);
+            let mut v = cell(t, survey, region, q, &o.id);
             v["label"] = json!(o.label);
             v["most"] = json!(q.key_option.is_none());
             // "Most chosen" is only sure when every option is reported.
@@ -686,7 +700,7 @@ fn question_page(index: &Index, q: &Question, l: &Linker) -> Value {
                 .map(|o| {
                     json!({
                         "id": o.id, "label": o.label,
-                        "cells": survey.regions.iter().map(|r| cell(survey, r, q, &o.id)).collect::<Vec<_>>(),
+                        "cells": survey.regions.iter().map(|r| cell(index.t, survey, r, q, &o.id)).collect::<Vec<_>>(),
                     })
                 })
                 .collect();
@@ -704,7 +718,7 @@ fn question_page(index: &Index, q: &Question, l: &Linker) -> Value {
                         "base": format_count(base),
                         "base_sort": base.value(),
                         "cells": q.options.iter().map(|o| {
-                            let mut cell = cell(survey, r, q, &o.id);
+                            let mut cell = cell(index.t, survey, r, q, &o.id);
                             cell["sort"] = json!(survey.share_of(&r.id, q, &o.id).map(|s| (s * 10.0).round() / 10.0));
                             cell
                         }).collect::<Vec<_>>(),
@@ -763,7 +777,7 @@ fn region_question_page(index: &Index, region: &Region, q: &Question, l: &Linker
         .options
         .iter()
         .map(|o| {
-            let mut v = cell(survey, region, q, &o.id);
+            let mut v = cell(index.t, survey, region, q, &o.id);
             v["label"] = json!(o.label);
             v["id"] = json!(o.id);
             v
@@ -974,7 +988,7 @@ pub fn all_data_rows_in(survey: &Survey, t: &Strings) -> Vec<Vec<String>> {
         .to_vec(),
     ];
     if survey.weighted() {
-        rows[0].extend(super::charts::INTERVAL_COLUMNS.map(String::from));
+        rows[0].extend([t.csv_ci_low, t.csv_ci_high].map(String::from));
     }
     for r in &survey.regions {
         for q in survey.questions.iter().filter(|q| q.kind.is_choice()) {

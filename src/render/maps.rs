@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 
 use super::format::question_label;
 use super::pages::{Kind, region_path, region_question_path};
+use super::strings::{Strings, fill};
 use super::svg::map::{self as draw, Area, Plot, State};
 use crate::load::Project;
 use crate::load::geo::Layout;
@@ -88,12 +89,21 @@ fn bound(tenths: u64) -> String {
     }
 }
 
-fn class_label(i: usize, classes: &[(u64, u64)]) -> String {
+fn class_label(t: &Strings, i: usize, classes: &[(u64, u64)]) -> String {
     let (lo, hi) = classes[i];
     if i + 1 == classes.len() && classes.len() > 1 {
-        format!("{}以上", bound(lo))
+        fill(t.map_class_from, &[("lo", &bound(lo))])
     } else {
-        format!("{}以上{}未満", bound(lo), bound(hi))
+        fill(t.map_class_range, &[("lo", &bound(lo)), ("hi", &bound(hi))])
+    }
+}
+
+/// A legend entry's number of regions.
+fn region_count(t: &Strings, count: usize) -> String {
+    let n = count.to_string();
+    match count {
+        1 => fill(t.map_region_count_one, &[("n", &n)]),
+        _ => fill(t.map_region_count, &[("n", &n)]),
     }
 }
 
@@ -105,6 +115,7 @@ fn map_value(project: &Project, q: &Question, current: Option<&Region>, l: &Link
         return Value::Null;
     };
     let survey = &project.survey;
+    let t = super::strings::of(&project.config.language);
     let id = format!("map-{}", q.id);
     let on_question_page = current.is_none();
     let href = |r: &Region| match on_question_page {
@@ -143,13 +154,13 @@ fn map_value(project: &Project, q: &Question, current: Option<&Region>, l: &Link
     let n = bounds.len();
     let mut areas: BTreeMap<String, Area> = BTreeMap::new();
     let mut rows = Vec::new();
-    for (r, (t, state)) in on_map.iter().zip(figures) {
-        let state = match (t, state) {
-            (Some(t), State::Value { percent, .. }) => State::Value {
+    for (r, (tenth, state)) in on_map.iter().zip(figures) {
+        let state = match (tenth, state) {
+            (Some(tenth), State::Value { percent, .. }) => State::Value {
                 percent,
                 class: bounds
                     .iter()
-                    .position(|(_, hi)| t < *hi)
+                    .position(|(_, hi)| tenth < *hi)
                     .unwrap_or(n.saturating_sub(1)),
             },
             (_, s) => s,
@@ -161,7 +172,7 @@ fn map_value(project: &Project, q: &Question, current: Option<&Region>, l: &Link
             current: current.is_some_and(|c| c.id == r.id),
         };
         rows.push(
-            json!({"title": area.title, "href": area.href, "value": area.state.text(),
+            json!({"title": area.title, "href": area.href, "value": area.state.text(t),
                          "current": area.current}),
         );
         areas.insert(r.id.clone(), area);
@@ -178,7 +189,7 @@ fn map_value(project: &Project, q: &Question, current: Option<&Region>, l: &Link
                 current: false,
             };
             rows.push(
-                json!({"title": area.title, "href": null, "value": area.state.text(),
+                json!({"title": area.title, "href": null, "value": area.state.text(t),
                              "current": false}),
             );
             areas.insert(s.key.clone(), area);
@@ -186,9 +197,17 @@ fn map_value(project: &Project, q: &Question, current: Option<&Region>, l: &Link
     }
 
     let label = question_label(survey, q);
-    let title = format!("{label} {}：「{}」の割合（地域別）", q.short, option.label);
-    let aria = format!("地図 {title}");
+    let title = fill(
+        t.map_title,
+        &[
+            ("label", &label),
+            ("short", &q.short),
+            ("option", &option.label),
+        ],
+    );
+    let aria = fill(t.map_aria, &[("title", &title)]);
     let plot = Plot {
+        t,
         id: &id,
         aria: &aria,
         areas: &areas,
@@ -207,14 +226,14 @@ fn map_value(project: &Project, q: &Question, current: Option<&Region>, l: &Link
             .count();
         legend.push(json!({
             "swatch": draw::swatch(&id, &State::Value { percent: String::new(), class: i }, n),
-            "label": class_label(i, &bounds),
-            "count": format!("{count}地域"),
+            "label": class_label(t, i, &bounds),
+            "count": region_count(t, count),
         }));
     }
     let specials = [
-        (State::NotReported, "資料に記載なし（…）"),
-        (State::Suppressed, "回答者が少ないため秘匿（x）"),
-        (State::NotInSurvey, "調査対象外"),
+        (State::NotReported, t.map_legend_not_reported),
+        (State::Suppressed, t.map_legend_suppressed),
+        (State::NotInSurvey, t.map_not_in_survey),
     ];
     for (state, text) in specials {
         let count = areas.values().filter(|a| a.state == state).count();
@@ -222,22 +241,23 @@ fn map_value(project: &Project, q: &Question, current: Option<&Region>, l: &Link
             legend.push(json!({
                 "swatch": draw::swatch(&id, &state, n),
                 "label": text,
-                "count": format!("{count}地域"),
+                "count": region_count(t, count),
             }));
         }
     }
     if let Some(r) = current.filter(|r| areas.contains_key(&r.id)) {
-        legend.push(json!({"swatch": draw::current_swatch(), "label": format!("太枠: {}（このページの地域）", r.title), "count": null}));
+        legend.push(json!({"swatch": draw::current_swatch(), "label": fill(t.map_legend_current, &[("region", &r.title)]), "count": null}));
     }
     let total = survey.regions.iter().find(|r| r.total).map(|r| {
         let (_, state) = figure(r);
-        json!({"title": r.title, "value": state.text()})
+        json!({"title": r.title, "value": state.text(t)})
     });
     json!({
         "id": id,
         "title": title,
         "option": option.label,
-        "heading": current.map(|_| "地図で見る"),
+        "share_col": fill(t.map_share_col, &[("option", &option.label)]),
+        "heading": current.map(|_| t.map_heading),
         // A question page's table (beside the map) has every region's figure already.
         "own_table": current.is_some(),
         "svg": svg,
@@ -257,13 +277,14 @@ mod tests {
         // 12.3% … 47.0%: steps of 10 points from 10%
         let c = classes(&[123, 470, 300]);
         assert_eq!(c, vec![(100, 200), (200, 300), (300, 400), (400, 500)]);
-        assert_eq!(class_label(0, &c), "10%以上20%未満");
-        assert_eq!(class_label(3, &c), "40%以上");
+        let t = &super::super::strings::JA;
+        assert_eq!(class_label(t, 0, &c), "10%以上20%未満");
+        assert_eq!(class_label(t, 3, &c), "40%以上");
         // 0% … 100%: steps of 25 points
         assert_eq!(classes(&[0, 1000]).len(), 5);
         // one value: one class
         assert_eq!(classes(&[452]), vec![(450, 460)]);
-        assert_eq!(class_label(0, &classes(&[452])), "45%以上46%未満");
+        assert_eq!(class_label(t, 0, &classes(&[452])), "45%以上46%未満");
         assert!(classes(&[]).is_empty());
     }
 }

@@ -130,6 +130,7 @@ pub fn expand(
     survey: &Survey,
     page: PageContext,
     allow_html: bool,
+    t: &super::strings::Strings,
 ) -> Result<Expanded> {
     let mut out = Expanded::default();
     let mut problems = Problems {
@@ -182,7 +183,7 @@ pub fn expand(
                 continue;
             }
         };
-        match evaluate(&call, survey, page) {
+        match evaluate(&call, survey, page, t) {
             Err(e) => problems.push(format!("{at}: {e}")),
             // Raw HTML is not markdown: a label's `<` must not open a tag there.
             Ok(Value::Text(t)) if layout.in_html(start) => out.markdown.push_str(&if allow_html {
@@ -501,7 +502,12 @@ const SHORTCODES: &[(&str, &[&str])] = &[
     ("note", &["text"]),
 ];
 
-fn evaluate(call: &Call, survey: &Survey, page: PageContext) -> std::result::Result<Value, String> {
+fn evaluate(
+    call: &Call,
+    survey: &Survey,
+    page: PageContext,
+    t: &super::strings::Strings,
+) -> std::result::Result<Value, String> {
     let Some((_, allowed)) = SHORTCODES.iter().find(|(n, _)| *n == call.name) else {
         // A census has no interval or mark to quote: those are not offered there.
         let known = || {
@@ -622,9 +628,10 @@ fn evaluate(call: &Call, survey: &Survey, page: PageContext) -> std::result::Res
             Value::Text(match (c, name) {
                 // A hidden count hides its interval and mark too.
                 (Count::NotReported | Count::Suppressed, _) => format_count(c),
-                (_, "ci") => e
-                    .and_then(|e| e.ci)
-                    .map_or_else(|| "—".to_string(), crate::model::interval_of),
+                (_, "ci") => e.and_then(|e| e.ci).map_or_else(
+                    || "—".to_string(),
+                    |ci| crate::model::interval_of(t.ci_separator, ci),
+                ),
                 _ => e
                     .and_then(|e| e.test)
                     .and_then(|t| t.mark())

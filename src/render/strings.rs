@@ -233,6 +233,70 @@ pub struct Strings {
     // The codebook's defaults, when it does not name them.
     pub default_unit: &'static str,
     pub default_base: &'static str,
+
+    // Maps (templates/map.html, src/render/maps.rs, src/render/svg/map.rs).
+    /// A value class of the legend: the last `{lo}` and up, the others `{lo}` to under `{hi}`.
+    pub map_class_from: &'static str,
+    pub map_class_range: &'static str,
+    /// `{label}` (the question's number), `{short}` (its short title), `{option}`.
+    pub map_title: &'static str,
+    /// The map's accessible name: `{title}`.
+    pub map_aria: &'static str,
+    /// Before the title in the map's caption.
+    pub map_caption_prefix: &'static str,
+    pub map_legend_label: &'static str,
+    /// After a legend entry: how many regions it has, `{n}` (one and more than one).
+    pub map_region_count_one: &'static str,
+    pub map_region_count: &'static str,
+    /// The legend's pattern entries.
+    pub map_legend_not_reported: &'static str,
+    pub map_legend_suppressed: &'static str,
+    pub map_not_in_survey: &'static str,
+    /// The legend's entry for the page's own region: `{region}`.
+    pub map_legend_current: &'static str,
+    /// A region page's heading over its map.
+    pub map_heading: &'static str,
+    /// After the total region's name under the map.
+    pub map_total_suffix: &'static str,
+    /// The map table's column: `{option}`.
+    pub map_share_col: &'static str,
+    /// An area's value (its accessible name, the map table) when there is no number.
+    pub map_area_not_reported: &'static str,
+    pub map_area_suppressed: &'static str,
+    /// A tile's short text for an area outside the survey.
+    pub map_tile_not_in_survey: &'static str,
+    /// After the area's name in its accessible name when it is the page's region.
+    pub map_this_region: &'static str,
+
+    // Weighted samples (a `design:` section in the codebook).
+    /// The 95% confidence interval's column header, and its two CSV columns.
+    pub ci_col: &'static str,
+    pub csv_ci_low: &'static str,
+    pub csv_ci_high: &'static str,
+    /// Around an interval in a table cell (［12.3%–45.6%］).
+    pub ci_open: &'static str,
+    pub ci_close: &'static str,
+    /// The tooltip of `—` where there is no interval.
+    pub ci_none_title: &'static str,
+    /// After the estimate note: where the tables show intervals in brackets (a question's page,
+    /// a region's page).
+    pub ci_in_table: &'static str,
+    pub ci_in_brackets: &'static str,
+    /// The ▲/▼ marks' tooltips and their legend.
+    pub mark_higher: &'static str,
+    pub mark_lower: &'static str,
+    pub mark_legend: &'static str,
+    /// The estimate note: `{weight}` the weight column, `{design}` the design (empty when there
+    /// is none, else `estimate_design` with `{parts}`: each part `{column}`, joined by
+    /// `estimate_design_joiner`).
+    pub estimate_note: &'static str,
+    pub estimate_design: &'static str,
+    pub estimate_design_joiner: &'static str,
+    pub estimate_strata: &'static str,
+    pub estimate_cluster: &'static str,
+    pub estimate_fpc: &'static str,
+    /// Between an interval's bounds (45.6〜76.8%).
+    pub ci_separator: &'static str,
 }
 
 pub const JA: Strings = Strings {
@@ -386,6 +450,45 @@ pub const JA: Strings = Strings {
 
     default_unit: "件",
     default_base: "全回答者",
+
+    map_class_from: "{lo}以上",
+    map_class_range: "{lo}以上{hi}未満",
+    map_title: "{label} {short}：「{option}」の割合（地域別）",
+    map_aria: "地図 {title}",
+    map_caption_prefix: "地図: ",
+    map_legend_label: "地図の凡例",
+    map_region_count_one: "（{n}地域）",
+    map_region_count: "（{n}地域）",
+    map_legend_not_reported: "資料に記載なし（…）",
+    map_legend_suppressed: "回答者が少ないため秘匿（x）",
+    map_not_in_survey: "調査対象外",
+    map_legend_current: "太枠: {region}（このページの地域）",
+    map_heading: "地図で見る",
+    map_total_suffix: "（地図には含みません）",
+    map_share_col: "「{option}」の割合",
+    map_area_not_reported: "…（資料に記載なし）",
+    map_area_suppressed: "x（回答者が少ないため秘匿）",
+    map_tile_not_in_survey: "対象外",
+    map_this_region: "（この地域）",
+
+    ci_col: "95%信頼区間",
+    csv_ci_low: "95%信頼区間下限(%)",
+    csv_ci_high: "95%信頼区間上限(%)",
+    ci_open: "［",
+    ci_close: "］",
+    ci_none_title: "推計値が0%・100%か、回答が少ないため算出できません",
+    ci_in_table: "　表の［　］内は95%信頼区間です。",
+    ci_in_brackets: "　［　］内は95%信頼区間です。",
+    mark_higher: "ほかの地域と比べて統計的に有意に高い（5%水準）",
+    mark_lower: "ほかの地域と比べて統計的に有意に低い（5%水準）",
+    mark_legend: "▲・▼：その地域の割合が、ほかの地域を合わせた割合と比べて統計的に有意に高い（▲）・低い（▼）ことを示します（5%水準の検定。偶然の差とは考えにくいという意味です）。回答が少なく検定できない地域・秘匿した数値には付けていません。",
+    estimate_note: "この調査は標本調査です。%は回答者ごとの重み（列「{weight}」）を用いた推計値で、件数は重みを付けない実際の回答数です。95%信頼区間は推計値の誤差の幅で、{design}標本の設計を考慮して計算しています（ロジット変換による区間。推計値が0%・100%のときや回答が少なく自由度が足りないときは「—」）。",
+    estimate_design: "{parts}という",
+    estimate_design_joiner: "・",
+    estimate_strata: "層（列「{column}」）",
+    estimate_cluster: "抽出単位（列「{column}」）",
+    estimate_fpc: "有限母集団修正（列「{column}」）",
+    ci_separator: "〜",
 };
 
 pub const EN: Strings = Strings {
@@ -539,6 +642,45 @@ pub const EN: Strings = Strings {
 
     default_unit: "respondents",
     default_base: "All respondents",
+
+    map_class_from: "{lo} and over",
+    map_class_range: "{lo} to under {hi}",
+    map_title: "{label} {short}: share of “{option}” by region",
+    map_aria: "Map: {title}",
+    map_caption_prefix: "Map: ",
+    map_legend_label: "Map legend",
+    map_region_count_one: "({n} region)",
+    map_region_count: "({n} regions)",
+    map_legend_not_reported: "Not reported (…)",
+    map_legend_suppressed: "Withheld: too few respondents (x)",
+    map_not_in_survey: "Not in the survey",
+    map_legend_current: "Thick outline: {region} (this page’s region)",
+    map_heading: "On a map",
+    map_total_suffix: " (not on the map)",
+    map_share_col: "Share of “{option}”",
+    map_area_not_reported: "… (not reported)",
+    map_area_suppressed: "x (withheld: too few respondents)",
+    map_tile_not_in_survey: "Not surveyed",
+    map_this_region: " (this region)",
+
+    ci_col: "95% confidence interval",
+    csv_ci_low: "95% CI lower (%)",
+    csv_ci_high: "95% CI upper (%)",
+    ci_open: "[",
+    ci_close: "]",
+    ci_none_title: "Not computed: the estimate is 0% or 100%, or there are too few answers",
+    ci_in_table: " The figures in [ ] in the table are 95% confidence intervals.",
+    ci_in_brackets: " The figures in [ ] are 95% confidence intervals.",
+    mark_higher: "Significantly higher than the other regions together (5% level)",
+    mark_lower: "Significantly lower than the other regions together (5% level)",
+    mark_legend: "▲ / ▼: the region’s share is significantly higher (▲) or lower (▼) than that of the other regions together (a test at the 5% level: the difference is unlikely to be chance). Regions with too few answers to test, and withheld numbers, have no mark.",
+    estimate_note: "This survey is a sample survey. Percentages are estimates using each respondent’s weight (column “{weight}”); counts are the actual, unweighted numbers of answers. The 95% confidence interval is an estimate’s margin of error, computed taking the sample’s design into account{design} (logit intervals; “—” where the estimate is 0% or 100% or there are too few answers for the degrees of freedom).",
+    estimate_design: " ({parts})",
+    estimate_design_joiner: "; ",
+    estimate_strata: "strata from column “{column}”",
+    estimate_cluster: "sampling units from column “{column}”",
+    estimate_fpc: "finite population correction from column “{column}”",
+    ci_separator: "–",
 };
 
 /// Every language there is a table for.

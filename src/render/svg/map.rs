@@ -15,6 +15,7 @@ use super::frame::{FONT, num, width, wrap};
 use super::topology::{self, Vertex};
 use crate::load::geo::{Feature, Tile};
 use crate::render::escape_html;
+use crate::render::strings::Strings;
 
 /// The drawn width of a choropleth, and the most height it takes.
 pub const WIDTH: f64 = 720.0;
@@ -75,22 +76,22 @@ impl State {
     }
 
     /// The value as a reader sees it on the map and in its table.
-    pub fn text(&self) -> String {
+    pub fn text(&self, t: &Strings) -> String {
         match self {
             State::Value { percent, .. } => percent.clone(),
-            State::NotReported => "…（資料に記載なし）".into(),
-            State::Suppressed => "x（回答者が少ないため秘匿）".into(),
-            State::NotInSurvey => "調査対象外".into(),
+            State::NotReported => t.map_area_not_reported.into(),
+            State::Suppressed => t.map_area_suppressed.into(),
+            State::NotInSurvey => t.map_not_in_survey.into(),
         }
     }
 
     /// The short form in a tile.
-    fn short(&self) -> String {
+    fn short(&self, t: &Strings) -> String {
         match self {
             State::Value { percent, .. } => percent.clone(),
             State::NotReported => "…".into(),
             State::Suppressed => "x".into(),
-            State::NotInSurvey => "対象外".into(),
+            State::NotInSurvey => t.map_tile_not_in_survey.into(),
         }
     }
 }
@@ -117,19 +118,17 @@ pub struct Area {
 
 impl Area {
     /// The accessible name: 「区西南部: 45.2%」.
-    pub fn label(&self) -> String {
-        let here = if self.current {
-            "（この地域）"
-        } else {
-            ""
-        };
-        format!("{}{here}: {}", self.title, self.state.text())
+    pub fn label(&self, t: &Strings) -> String {
+        let here = if self.current { t.map_this_region } else { "" };
+        format!("{}{here}: {}", self.title, self.state.text(t))
     }
 }
 
 /// A map to draw: its id (for pattern ids), its accessible name, the areas by map key and the
 /// number of value classes.
 pub struct Plot<'a> {
+    /// The interface's words (the areas' values in their accessible names).
+    pub t: &'a Strings,
     pub id: &'a str,
     pub aria: &'a str,
     pub areas: &'a BTreeMap<String, Area>,
@@ -183,8 +182,8 @@ fn open_svg(p: &Plot, w: f64, h: f64, class: &str) -> String {
 
 /// One area: a link (`<a>` with its accessible name and a tooltip) around `shape`, or for an
 /// area without a page, the shape itself as an image with that name.
-fn area_element(out: &mut String, area: &Area, shape: &str) {
-    let label = escape_html(&area.label());
+fn area_element(out: &mut String, t: &Strings, area: &Area, shape: &str) {
+    let label = escape_html(&area.label(t));
     match &area.href {
         Some(href) => out.push_str(&format!(
             "<a href=\"{}\" aria-label=\"{label}\"{}><title>{label}</title>{shape}</a>",
@@ -220,7 +219,7 @@ pub fn choropleth(p: &Plot, shapes: &Shapes) -> String {
             s.d,
             area.state.fill(p.id, p.classes)
         );
-        area_element(&mut out, area, &path);
+        area_element(&mut out, p.t, area, &path);
         if area.current {
             current.push(&s.d);
         }
@@ -272,7 +271,7 @@ pub fn tiles(p: &Plot, tiles: &[Tile]) -> String {
         {
             last.push('…');
         }
-        lines.push(area.state.short());
+        lines.push(area.state.short(p.t));
         let top = y + TILE / 2.0 - (lines.len() as f64 - 1.0) * 8.0;
         // The name and value on a white plate: readable on any fill or pattern (the text is
         // #1f2328 on white, 15:1).
@@ -299,7 +298,7 @@ pub fn tiles(p: &Plot, tiles: &[Tile]) -> String {
             ));
         }
         shape.push_str("</g></g>");
-        area_element(&mut out, area, &shape);
+        area_element(&mut out, p.t, area, &shape);
     }
     out.push_str("</g></svg>");
     out
