@@ -828,7 +828,7 @@ fn crosstab(
         t.csv_percent.into(),
     ];
     if weighted {
-        header.extend(INTERVAL_COLUMNS.map(String::from));
+        header.extend([t.csv_ci_low, t.csv_ci_high].map(String::from));
     }
     let mut csv_rows = vec![header];
     let mut aria = Vec::new();

@@ -896,7 +896,16 @@ fn crosstab(index: &Index, region: &Region, q: &Question) -> Value {
             .iter()
             .map(|o| {
                 let count = survey.crosstab_count(&region.id, &q.id, &g.id, &o.id);
-                crosstab_cell(survey, count, n, &region.id, &q.id, Some(&g.id), &o.id)
+                crosstab_cell(
+                    survey,
+                    index.t,
+                    count,
+                    n,
+                    &region.id,
+                    &q.id,
+                    Some(&g.id),
+                    &o.id,
+                )
             })
             .collect();
         rows.push(json!({"label": g.label, "n": format_count(n), "cells": cells}));
@@ -907,7 +916,7 @@ fn crosstab(index: &Index, region: &Region, q: &Question) -> Value {
         .iter()
         .map(|o| {
             let count = survey.count(&region.id, &q.id, &o.id);
-            crosstab_cell(survey, count, n, &region.id, &q.id, None, &o.id)
+            crosstab_cell(survey, index.t, count, n, &region.id, &q.id, None, &o.id)
         })
         .collect();
     json!({
@@ -930,8 +939,10 @@ fn crosstab(index: &Index, region: &Region, q: &Question) -> Value {
 /// A cross-tab cell: count and % of the group (`None`: the region's 計 row); a weighted
 /// sample's % is the design-based estimate of the region × group, with its 95% interval (none
 /// for a hidden count).
+#[allow(clippy::too_many_arguments)]
 fn crosstab_cell(
     survey: &Survey,
+    t: &Strings,
     count: Count,
     n: Count,
     region: &str,
@@ -947,7 +958,10 @@ fn crosstab_cell(
             v["share"] = json!(e.p * 100.0);
         }
         v["weighted"] = json!(true);
-        v["ci"] = json!(e.and_then(|e| e.ci).map(interval_of));
+        v["ci"] = json!(
+            e.and_then(|e| e.ci)
+                .map(|ci| interval_of(t.ci_separator, ci))
+        );
     }
     v
 }
