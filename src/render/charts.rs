@@ -902,45 +902,40 @@ fn crosstab(
             points,
         });
     }
-    if weighted {
+    let (plot, height) = if weighted {
         // Bars of % per group, an option a colour, each with its interval: weighted counts are
         // not respondents, so no stack of counts (nor its "rest", which the estimates would give
         // away for a hidden cell).
         let height = 76
             + category_height(&categories, 16, 14 * options.len() as u32 + 12)
                 * d.groups.len() as u32;
-        return Some(ChartSpec {
-            id: crosstab_id(&region.id, &q.id),
-            plot: Plot::Bars {
-                categories,
-                series,
-                empty: t.chart_no_bars.into(),
-            },
-            width: WIDTH,
-            height,
-            caption: crosstab_caption(survey, d, region, options, t),
-            aria: format!("{}: {}", region.title, aria.join(t.list_separator)),
-            csv_rows,
-            omitted,
+        let plot = Plot::Bars {
+            categories,
+            series,
+            empty: t.chart_no_bars.into(),
+        };
+        (plot, height)
+    } else {
+        series.push(Series {
+            name: t.rest.into(),
+            colour: REST,
+            points: rest
+                .iter()
+                .map(|r| r.map(|v| point(v as f64, shown(v))))
+                .collect(),
         });
-    }
-    series.push(Series {
-        name: t.rest.into(),
-        colour: REST,
-        points: rest
-            .iter()
-            .map(|r| r.map(|v| point(v as f64, shown(v))))
-            .collect(),
-    });
-    let height = 40 + category_height(&categories, 18, 28) * d.groups.len() as u32 + 30;
-    Some(ChartSpec {
-        id: crosstab_id(&region.id, &q.id),
-        plot: Plot::Stacked {
+        let height = 40 + category_height(&categories, 18, 28) * d.groups.len() as u32 + 30;
+        let plot = Plot::Stacked {
             categories,
             series,
             percent: false,
             legend_list: false,
-        },
+        };
+        (plot, height)
+    };
+    Some(ChartSpec {
+        id: crosstab_id(&region.id, &q.id),
+        plot,
         width: WIDTH,
         height,
         caption: crosstab_caption(survey, d, region, options, t),

@@ -59,33 +59,10 @@ pub(super) fn shown(s: &str) -> String {
     out
 }
 
-/// Columns a terminal gives `s`: 2 for East Asian wide and full-width characters (and emoji),
-/// 0 for combining marks and controls, 1 otherwise.
+/// Columns a terminal gives `s`: 2 for East Asian wide and full-width characters, 0 for
+/// combining marks, 1 otherwise.
 pub(super) fn width(s: &str) -> usize {
-    s.chars().map(char_width).sum()
-}
-
-fn char_width(c: char) -> usize {
-    let u = c as u32;
-    if c.is_control() || (0x300..=0x36f).contains(&u) || (0x200b..=0x200f).contains(&u) {
-        return 0;
-    }
-    let wide = matches!(u,
-        0x1100..=0x115f
-        | 0x2e80..=0x303e
-        | 0x3041..=0x33ff
-        | 0x3400..=0x4dbf
-        | 0x4e00..=0x9fff
-        | 0xa000..=0xa4cf
-        | 0xac00..=0xd7a3
-        | 0xf900..=0xfaff
-        | 0xfe30..=0xfe4f
-        | 0xff00..=0xff60
-        | 0xffe0..=0xffe6
-        | 0x1f300..=0x1f64f
-        | 0x1f900..=0x1f9ff
-        | 0x20000..=0x3fffd);
-    if wide { 2 } else { 1 }
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 /// `s` followed by spaces up to `columns` display columns (never cut).
