@@ -818,7 +818,7 @@ fn the_crosstab_table_chart_and_csv_show_rs_estimates_with_unweighted_counts() {
     let chart = figure(&page, "x-east--q1");
     assert!(
         chart.contains(
-            "<figcaption>東部: 病床規模別の導入している・導入予定あり・導入予定なし・検討中（%、重みを用いた推計値）</figcaption>"
+            "<figcaption data-pagefind-ignore>東部: 病床規模別の導入している・導入予定あり・導入予定なし・検討中（%、重みを用いた推計値）</figcaption>"
         ),
         "{chart}"
     );

@@ -47,6 +47,9 @@ pub fn run(
         search.add(&f);
         Ok(())
     })?;
+    // The index is made after every page: what only the pages needed is let go first.
+    let charts = prepared.charts.specs.len();
+    drop(prepared);
     for f in search
         .finish(&project)?
         .iter()
@@ -63,7 +66,7 @@ pub fn run(
         "built {} pages ({} files, {} charts) into {} in {} ms",
         pages.into_inner(),
         files.into_inner(),
-        prepared.charts.specs.len(),
+        charts,
         output.display(),
         start.elapsed().as_millis()
     );

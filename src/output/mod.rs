@@ -4,6 +4,7 @@
 //! as it was; the output is never something the build reads (guard.rs).
 
 mod guard;
+mod manifest;
 mod platform;
 mod staging;
 mod strays;

@@ -9,6 +9,9 @@
 //! `previous/` holds the generation just replaced. A published file is never written to: a
 //! reader sees the old site or the new one, and a build that fails or is killed before the swap
 //! leaves the published site as it was.
+//!
+//! Whether a file's bytes equal the published one is told by the manifest of the last build
+//! (manifest.rs) where it can vouch for the published file, else by reading the file.
 
 use std::collections::HashSet;
 use std::fs::{self, File};
@@ -20,6 +23,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::{Context, Result};
 
 use super::guard::Inputs;
+use super::manifest::{self, Digest, Manifest, Place, Record};
 use super::{MARKER, platform, strays};
 
 const MARKER_TEXT: &str =
@@ -45,6 +49,11 @@ pub struct Staging {
     folders: Mutex<HashSet<String>>,
     /// Hard links work on this file system (until one fails).
     links: AtomicBool,
+    /// What the last build published (taken from `manifest_path` when the build began).
+    published: Manifest,
+    /// What this build puts in place, written to `manifest_path` once it is published.
+    next: Mutex<Manifest>,
+    manifest_path: PathBuf,
     /// Held until the staging ends: one build at a time per output.
     _lock: File,
 }
@@ -98,6 +107,8 @@ impl Staging {
             .with_context(|| format!("opening {}", lock_path.display()))?;
         platform::lock(&lock).with_context(|| format!("locking {}", lock_path.display()))?;
 
+        let manifest_path = home.join("manifest");
+        let published = Manifest::take(&manifest_path);
         let buffer = home.join("previous");
         let swapping = home.join("swapping");
         strays::clean(&parent, &name, &target, &buffer, &swapping);
@@ -114,6 +125,9 @@ impl Staging {
             produced: Mutex::new(HashSet::new()),
             folders: Mutex::new(HashSet::new()),
             links: AtomicBool::new(true),
+            published,
+            next: Mutex::new(Manifest::default()),
+            manifest_path,
             _lock: lock,
         };
         staging.put(MARKER, MARKER_TEXT.as_bytes())?;
@@ -131,20 +145,27 @@ impl Staging {
         let dest = self.buffer.join(path);
         let published = self.target.join(path);
         let at_dest = dest.symlink_metadata().ok();
-        if let Some(now) = same_bytes(&published, bytes) {
+        let digest = manifest::digest(bytes);
+        if let Some(now) = self.published_holds(path, &published, bytes, digest) {
             if let Some(d) = &at_dest {
                 if platform::same_file(&now, d) {
+                    self.record(path, &now, digest);
                     return Ok(());
                 }
             }
             if self.links.load(Ordering::Relaxed) {
                 remove(&dest)?;
                 if fs::hard_link(&published, &dest).is_ok() {
+                    // Linking changed the file's status time: recorded as it is now.
+                    if let Ok(linked) = dest.symlink_metadata() {
+                        self.record(path, &linked, digest);
+                    }
                     return Ok(());
                 }
                 self.links.store(false, Ordering::Relaxed);
-            } else if same_bytes(&dest, bytes).is_some() {
+            } else if let Some(copy) = same_bytes(&dest, bytes) {
                 // Without hard links: the same bytes as published, whatever the copy.
+                self.record(path, &copy, digest);
                 return Ok(());
             }
         }
@@ -154,7 +175,38 @@ impl Staging {
             File::create_new(&dest).with_context(|| format!("writing {}", dest.display()))?;
         file.write_all(bytes)
             .with_context(|| format!("writing {}", dest.display()))?;
+        if let Ok(m) = file.metadata() {
+            self.record(path, &m, digest);
+        }
         Ok(())
+    }
+
+    /// The published file's metadata when it holds exactly `bytes` (whose digest is `digest`):
+    /// from the last build's manifest when it vouches for the file, else by reading it.
+    fn published_holds(
+        &self,
+        path: &str,
+        published: &Path,
+        bytes: &[u8],
+        digest: Digest,
+    ) -> Option<fs::Metadata> {
+        let m = published.symlink_metadata().ok()?;
+        if !m.is_file() || m.len() != bytes.len() as u64 {
+            return None;
+        }
+        match Place::of(&m).and_then(|place| self.published.holds(path, place, digest)) {
+            Some(true) => Some(m),
+            Some(false) => None,
+            None => same_bytes(published, bytes),
+        }
+    }
+
+    /// Notes where this build's file for `path` is, for the next build's manifest.
+    fn record(&self, path: &str, m: &fs::Metadata, digest: Digest) {
+        if let Some(place) = Place::of(m) {
+            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+            next.insert(path, Record { place, digest });
+        }
     }
 
     /// Deletes what the build no longer produces and swaps the new site in. The output is never
@@ -179,6 +231,9 @@ impl Staging {
         }
         prune(&self.buffer, "", &produced, &needed)?;
         self.swap()?;
+        // Published: the next build may trust what this one recorded.
+        let next = std::mem::take(&mut *self.next.lock().unwrap_or_else(|e| e.into_inner()));
+        next.write(&self.manifest_path);
         if self.replaces_foreign {
             strays::remove(&self.buffer);
         }

@@ -180,13 +180,17 @@ pub fn index(project: &Project, files: &[OutputFile]) -> Result<Vec<OutputFile>>
     collector.finish(project)
 }
 
-/// The page without what Pagefind never reads: the content of each chart box (marked
-/// `data-pagefind-ignore`: the drawn SVGs, about half a page's bytes) and the content of the charts' JSON
-/// options (scripts are not text). The index made from it is the same bytes.
+/// The page without what Pagefind never reads, so the build holds a fraction of the site's
+/// bytes: the content of each chart box (the drawn SVGs, about half a page's bytes), the content
+/// of the charts' JSON options (scripts are not text), and the content of every other element
+/// marked `data-pagefind-ignore` (tables a page shares with others, navigation) when it holds
+/// nothing Pagefind reads inside an ignored element (an `id`, which would be an anchor, or a
+/// `data-pagefind-…` attribute). The index made from it is the same bytes.
 fn unread_parts_removed(html: &str) -> std::borrow::Cow<'_, str> {
     const BOX: &str = "<div class=\"chart-box\"";
     const OPTION: &str = "<script type=\"application/json\"";
-    if !html.contains(BOX) && !html.contains(OPTION) {
+    const IGNORE: &str = " data-pagefind-ignore";
+    if !html.contains(IGNORE) && !html.contains(OPTION) {
         return html.into();
     }
     let mut out = String::with_capacity(html.len() / 2);
@@ -194,25 +198,118 @@ fn unread_parts_removed(html: &str) -> std::borrow::Cow<'_, str> {
     loop {
         let next_box = rest.find(BOX);
         let next_option = rest.find(OPTION);
-        let (at, closing) = match (next_box, next_option) {
-            (Some(b), o) if o.is_none_or(|o| b < o) => (b, "</div>"),
-            (_, Some(o)) => (o, "</script>"),
-            _ => break,
+        let next_ignored = ignored_element(rest);
+        let Some(at) = [next_box, next_option, next_ignored.map(|(at, _)| at)]
+            .into_iter()
+            .flatten()
+            .min()
+        else {
+            break;
         };
         // The opening tag ends at its first `>` (attribute values here hold none).
         let Some(tag_end) = rest[at..].find('>').map(|e| at + e + 1) else {
             break;
         };
-        let Some(close) = rest[tag_end..].find(closing).map(|c| tag_end + c) else {
-            break;
+        let cut = if Some(at) == next_box {
+            rest[tag_end..]
+                .find("</div>")
+                .map(|c| (tag_end + c, "</div>"))
+        } else if Some(at) == next_option {
+            rest[tag_end..]
+                .find("</script>")
+                .map(|c| (tag_end + c, "</script>"))
+        } else {
+            let name = next_ignored.map_or("", |(_, name)| name);
+            closing_tag(&rest[tag_end..], name)
+                .map(|(c, closing)| (tag_end + c, closing))
+                .filter(|&(close, _)| {
+                    let inside = &rest[tag_end..close];
+                    !inside.contains(" id=") && !inside.contains(" data-pagefind")
+                })
         };
-        // The element stays, empty (an element with an id is an anchor in the index).
-        out.push_str(&rest[..tag_end]);
-        out.push_str(closing);
-        rest = &rest[close + closing.len()..];
+        match cut {
+            Some((close, closing)) => {
+                // The element stays, empty (an element with an id is an anchor in the index).
+                out.push_str(&rest[..tag_end]);
+                out.push_str(closing);
+                rest = &rest[close + closing.len()..];
+            }
+            // Unclosed, or holding what the index reads: left as it is.
+            None => {
+                out.push_str(&rest[..tag_end]);
+                rest = &rest[tag_end..];
+            }
+        }
     }
     out.push_str(rest);
     out.into()
+}
+
+/// Where the next element marked ` data-pagefind-ignore` starts in `html`, and its tag name.
+fn ignored_element(html: &str) -> Option<(usize, &str)> {
+    let mut from = 0;
+    loop {
+        let attr = from + html[from..].find(" data-pagefind-ignore")?;
+        // Inside a start tag: the last `<` before the attribute comes after the last `>`.
+        let open = html[..attr].rfind('<');
+        let shut = html[..attr].rfind('>');
+        if let Some(open) = open.filter(|&o| shut.is_none_or(|s| s < o)) {
+            let name_end = html[open + 1..attr]
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .map_or(attr, |e| open + 1 + e);
+            let name = &html[open + 1..name_end];
+            if !name.is_empty() {
+                return Some((open, name));
+            }
+        }
+        from = attr + 1;
+    }
+}
+
+/// Where the `</name>` closing the element whose content starts `html` is, counting elements
+/// of the same name opened inside it; with the closing tag's text.
+fn closing_tag(html: &str, name: &str) -> Option<(usize, &'static str)> {
+    const VOID: [&str; 6] = ["br", "hr", "img", "input", "meta", "link"];
+    if VOID.contains(&name) {
+        return None;
+    }
+    let closing: &'static str = match name {
+        "div" => "</div>",
+        "nav" => "</nav>",
+        "table" => "</table>",
+        "caption" => "</caption>",
+        "thead" => "</thead>",
+        "figcaption" => "</figcaption>",
+        "p" => "</p>",
+        "section" => "</section>",
+        "span" => "</span>",
+        "ul" => "</ul>",
+        "figure" => "</figure>",
+        "aside" => "</aside>",
+        _ => return None,
+    };
+    let opening = format!("<{name}");
+    let (mut depth, mut at) = (0usize, 0);
+    loop {
+        let next_close = html[at..].find(closing)? + at;
+        let next_open = html[at..]
+            .match_indices(&opening)
+            .map(|(i, _)| i + at)
+            .find(|&i| {
+                html[i + opening.len()..].starts_with(|c: char| c == '>' || c.is_ascii_whitespace())
+            });
+        match next_open {
+            Some(o) if o < next_close => {
+                depth += 1;
+                at = o + opening.len();
+            }
+            _ if depth == 0 => return Some((next_close, closing)),
+            _ => {
+                depth -= 1;
+                at = next_close + closing.len();
+            }
+        }
+    }
 }
 
 /// Bump when the cached form of the index changes.
@@ -328,6 +425,34 @@ mod tests {
         assert_eq!(unread_parts_removed("<p>x</p>"), "<p>x</p>");
         let unclosed = "<div class=\"chart-box\" data-pagefind-ignore><svg>";
         assert_eq!(unread_parts_removed(unclosed), unclosed);
+    }
+
+    #[test]
+    fn other_ignored_elements_are_emptied_unless_they_hold_what_the_index_reads() {
+        let html = "<main data-pagefind-body><h1>t</h1>\
+            <div class=\"table-scroll\" data-pagefind-ignore><div><table><tr><td>1</td></tr></table></div><p>x</p></div>\
+            <p>kept</p><nav class=\"pager\" aria-label=\"a\" data-pagefind-ignore><ul><li>前</li></ul></nav>\
+            <table><caption data-pagefind-ignore>表</caption><thead data-pagefind-ignore><tr><th>h</th></tr></thead></table>\
+            <div data-pagefind-ignore><p id=\"anchor\">a</p></div>\
+            <div data-pagefind-ignore><p data-pagefind-meta=\"m\">b</p></div>\
+            <p>data-pagefind-ignore as text <b>x</b></p></main>";
+        assert_eq!(
+            unread_parts_removed(html),
+            "<main data-pagefind-body><h1>t</h1>\
+            <div class=\"table-scroll\" data-pagefind-ignore></div>\
+            <p>kept</p><nav class=\"pager\" aria-label=\"a\" data-pagefind-ignore></nav>\
+            <table><caption data-pagefind-ignore></caption><thead data-pagefind-ignore></thead></table>\
+            <div data-pagefind-ignore><p id=\"anchor\">a</p></div>\
+            <div data-pagefind-ignore><p data-pagefind-meta=\"m\">b</p></div>\
+            <p>data-pagefind-ignore as text <b>x</b></p></main>"
+        );
+        // An element of a kind not known here, or unclosed, is left as it is.
+        for kept in [
+            "<main><dl data-pagefind-ignore><dt>a</dt></dl></main>",
+            "<main><div data-pagefind-ignore><div>a</div></main>",
+        ] {
+            assert_eq!(unread_parts_removed(kept), kept);
+        }
     }
 
     #[test]
