@@ -3,6 +3,7 @@
 //! Keys are 128-bit hashes of everything an entry depends on; an entry that does not read back
 //! whole is ignored, and one that cannot be written only costs time on the next build.
 
+use std::fs::Metadata;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -47,6 +48,73 @@ pub fn key(value: &impl Hash) -> Option<String> {
         h.finish()
     };
     Some(format!("{:016x}{:016x}", hash(1), hash(2)))
+}
+
+/// Where a file is on disk: what must be unchanged for its recorded digest to still hold. The
+/// status change time is in it because nobody can set it: a file written to in place, even with
+/// its modification time put back afterwards, is not vouched for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+}
+
+impl Place {
+    /// `None` where the system gives no inode (the manifest is then never used).
+    pub fn of(m: &Metadata) -> Option<Place> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(Place {
+                dev: m.dev(),
+                ino: m.ino(),
+                len: m.len(),
+                modified: (m.mtime(), m.mtime_nsec()),
+                changed: (m.ctime(), m.ctime_nsec()),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = m;
+            None
+        }
+    }
+
+    /// Last changed more than two seconds ago. File times come from a coarse clock (a few
+    /// milliseconds): a file changed again within the same tick, to the same size, would keep
+    /// its place. Remember a place only once it has settled, as git does for its index.
+    pub fn settled(&self) -> bool {
+        let Ok(now) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) else {
+            return false;
+        };
+        i128::from(self.changed.0) + 2 < i128::from(now.as_secs())
+    }
+
+    /// The place as seven numbers, for a cache file (signed times as their bits).
+    pub fn fields(&self) -> [u64; 7] {
+        [
+            self.dev,
+            self.ino,
+            self.len,
+            self.modified.0 as u64,
+            self.modified.1 as u64,
+            self.changed.0 as u64,
+            self.changed.1 as u64,
+        ]
+    }
+
+    pub fn from_fields([dev, ino, len, m0, m1, c0, c1]: [u64; 7]) -> Place {
+        Place {
+            dev,
+            ino,
+            len,
+            modified: (m0 as i64, m1 as i64),
+            changed: (c0 as i64, c1 as i64),
+        }
+    }
 }
 
 /// Writes beside `path` and renames, so a reader never sees half an entry.

@@ -9,9 +9,11 @@
 //! place, so a build killed in between leaves none, and the next build compares every file.
 
 use std::collections::HashMap;
-use std::fs::{self, Metadata};
+use std::fs;
 use std::hash::Hasher;
 use std::path::Path;
+
+pub use crate::cache::Place;
 
 /// The first line of the file: a manifest of another format (or another hash) is not read.
 const FORMAT: &str = "surveysite manifest 2 foldhash-0.2 quality x2";
@@ -26,40 +28,6 @@ pub fn digest(bytes: &[u8]) -> Digest {
         h.finish()
     };
     (hash(0x5eed_0001), hash(0x5eed_0002))
-}
-
-/// Where a file is on disk: what must be unchanged for its recorded digest to still hold. The
-/// status change time is in it because nobody can set it: a file written to in place, even with
-/// its modification time put back afterwards, is not vouched for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Place {
-    dev: u64,
-    ino: u64,
-    len: u64,
-    modified: (i64, i64),
-    changed: (i64, i64),
-}
-
-impl Place {
-    /// `None` where the system gives no inode (the manifest is then never used).
-    pub fn of(m: &Metadata) -> Option<Place> {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            Some(Place {
-                dev: m.dev(),
-                ino: m.ino(),
-                len: m.len(),
-                modified: (m.mtime(), m.mtime_nsec()),
-                changed: (m.ctime(), m.ctime_nsec()),
-            })
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = m;
-            None
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,21 +61,15 @@ impl Manifest {
                 .split('\t')
                 .map(|f| u64::from_str_radix(f, 16).ok())
                 .collect::<Option<_>>()?;
-            let [dev, ino, len, m_secs, m_nanos, c_secs, c_nanos, d0, d1] = n[..] else {
+            let (place, [d0, d1]) = (n.get(..7)?, n.get(7..)?) else {
                 return None;
             };
-            let place = Place {
-                dev,
-                ino,
-                len,
-                modified: (m_secs as i64, m_nanos as i64),
-                changed: (c_secs as i64, c_nanos as i64),
-            };
+            let place = Place::from_fields(place.try_into().ok()?);
             records.insert(
                 path.to_string(),
                 Record {
                     place,
-                    digest: (d0, d1),
+                    digest: (*d0, *d1),
                 },
             );
         }
@@ -139,22 +101,11 @@ impl Manifest {
                 continue;
             }
             let r = &self.0[p];
-            let Place {
-                dev,
-                ino,
-                len,
-                modified: (m_secs, m_nanos),
-                changed: (c_secs, c_nanos),
-            } = r.place;
-            text.push_str(&format!(
-                "{p}\t{dev:x}\t{ino:x}\t{len:x}\t{:x}\t{:x}\t{:x}\t{:x}\t{:x}\t{:x}\n",
-                m_secs as u64,
-                m_nanos as u64,
-                c_secs as u64,
-                c_nanos as u64,
-                r.digest.0,
-                r.digest.1
-            ));
+            text.push_str(p);
+            for field in r.place.fields() {
+                text.push_str(&format!("\t{field:x}"));
+            }
+            text.push_str(&format!("\t{:x}\t{:x}\n", r.digest.0, r.digest.1));
         }
         let temporary = path.with_extension("new");
         if fs::write(&temporary, text).is_ok() && fs::rename(&temporary, path).is_err() {

@@ -189,67 +189,71 @@ pub fn index(project: &Project, files: &[OutputFile]) -> Result<Vec<OutputFile>>
 fn unread_parts_removed(html: &str) -> std::borrow::Cow<'_, str> {
     const BOX: &str = "<div class=\"chart-box\"";
     const OPTION: &str = "<script type=\"application/json\"";
-    const IGNORE: &str = " data-pagefind-ignore";
     if !html.contains(IGNORE) && !html.contains(OPTION) {
         return html.into();
     }
     let mut out = String::with_capacity(html.len() / 2);
-    let mut rest = html;
+    // Offsets into `html`: what is copied up to, and the next of each kind (searched again only
+    // once passed, so a page is scanned once).
+    let mut done = 0;
+    let mut next_option = html.find(OPTION);
+    let mut next_ignored = ignored_element(html, 0);
     loop {
-        let next_box = rest.find(BOX);
-        let next_option = rest.find(OPTION);
-        let next_ignored = ignored_element(rest);
-        let Some(at) = [next_box, next_option, next_ignored.map(|(at, _)| at)]
-            .into_iter()
-            .flatten()
-            .min()
-        else {
-            break;
+        if next_option.is_some_and(|o| o < done) {
+            next_option = html[done..].find(OPTION).map(|o| o + done);
+        }
+        if next_ignored.is_some_and(|(i, _)| i < done) {
+            next_ignored = ignored_element(html, done);
+        }
+        let (at, cut) = match (next_option, next_ignored) {
+            (Some(o), i) if i.is_none_or(|(i, _)| o < i) => (o, Cut::Script),
+            (_, Some((i, _))) if html[i..].starts_with(BOX) => (i, Cut::ChartBox),
+            (_, Some((i, name))) => (i, Cut::Ignored(name)),
+            _ => break,
         };
         // The opening tag ends at its first `>` (attribute values here hold none).
-        let Some(tag_end) = rest[at..].find('>').map(|e| at + e + 1) else {
+        let Some(tag_end) = html[at..].find('>').map(|e| at + e + 1) else {
             break;
         };
-        let cut = if Some(at) == next_box {
-            rest[tag_end..]
-                .find("</div>")
-                .map(|c| (tag_end + c, "</div>"))
-        } else if Some(at) == next_option {
-            rest[tag_end..]
-                .find("</script>")
-                .map(|c| (tag_end + c, "</script>"))
-        } else {
-            let name = next_ignored.map_or("", |(_, name)| name);
-            closing_tag(&rest[tag_end..], name)
-                .map(|(c, closing)| (tag_end + c, closing))
-                .filter(|&(close, _)| {
-                    let inside = &rest[tag_end..close];
-                    !inside.contains(" id=") && !inside.contains(" data-pagefind")
-                })
+        let content = &html[tag_end..];
+        let close = match cut {
+            Cut::Script => content.find("</script>").map(|c| (c, "</script>")),
+            Cut::ChartBox => content.find("</div>").map(|c| (c, "</div>")),
+            Cut::Ignored(name) => closing_tag(content, name).filter(|&(c, _)| {
+                let inside = &content[..c];
+                !inside.contains(" id=") && !inside.contains(" data-pagefind")
+            }),
         };
-        match cut {
-            Some((close, closing)) => {
-                // The element stays, empty (an element with an id is an anchor in the index).
-                out.push_str(&rest[..tag_end]);
-                out.push_str(closing);
-                rest = &rest[close + closing.len()..];
-            }
-            // Unclosed, or holding what the index reads: left as it is.
-            None => {
-                out.push_str(&rest[..tag_end]);
-                rest = &rest[tag_end..];
-            }
+        out.push_str(&html[done..tag_end]);
+        done = tag_end;
+        // The element stays, empty (an element with an id is an anchor in the index); one
+        // unclosed, or holding what the index reads, is left as it is.
+        if let Some((c, closing)) = close {
+            out.push_str(closing);
+            done = tag_end + c + closing.len();
         }
     }
-    out.push_str(rest);
+    out.push_str(&html[done..]);
     out.into()
 }
 
-/// Where the next element marked ` data-pagefind-ignore` starts in `html`, and its tag name.
-fn ignored_element(html: &str) -> Option<(usize, &str)> {
-    let mut from = 0;
+const IGNORE: &str = " data-pagefind-ignore";
+
+/// What is emptied of an element the index does not read.
+enum Cut<'a> {
+    /// A chart's JSON option.
+    Script,
+    /// A chart's drawings (SVG, whose ids are not anchors of the page's text).
+    ChartBox,
+    /// Another element marked `data-pagefind-ignore`, by its tag name.
+    Ignored(&'a str),
+}
+
+/// Where the next element marked ` data-pagefind-ignore` at or after `from` starts in `html`,
+/// and its tag name.
+fn ignored_element(html: &str, mut from: usize) -> Option<(usize, &str)> {
     loop {
-        let attr = from + html[from..].find(" data-pagefind-ignore")?;
+        let attr = from + html[from..].find(IGNORE)?;
         // Inside a start tag: the last `<` before the attribute comes after the last `>`.
         let open = html[..attr].rfind('<');
         let shut = html[..attr].rfind('>');

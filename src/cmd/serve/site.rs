@@ -423,9 +423,15 @@ fn file_step(st: &State, name: String, status: u16) -> Step {
     }
 }
 
-/// Gives memory freed by a rebuild back to the system (glibc keeps it in per-thread arenas
-/// otherwise, and the preview's resident size grows with every rebuild).
+/// Gives memory freed by a rebuild back to the system (allocators keep it for reuse otherwise,
+/// and the preview's resident size grows with every rebuild): mimalloc's (the binary's
+/// allocator, src/main.rs) and glibc's (what C code allocates).
 pub fn release_memory() {
+    // SAFETY: mi_collect only returns memory that is free to the system; it takes no pointers
+    // and may be called from any thread at any time.
+    unsafe {
+        libmimalloc_sys::mi_collect(true);
+    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         unsafe extern "C" {
