@@ -27,7 +27,8 @@ pub fn run(
 ) -> Result<()> {
     let start = Instant::now();
     let project = load_project(root, base_url)?;
-    let prepared = render::prepare(&project)?;
+    let mut prepared = render::prepare(&project)?;
+    prepared.charts.drawings = Some(render::svg::Drawings::new(&project.root));
     let output = output.unwrap_or_else(|| root.join("site"));
     // Pages go to disk as they are rendered (the site is never whole in memory); the output
     // changes only at commit, and a failed build leaves it as it was.
@@ -49,6 +50,9 @@ pub fn run(
     })?;
     // The index is made after every page: what only the pages needed is let go first.
     let charts = prepared.charts.specs.len();
+    if let Some(drawings) = prepared.charts.drawings.take() {
+        drawings.forget_unused();
+    }
     drop(prepared);
     for f in search
         .finish(&project)?

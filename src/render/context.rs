@@ -972,7 +972,7 @@ pub fn chart_value(charts: &Charts, id: &str, interactive: bool) -> Value {
     };
     json!({
         "id": spec.id,
-        "svg": super::svg::render(spec),
+        "svg": charts.svg(spec),
         "caption": spec.caption,
         "aria": spec.aria,
         "csv_href": spec.csv_name(),

@@ -39,6 +39,18 @@ pub struct OutputFile {
 /// The charts of the site: what each plots, by chart id (drawn when a page shows it).
 pub struct Charts {
     pub specs: BTreeMap<String, charts::ChartSpec>,
+    /// Drawings kept between builds (`build` only; `None`: every chart is drawn).
+    pub drawings: Option<svg::Drawings>,
+}
+
+impl Charts {
+    /// Both SVG variants of a chart.
+    pub fn svg(&self, spec: &charts::ChartSpec) -> String {
+        match &self.drawings {
+            Some(kept) => kept.render(spec),
+            None => svg::render(spec),
+        }
+    }
 }
 
 /// What every page needs and a commentary edit does not change: templates and charts.
@@ -52,7 +64,10 @@ pub fn prepare(project: &Project) -> Result<Prepared> {
     let specs = charts::specs_in(&project.survey, strings::of(&project.config.language));
     Ok(Prepared {
         templates,
-        charts: Charts { specs },
+        charts: Charts {
+            specs,
+            drawings: None,
+        },
     })
 }
 

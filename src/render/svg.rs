@@ -5,11 +5,12 @@
 //! Every chart is drawn twice: for the page's full width (720 px) and for phones (360 px, labels
 //! above the bars, every text ≥ 11 px on a 390 px screen). CSS shows the one that fits the
 //! chart's box (a container query in assets/style.css). Output is a pure function of the spec:
-//! byte-identical on every build, so there is nothing worth caching. A chart is drawn when
-//! its page is rendered (on that page's thread) and dropped with it: a build never holds every
-//! drawing at once.
+//! byte-identical on every build; `build` keeps the drawings between builds (`cache.rs`). A
+//! chart is drawn (or read back) when its page is rendered (on that page's thread) and dropped
+//! with it: a build never holds every drawing at once.
 
 mod bars;
+mod cache;
 mod frame;
 pub mod map;
 mod ranked;
@@ -17,6 +18,8 @@ mod stacked;
 mod topology;
 
 use super::charts::{ChartSpec, Plot};
+
+pub use cache::Drawings;
 
 /// The drawn width of the wide and the narrow variants.
 pub const WIDE: f64 = 720.0;
