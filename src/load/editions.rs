@@ -314,7 +314,7 @@ fn is_iso_date(text: &str) -> bool {
 }
 
 /// Splits commentary between editions: content/editions/<id>/… belongs to edition `<id>` (its
-/// page path without the prefix), everything else to the latest. Files under content/editions/
+/// page is that edition's, under `<id>/`), everything else to the latest. Files under content/editions/
 /// naming no earlier edition stay with the latest, where they are reported as orphans.
 pub fn split_commentary(
     commentary: Vec<Commentary>,

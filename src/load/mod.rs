@@ -43,19 +43,15 @@ pub struct Project {
 
 impl Project {
     /// The project as an earlier edition's pages see it: that edition's survey and commentary,
-    /// published under `<id>/` (its base URL too). `None` for the latest (this project itself).
+    /// published under `<id>/`. `None` for the latest (this project itself).
     pub fn for_edition(&self, index: usize) -> Option<Project> {
         let edition = self.editions.get(index)?;
         if index + 1 == self.editions.len() {
             return None;
         }
-        let mut config = self.config.clone();
-        if !config.base_url.is_empty() {
-            config.base_url = format!("{}/{}/", config.base_url.trim_end_matches('/'), edition.id);
-        }
         Some(Project {
             root: self.root.clone(),
-            config,
+            config: self.config.clone(),
             survey: (*edition.survey).clone(),
             commentary: self
                 .edition_commentary

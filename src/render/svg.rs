@@ -15,6 +15,7 @@ pub mod map;
 mod ranked;
 mod stacked;
 mod topology;
+pub mod trend;
 
 use super::charts::{ChartSpec, Plot};
 
