@@ -325,11 +325,11 @@ pub fn split_commentary(
     let mut by_edition: BTreeMap<String, Vec<Commentary>> = BTreeMap::new();
     for mut c in commentary {
         let owner = c.page.strip_prefix(CONTENT_PREFIX).and_then(|rest| {
-            let (id, page) = rest.split_once('/')?;
+            let (id, _) = rest.split_once('/')?;
             earlier
                 .iter()
                 .any(|e| e.id == id)
-                .then(|| (id.to_string(), page.to_string()))
+                .then(|| (id.to_string(), rest.to_string()))
         });
         match owner {
             Some((id, page)) => {

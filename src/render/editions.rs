@@ -18,7 +18,10 @@ pub const TREND_CSV: &str = "trend.csv";
 
 /// Does the page exist in this edition? A region not surveyed, a question not asked: no page.
 fn has_page(survey: &Survey, page: &Page) -> bool {
-    let region = page.region.as_deref().is_none_or(|r| survey.region(r).is_some());
+    let region = page
+        .region
+        .as_deref()
+        .is_none_or(|r| survey.region(r).is_some());
     let question = page
         .question
         .as_deref()
@@ -87,12 +90,7 @@ pub fn signed(tenths: i64) -> String {
 /// The change of an option's figure in a region since the previous edition, in tenths of a
 /// point; `None` when either figure is not shown (`…`, `x`) or the previous edition did not ask
 /// the question or option or survey the region.
-pub fn change_tenths(
-    project: &Project,
-    region: &str,
-    q: &Question,
-    option: &str,
-) -> Option<i64> {
+pub fn change_tenths(project: &Project, region: &str, q: &Question, option: &str) -> Option<i64> {
     let previous = project.previous_edition()?;
     let now = tenths(&project.survey.percent_of(region, q, option)?)?;
     let pq = previous.survey.question(&q.id)?;
@@ -104,13 +102,7 @@ pub fn change_tenths(
 
 /// The change as a table cell: `{"text": "+3.2ポイント"}` or `{"text": "…", "not_reported":
 /// true}`; `null` without a previous edition (no column).
-pub fn change(
-    project: &Project,
-    t: &Strings,
-    region: &str,
-    q: &Question,
-    option: &str,
-) -> Value {
+pub fn change(project: &Project, t: &Strings, region: &str, q: &Question, option: &str) -> Value {
     if project.previous_edition().is_none() {
         return Value::Null;
     }
@@ -194,7 +186,10 @@ fn figure(e: &Edition, region: &Region, q: &Question, option: &str) -> Figure {
     if s.region(&region.id).is_none() {
         return Figure::NotReported;
     }
-    match (s.percent_of(&region.id, eq, option), s.share_of(&region.id, eq, option)) {
+    match (
+        s.percent_of(&region.id, eq, option),
+        s.share_of(&region.id, eq, option),
+    ) {
         (Some(p), Some(v)) => Figure::Shown(p, v),
         _ => match s.count(&region.id, &q.id, option) {
             Count::Suppressed => Figure::Suppressed,
@@ -265,10 +260,17 @@ pub fn trend(project: &Project, region: &Region, q: &Question, t: &Strings) -> O
             values: values[k].clone(),
         })
         .collect();
-    let heading = format!("{} {}", super::format::question_label(&project.survey, q), q.title);
+    let heading = format!(
+        "{} {}",
+        super::format::question_label(&project.survey, q),
+        q.title
+    );
     let aria = format!(
         "{}。{}",
-        fill(t.trend_label, &[("region", &region.title), ("question", &heading)]),
+        fill(
+            t.trend_label,
+            &[("region", &region.title), ("question", &heading)]
+        ),
         desc.join("。")
     );
     let labels: Vec<&str> = project.editions.iter().map(|e| e.label.as_str()).collect();
@@ -278,7 +280,10 @@ pub fn trend(project: &Project, region: &Region, q: &Question, t: &Strings) -> O
         .iter()
         .filter_map(|e| {
             let w = e.wording.get(&q.id)?;
-            Some(fill(t.wording_note, &[("edition", &e.label), ("wording", w)]))
+            Some(fill(
+                t.wording_note,
+                &[("edition", &e.label), ("wording", w)],
+            ))
         })
         .collect();
     Some(Trend {

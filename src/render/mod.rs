@@ -136,9 +136,11 @@ fn render_with_charts(
             }
         }
         // Several editions: the region × question's trend as CSV, beside its page.
-        if let (pages::Kind::RegionQuestion, Some(r), Some(q)) = (page.kind, &page.region, &page.question)
+        if let (pages::Kind::RegionQuestion, Some(r), Some(q)) =
+            (page.kind, &page.region, &page.question)
             && let (Some(r), Some(q)) = (project.survey.region(r), project.survey.question(q))
-            && let Some(trend) = editions::trend(project, r, q, strings::of(&project.config.language))
+            && let Some(trend) =
+                editions::trend(project, r, q, strings::of(&project.config.language))
         {
             sink(OutputFile {
                 path: format!("{}{}", page.path, editions::TREND_CSV),
