@@ -232,6 +232,13 @@ pub fn site_files(project: &Project) -> Result<Vec<OutputFile>> {
             bytes,
         });
     }
+    if !project.editions.is_empty() {
+        let (name, default) = templates::EDITIONS_CSS;
+        files.push(OutputFile {
+            path: format!("assets/{name}"),
+            bytes: templates::asset(&project.root, name, default)?,
+        });
+    }
     if project.config.settings.interactive_charts {
         files.push(OutputFile {
             path: "assets/echarts.min.js".into(),
