@@ -464,3 +464,30 @@ fn the_top_level_responses_belong_to_the_edition_kept_in_data() {
         "{err}"
     );
 }
+
+#[test]
+fn shortcodes_quote_another_editions_figures() {
+    let p = fixture();
+    p.write(
+        "content/regions/north/q1.md",
+        "---\ntitle: 所見\n---\n導入は{{ percent(q=\"q1\", option=\"adopted\", edition=\"2025\") }}（{{ count(q=\"q1\", option=\"adopted\", edition=\"2025\") }}）から{{ percent(q=\"q1\", option=\"adopted\") }}になりました。\n",
+    );
+    let site = p.build();
+    let page = site.page("regions/north/q1/");
+    assert!(
+        page.contains("導入は40.0%（4）から55.0%になりました。"),
+        "{}",
+        common::text(&page)
+    );
+
+    let p = fixture();
+    p.write(
+        "content/regions/north/q1.md",
+        "前回は{{ percent(q=\"q1\", option=\"adopted\", edition=\"2023\") }}。\n",
+    );
+    let err = build_error(&p);
+    assert!(
+        err.contains("content/regions/north/q1.md:1:4: edition \"2023\" is not under `editions:` in the codebook"),
+        "{err}"
+    );
+}

@@ -34,9 +34,10 @@ pub fn render_all(
         let prefix = project.edition_prefix();
         let context = shortcodes::page_context(c.page.strip_prefix(&prefix).unwrap_or(&c.page));
         let allow_html = project.config.settings.allow_html;
-        match shortcodes::expand(
+        match shortcodes::expand_in(
             c,
             &project.survey,
+            &project.editions,
             context,
             allow_html,
             super::strings::of(&project.config.language),
