@@ -491,3 +491,30 @@ fn shortcodes_quote_another_editions_figures() {
         "{err}"
     );
 }
+
+#[test]
+fn the_editions_words_come_from_the_strings_table_in_english() {
+    let p = fixture();
+    p.replace_line("report.yaml", "language: ja", "language: en");
+    let site = p.build();
+    let page = site.page("regions/north/q1/");
+    for words in [
+        "aria-label=\"Survey edition\"",
+        "Change since last time",
+        "+15.0 pts",
+        "−10.0 pts",
+        "Change since 2025年度調査 (percentage points)",
+        "Over the editions",
+        "In 2024年度調査 the question read: 地域医療連携システムを導入していますか",
+        "title=\"not asked in 2024年度調査\"",
+    ] {
+        assert!(page.contains(words), "{words}");
+    }
+    assert!(!page.contains("ポイント"));
+    assert!(!page.contains("推移"));
+    let old = site.page("2024/regions/north/q1/");
+    assert!(old.contains("This page shows the results of 2024年度調査."));
+    assert!(old.contains("See the latest, 2026年度調査"));
+    let csv = String::from_utf8(site.files()["regions/north/q1/trend.csv"].clone()).unwrap();
+    assert!(csv.starts_with("\u{feff}edition,"), "{csv}");
+}

@@ -265,14 +265,11 @@ pub fn trend(project: &Project, region: &Region, q: &Question, t: &Strings) -> O
         super::format::question_label(&project.survey, q),
         q.title
     );
-    let aria = format!(
-        "{}。{}",
-        fill(
-            t.trend_label,
-            &[("region", &region.title), ("question", &heading)]
-        ),
-        desc.join("。")
-    );
+    let aria = [
+        fill(t.trend_label, &[("region", &region.title), ("question", &heading)]),
+        desc.join(t.trend_sentence_separator),
+    ]
+    .join(t.trend_sentence_separator);
     let labels: Vec<&str> = project.editions.iter().map(|e| e.label.as_str()).collect();
     let svg = super::svg::trend::render(&labels, &lines, &aria);
     let wording: Vec<String> = project

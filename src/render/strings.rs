@@ -323,6 +323,9 @@ pub struct Strings {
     pub trend_csv_edition: &'static str,
     /// A question worded otherwise in an edition: `{edition}`, `{wording}`.
     pub wording_note: &'static str,
+    /// Between the sentences of the trend chart's accessible name (after its title, between
+    /// editions).
+    pub trend_sentence_separator: &'static str,
 }
 
 pub const JA: Strings = Strings {
@@ -527,6 +530,7 @@ pub const JA: Strings = Strings {
     trend_not_asked: "{edition}では尋ねていません",
     trend_csv_edition: "調査年度",
     wording_note: "{edition}では設問文が異なります：{wording}",
+    trend_sentence_separator: "。",
 };
 
 pub const EN: Strings = Strings {
@@ -731,6 +735,7 @@ pub const EN: Strings = Strings {
     trend_not_asked: "not asked in {edition}",
     trend_csv_edition: "edition",
     wording_note: "In {edition} the question read: {wording}",
+    trend_sentence_separator: ". ",
 };
 
 /// Every language there is a table for.
