@@ -518,3 +518,49 @@ fn the_editions_words_come_from_the_strings_table_in_english() {
     let csv = String::from_utf8(site.files()["regions/north/q1/trend.csv"].clone()).unwrap();
     assert!(csv.starts_with("\u{feff}edition,"), "{csv}");
 }
+
+/// The weighted fixture as two editions: 2025 a copy of the export where two in three hospitals
+/// that adopted had not yet (made-up), 2026 the fixture itself.
+fn weighted_editions() -> Project {
+    let p = Project::example_with(&[]);
+    p.overlay("weighted");
+    std::fs::remove_file(p.path("README.md")).unwrap();
+    let rows = p.read("data/responses.csv");
+    let mut out = Vec::new();
+    for (i, line) in rows.lines().enumerate() {
+        let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+        if i > 0 && cells.len() >= 9 && cells[6] == "導入している" && (i - 1) % 3 != 0 {
+            cells[6] = "導入予定なし".into();
+            cells[7] = String::new();
+        }
+        out.push(cells.join(","));
+    }
+    p.write("data/editions/2025/responses.csv", &out.join("\n"));
+    let mut codebook = p.read(CODEBOOK);
+    codebook.push_str(
+        "\neditions:\n  - id: \"2025\"\n    label: 2025年度調査\n    date: 2025-10-01\n    responses:\n      file: data/editions/2025/responses.csv\n      encoding: utf-8\n      id: ID\n      region: { column: 地域 }\n      dimension: { column: 規模 }\n      questions:\n        q1: { column: Q1 }\n        q2: { column: Q2, separator: \";\" }\n  - id: \"2026\"\n    label: 2026年度調査\n    date: 2026-10-01\n    data: data\n",
+    );
+    p.write(CODEBOOK, &codebook);
+    p
+}
+
+#[test]
+fn a_weighted_change_is_marked_only_when_the_test_finds_it() {
+    let site = weighted_editions().build();
+    let page = site.page("regions/all/q1/");
+    let caption = "全域: Q1 導入状況";
+    let adopted = table_captioned(&page, caption).row("導入している").clone();
+    assert_eq!(adopted.td[3], "+38.2ポイント ▲", "{:?}", adopted.td);
+    assert!(
+        adopted
+            .html
+            .contains("title=\"統計的に有意な変化（5%水準）\"")
+    );
+    assert_eq!(row(&page, caption, "導入予定なし")[3], "−38.2ポイント ▼");
+    // No change, no mark; an estimate of 0% has no standard error to test with.
+    assert_eq!(row(&page, caption, "導入予定あり")[3], "±0.0ポイント");
+    assert_eq!(row(&page, caption, "検討中")[3], "±0.0ポイント");
+    // A hidden figure on either side: … and no mark.
+    let east = site.page("regions/east/q1/");
+    assert_eq!(row(&east, "東部: Q1 導入状況", "導入している")[3], "…");
+}

@@ -266,7 +266,10 @@ pub fn trend(project: &Project, region: &Region, q: &Question, t: &Strings) -> O
         q.title
     );
     let aria = [
-        fill(t.trend_label, &[("region", &region.title), ("question", &heading)]),
+        fill(
+            t.trend_label,
+            &[("region", &region.title), ("question", &heading)],
+        ),
         desc.join(t.trend_sentence_separator),
     ]
     .join(t.trend_sentence_separator);
