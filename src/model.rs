@@ -166,6 +166,9 @@ pub struct Data {
     /// question, option → the estimate over every respondent in the question's base: the ranked
     /// chart's pooled all-regions line (weighted projects without a total region only).
     pub pooled: BTreeMap<(String, String), Estimate>,
+    /// The folder holding the tables when it is not data/ (an edition's, src/load/editions.rs);
+    /// `Some` also lets a region have no row at all (not reported in that edition).
+    pub folder: Option<String>,
 }
 
 /// The codebook's `design:` section: columns of the respondent export (with the codebook line
@@ -223,6 +226,20 @@ pub fn percent_of(p: f64) -> String {
 /// A confidence interval as a reader sees it: `10.8〜13.6%`.
 pub fn interval_of(separator: &str, (lower, upper): (f64, f64)) -> String {
     format!("{:.1}{separator}{:.1}%", lower * 100.0, upper * 100.0)
+}
+
+/// One edition of a survey repeated over time (codebook `editions:`, src/load/editions.rs).
+#[derive(Debug, Clone)]
+pub struct Edition {
+    pub id: String,
+    /// What readers see: 「2025年度調査」.
+    pub label: String,
+    /// ISO date (YYYY-MM-DD).
+    pub date: String,
+    /// question id → its wording in this edition, where it differed from the codebook's title.
+    pub wording: BTreeMap<String, String>,
+    /// What this edition asked (questions and options it did not ask are absent) and its data.
+    pub survey: std::sync::Arc<Survey>,
 }
 
 #[derive(Debug, Clone)]

@@ -10,16 +10,25 @@ pub type SitePath<'a> = &'a str;
 
 #[derive(Debug, Clone)]
 pub enum Linker {
-    /// Links relative to the page at this site path.
-    Relative { from: String },
+    /// Links relative to the page at this site path. `edition` ("2024/" or "") is the folder of
+    /// the edition the page belongs to: links to pages stay in it, links to the site's shared
+    /// files (assets/, pagefind/) do not.
+    Relative { from: String, edition: String },
     /// Links rooted at the base path (e.g. "/repo/"): for pages served at any URL (404).
     Rooted { base_path: String },
 }
 
 impl Linker {
     pub fn for_page(page: SitePath) -> Linker {
+        Linker::for_edition_page(page, "")
+    }
+
+    /// A page of an earlier edition, published under `edition` ("2024/"); `page` is its whole
+    /// site path ("2024/regions/tokyo/").
+    pub fn for_edition_page(page: SitePath, edition: &str) -> Linker {
         Linker::Relative {
             from: page.to_string(),
+            edition: edition.to_string(),
         }
     }
 
@@ -32,18 +41,37 @@ impl Linker {
     /// The href from this page to `to`.
     pub fn href(&self, to: SitePath) -> String {
         match self {
-            Linker::Relative { from } => {
+            Linker::Relative { from, edition } => {
                 let depth = from.matches('/').count();
-                let href = format!("{}{}", "../".repeat(depth), to);
+                let shared = to.starts_with("assets/") || to.starts_with("pagefind/");
+                let edition = if shared { "" } else { edition.as_str() };
+                let href = format!("{}{edition}{}", "../".repeat(depth), to);
                 if href.is_empty() { "./".into() } else { href }
             }
             Linker::Rooted { base_path } => format!("{base_path}{to}"),
         }
     }
 
-    /// The prefix that leads to the site root ("../../", "./" or "/repo/").
+    /// The prefix that leads to the site root ("../../", "./" or "/repo/"), where the shared
+    /// files are (for every edition).
     pub fn root(&self) -> String {
-        self.href("")
+        match self {
+            Linker::Relative { from, .. } => {
+                let href = "../".repeat(from.matches('/').count());
+                if href.is_empty() { "./".into() } else { href }
+            }
+            Linker::Rooted { base_path } => base_path.clone(),
+        }
+    }
+
+    /// The href from this page to a site path outside its edition (another edition's page,
+    /// written with that edition's folder: "2025/regions/tokyo/", or "regions/tokyo/" for the
+    /// latest).
+    pub fn href_site(&self, to: SitePath) -> String {
+        match self {
+            Linker::Relative { from, .. } => Linker::for_page(from).href(to),
+            Linker::Rooted { base_path } => format!("{base_path}{to}"),
+        }
     }
 }
 
@@ -118,6 +146,17 @@ mod tests {
             Linker::for_page("questions/q1/").href("assets/style.css"),
             "../../assets/style.css"
         );
+    }
+
+    #[test]
+    fn an_earlier_editions_links_stay_in_it_but_share_the_assets() {
+        let l = Linker::for_edition_page("2024/regions/tokyo/", "2024/");
+        assert_eq!(l.href("questions/q1/"), "../../../2024/questions/q1/");
+        assert_eq!(l.href(""), "../../../2024/");
+        assert_eq!(l.href("assets/style.css"), "../../../assets/style.css");
+        assert_eq!(l.root(), "../../../");
+        assert_eq!(l.href_site("regions/tokyo/"), "../../../regions/tokyo/");
+        assert_eq!(Linker::for_page("").root(), "./");
     }
 
     #[test]

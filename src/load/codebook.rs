@@ -40,6 +40,10 @@ struct RawCodebook {
     #[serde(default)]
     #[allow(dead_code)]
     map: Option<serde::de::IgnoredAny>,
+    /// The survey's editions: read by load/editions.rs.
+    #[serde(default)]
+    #[allow(dead_code)]
+    editions: Option<serde::de::IgnoredAny>,
 }
 
 /// `design:` names columns of the respondent export (checked against its header when it is read).
@@ -122,6 +126,13 @@ struct RawQuestion {
     options: Vec<RawOption>,
     #[serde(default)]
     notes: Vec<String>,
+    /// The editions that asked it, and its wording in others: read by load/editions.rs.
+    #[serde(default)]
+    #[allow(dead_code)]
+    editions: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    wording: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -131,6 +142,10 @@ struct RawOption {
     label: String,
     #[serde(default)]
     other: bool,
+    /// The editions that offered it: read by load/editions.rs.
+    #[serde(default)]
+    #[allow(dead_code)]
+    editions: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]

@@ -3,6 +3,7 @@
 
 pub mod codebook;
 pub mod content;
+pub mod editions;
 pub mod geo;
 pub mod quotes;
 pub mod report;
@@ -30,19 +31,85 @@ pub struct Project {
     pub drafts: bool,
     /// The codebook's `map:` (load/geo.rs), if it has one.
     pub map: Option<geo::Map>,
+    /// Every edition, oldest first (load/editions.rs); empty for a one-edition project. The
+    /// latest's survey is `survey`.
+    pub editions: Vec<crate::model::Edition>,
+    /// The edition these pages are of (an index into `editions`): the latest unless the project
+    /// was made by `for_edition` for an earlier one.
+    pub current: usize,
+    /// Commentary of earlier editions (content/editions/<id>/…), by edition id.
+    pub edition_commentary: std::collections::BTreeMap<String, Vec<Commentary>>,
+}
+
+impl Project {
+    /// The project as an earlier edition's pages see it: that edition's survey and commentary,
+    /// published under `<id>/`. `None` for the latest (this project itself).
+    pub fn for_edition(&self, index: usize) -> Option<Project> {
+        let edition = self.editions.get(index)?;
+        if index + 1 == self.editions.len() {
+            return None;
+        }
+        Some(Project {
+            root: self.root.clone(),
+            config: self.config.clone(),
+            survey: (*edition.survey).clone(),
+            commentary: self
+                .edition_commentary
+                .get(&edition.id)
+                .cloned()
+                .unwrap_or_default(),
+            drafts: self.drafts,
+            map: self.map.clone(),
+            editions: self.editions.clone(),
+            current: index,
+            edition_commentary: std::collections::BTreeMap::new(),
+        })
+    }
+
+    /// The site path prefix of these pages: "" for the latest, "2024/" for an earlier edition.
+    pub fn edition_prefix(&self) -> String {
+        match self.editions.get(self.current) {
+            Some(e) if self.current + 1 < self.editions.len() => format!("{}/", e.id),
+            _ => String::new(),
+        }
+    }
+
+    /// The edition before the one these pages are of, if any.
+    pub fn previous_edition(&self) -> Option<&crate::model::Edition> {
+        self.current
+            .checked_sub(1)
+            .and_then(|i| self.editions.get(i))
+    }
 }
 
 pub fn project(root: &Path) -> Result<Project> {
     let config = report::load(root)?;
     let mut survey = codebook::load(root)?;
     crate::render::strings::localize_defaults(&config.language, &mut survey);
-    // Respondent rows (if the codebook declares them), then the aggregated tables.
-    let rows = responses::load(root, &mut survey, config.settings.encoding.as_deref())?;
-    if let Some(s) = &config.settings.suppression {
-        let t = crate::render::strings::of(&config.language);
-        crate::aggregate::suppress_small_cells_in(&mut survey, s, rows.as_ref(), t);
-    }
-    let commentary = content::load(root, &survey)?;
+    let encoding = config.settings.encoding.as_deref();
+    // Small-cell suppression applies to each edition's figures alike.
+    let suppress = |survey: &mut Survey, rows: Option<&crate::aggregate::FromRows>| {
+        if let Some(s) = &config.settings.suppression {
+            let t = crate::render::strings::of(&config.language);
+            crate::aggregate::suppress_small_cells_in(survey, s, rows, t);
+        }
+    };
+    let editions = editions::load(root, &survey, encoding, &suppress)?;
+    let (editions, survey) = match editions {
+        Some(list) => {
+            // The latest edition is the survey every page of today's URLs shows.
+            let latest = list.last().map(|e| (*e.survey).clone());
+            (list, latest.unwrap_or(survey))
+        }
+        None => {
+            // Respondent rows (if the codebook declares them), then the aggregated tables.
+            let rows = responses::load(root, &mut survey, encoding)?;
+            suppress(&mut survey, rows.as_ref());
+            (Vec::new(), survey)
+        }
+    };
+    let (commentary, edition_commentary) =
+        editions::split_commentary(content::load(root, &survey)?, &editions);
     let map = geo::load(root, &survey)?;
     Ok(Project {
         root: root.to_path_buf(),
@@ -51,6 +118,9 @@ pub fn project(root: &Path) -> Result<Project> {
         commentary,
         drafts: false,
         map,
+        current: editions.len().saturating_sub(1),
+        editions,
+        edition_commentary,
     })
 }
 

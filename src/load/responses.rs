@@ -252,14 +252,47 @@ fn declared(root: &Path) -> Result<Option<RawResponses>> {
 /// aggregated tables (required without rows, optional with them: they may add other regions).
 /// `encoding` is report.yaml's `settings.encoding`, used when the codebook does not set one.
 pub fn load(root: &Path, survey: &mut Survey, encoding: Option<&str>) -> Result<Option<FromRows>> {
-    let Some(raw) = declared(root)? else {
+    load_from(root, declared(root)?, survey, encoding)
+}
+
+/// Reads one edition's data (src/load/editions.rs): the `responses:` of its entry under
+/// `editions:` (number `index`), or the top-level one when `top_level` (the edition kept in
+/// data/), and its tables in `survey.data.folder`, checked exactly as a one-edition project's.
+pub fn load_edition(
+    root: &Path,
+    index: usize,
+    top_level: bool,
+    survey: &mut Survey,
+    encoding: Option<&str>,
+) -> Result<Option<FromRows>> {
+    let raw = if top_level {
+        declared(root)?
+    } else {
+        let text = read_text(&root.join(codebook::FILE), codebook::FILE)?;
+        let file: plan::EditionsFile = parse_yaml(&text, codebook::FILE, 0)?;
+        file.editions
+            .into_iter()
+            .nth(index)
+            .and_then(|e| e.responses)
+    };
+    load_from(root, raw, survey, encoding)
+}
+
+fn load_from(
+    root: &Path,
+    raw: Option<RawResponses>,
+    survey: &mut Survey,
+    encoding: Option<&str>,
+) -> Result<Option<FromRows>> {
+    let Some(raw) = raw else {
         tables::load(root, survey)?;
         return Ok(None);
     };
     let rows = aggregate_file(root, &raw, survey, encoding)?;
     let tables_given = [tables::RESPONDENTS, tables::COUNTS]
         .iter()
-        .any(|f| root.join(f).exists() || root.join(super::sheet::workbook_name(f)).exists());
+        .map(|f| tables::named(survey, f))
+        .any(|f| root.join(&f).exists() || root.join(super::sheet::workbook_name(&f)).exists());
     if tables_given {
         // The tables refuse a region or count the rows already gave (`data.rows_file`).
         tables::load(root, survey)?;
@@ -270,8 +303,13 @@ pub fn load(root: &Path, survey: &mut Survey, encoding: Option<&str>) -> Result<
 }
 
 /// Without tables, the rows must give every region and every choice question.
-fn check_complete(survey: &Survey, rows: &FromRows) -> Result<()> {
+fn check_complete(survey: &mut Survey, rows: &FromRows) -> Result<()> {
     let mut problems = Problems::default();
+    if survey.data.folder.is_some() {
+        // An edition: a region without a respondent was not surveyed then (not reported).
+        let given = &survey.data.respondents;
+        survey.regions.retain(|r| given.contains_key(&r.id));
+    }
     for r in &survey.regions {
         if !survey.data.respondents.contains_key(&r.id) {
             problems.add(Err(anyhow::anyhow!(

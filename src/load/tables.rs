@@ -19,13 +19,13 @@ pub const ANSWERS: &str = "data/answers.csv";
 
 /// One CSV file: its rows as column name → cell, each with its line number.
 struct Table {
-    file: &'static str,
+    file: String,
     rows: Vec<(u64, HashMap<String, String>)>,
 }
 
 impl Table {
     /// `None` when the file does not exist (the optional tables).
-    fn read(root: &Path, file: &'static str, columns: &[&str]) -> Result<Option<Table>> {
+    fn read(root: &Path, file: &str, columns: &[&str]) -> Result<Option<Table>> {
         // The same table as an Excel sheet (src/load/sheet.rs), checked the same way.
         if let Some((path, shown)) = super::sheet::workbook(root, file)? {
             let (headers, rows) = super::sheet::rows(&path, &shown)?;
@@ -34,7 +34,10 @@ impl Table {
                 .into_iter()
                 .map(|(line, cells)| (line, headers.iter().cloned().zip(cells).collect()))
                 .collect();
-            return Ok(Some(Table { file, rows }));
+            return Ok(Some(Table {
+                file: file.to_string(),
+                rows,
+            }));
         }
         let path = root.join(file);
         if !path.exists() {
@@ -73,10 +76,13 @@ impl Table {
                 .collect();
             rows.push((line, row));
         }
-        Ok(Some(Table { file, rows }))
+        Ok(Some(Table {
+            file: file.to_string(),
+            rows,
+        }))
     }
 
-    fn required(root: &Path, file: &'static str, columns: &[&str]) -> Result<Table> {
+    fn required(root: &Path, file: &str, columns: &[&str]) -> Result<Table> {
         Table::read(root, file, columns)?.ok_or_else(|| {
             anyhow::anyhow!(
                 "{file}: file not found (expected the columns {})",
@@ -207,6 +213,15 @@ fn parse_count(text: &str) -> Option<Count> {
     }
 }
 
+/// A table's file in the survey's data folder: `data/counts.csv`, or for an edition kept elsewhere
+/// (src/load/editions.rs) `data/editions/2024/counts.csv`.
+pub fn named(survey: &Survey, file: &str) -> String {
+    match (&survey.data.folder, file.strip_prefix("data/")) {
+        (Some(folder), Some(name)) => format!("{folder}/{name}"),
+        _ => file.to_string(),
+    }
+}
+
 /// Reads every table, reporting every problem found (not just the first).
 pub fn load(root: &Path, survey: &mut Survey) -> Result<()> {
     // A table kept as a workbook is named by its sheet and row, not the CSV's line.
@@ -308,13 +323,18 @@ fn count_cell(file: &str, line: u64, text: &str) -> Result<Count> {
 }
 
 fn load_respondents(root: &Path, survey: &mut Survey, problems: &mut Problems) -> Result<()> {
-    let table = Table::required(root, RESPONDENTS, &["region", "group", "respondents"])?;
+    let file_respondents = named(survey, RESPONDENTS);
+    let table = Table::required(
+        root,
+        &named(survey, RESPONDENTS),
+        &["region", "group", "respondents"],
+    )?;
     let mut lines = BTreeMap::new();
     let mut group_lines = BTreeMap::new();
     for (line, row) in &table.rows {
         problems.add(respondents_row(
             survey,
-            table.file,
+            &table.file,
             *line,
             row,
             &mut lines,
@@ -332,7 +352,7 @@ fn load_respondents(root: &Path, survey: &mut Survey, problems: &mut Problems) -
             ) && n > n_all
             {
                 problems.add(Err(located(
-                    RESPONDENTS,
+                    &file_respondents,
                     line,
                     None,
                     format!(
@@ -343,10 +363,15 @@ fn load_respondents(root: &Path, survey: &mut Survey, problems: &mut Problems) -
             }
         }
     }
+    if survey.data.folder.is_some() {
+        // An edition: a region without a row was not surveyed then (not reported, never 0).
+        let given = &survey.data.respondents;
+        survey.regions.retain(|r| given.contains_key(&r.id));
+    }
     for region in &survey.regions {
         let Some(&total) = survey.data.respondents.get(&region.id) else {
             problems.add(Err(anyhow::anyhow!(
-                "{RESPONDENTS}: region \"{}\" has no row with its number of respondents (a row with an empty group)",
+                "{file_respondents}: region \"{}\" has no row with its number of respondents (a row with an empty group)",
                 region.id
             )));
             continue;
@@ -370,7 +395,7 @@ fn load_respondents(root: &Path, survey: &mut Survey, problems: &mut Problems) -
                     .unwrap_or(1);
                 if n > total {
                     problems.add(Err(located(
-                        RESPONDENTS,
+                        &file_respondents,
                         line,
                         None,
                         format!(
@@ -381,7 +406,7 @@ fn load_respondents(root: &Path, survey: &mut Survey, problems: &mut Problems) -
                     break;
                 } else if sum > total {
                     problems.add(Err(located(
-                        RESPONDENTS,
+                        &file_respondents,
                         line,
                         None,
                         format!(
@@ -394,7 +419,7 @@ fn load_respondents(root: &Path, survey: &mut Survey, problems: &mut Problems) -
             }
             if given == d.groups.len() && sum < total {
                 problems.add(Err(located(
-                    RESPONDENTS,
+                    &file_respondents,
                     lines.get(&region.id).copied().unwrap_or(1),
                     None,
                     format!(
@@ -409,14 +434,19 @@ fn load_respondents(root: &Path, survey: &mut Survey, problems: &mut Problems) -
 }
 
 fn load_counts(root: &Path, survey: &mut Survey, problems: &mut Problems) -> Result<()> {
-    let table = Table::required(root, COUNTS, &["region", "question", "option", "count"])?;
+    let file_counts = named(survey, COUNTS);
+    let table = Table::required(
+        root,
+        &named(survey, COUNTS),
+        &["region", "question", "option", "count"],
+    )?;
     let mut lines = HashMap::new();
     let mut rejected = BTreeSet::new();
     for (line, row) in &table.rows {
         problems.add(counts_row(
             &mut rejected,
             survey,
-            table.file,
+            &table.file,
             *line,
             row,
             &mut lines,
@@ -429,7 +459,7 @@ fn load_counts(root: &Path, survey: &mut Survey, problems: &mut Problems) -> Res
                 let key = (region.id.clone(), q.id.clone(), o.id.clone());
                 if !survey.data.counts.contains_key(&key) && !rejected.contains(&key) {
                     problems.add(Err(anyhow::anyhow!(
-                        "{COUNTS}: no row for region \"{}\", question \"{}\", option \"{}\" (write … as the count if the source does not report it)",
+                        "{file_counts}: no row for region \"{}\", question \"{}\", option \"{}\" (write … as the count if the source does not report it)",
                         region.id,
                         q.id,
                         o.id
@@ -443,16 +473,18 @@ fn load_counts(root: &Path, survey: &mut Survey, problems: &mut Problems) -> Res
 }
 
 fn load_crosstab(root: &Path, survey: &mut Survey, problems: &mut Problems) -> Result<()> {
+    let file_counts = named(survey, COUNTS);
+    let file_crosstab = named(survey, CROSSTAB);
     let Some(table) = Table::read(
         root,
-        CROSSTAB,
+        &named(survey, CROSSTAB),
         &["region", "question", "group", "option", "count"],
     )?
     else {
         return Ok(());
     };
     for (line, row) in &table.rows {
-        problems.add(crosstab_row(survey, table.file, *line, row));
+        problems.add(crosstab_row(survey, &table.file, *line, row));
     }
     // When every group is given, the groups add up to the question's own count (the 計 row).
     let mut sums: BTreeMap<(&str, &str, &str), (u64, usize)> = BTreeMap::new();
@@ -470,7 +502,7 @@ fn load_crosstab(root: &Path, survey: &mut Survey, problems: &mut Problems) -> R
             && (sum > total || (given == groups && sum != total))
         {
             problems.add(Err(anyhow::anyhow!(
-                "{CROSSTAB}: the groups of {region} × {question} × {option} add up to {sum}, but {COUNTS} gives {total}"
+                "{file_crosstab}: the groups of {region} × {question} × {option} add up to {sum}, but {file_counts} gives {total}"
             )));
         }
     }
@@ -478,7 +510,11 @@ fn load_crosstab(root: &Path, survey: &mut Survey, problems: &mut Problems) -> R
 }
 
 fn load_answers(root: &Path, survey: &mut Survey, problems: &mut Problems) -> Result<()> {
-    let Some(table) = Table::read(root, ANSWERS, &["region", "question", "option", "answer"])?
+    let Some(table) = Table::read(
+        root,
+        &named(survey, ANSWERS),
+        &["region", "question", "option", "answer"],
+    )?
     else {
         return Ok(());
     };
@@ -493,7 +529,7 @@ fn load_answers(root: &Path, survey: &mut Survey, problems: &mut Problems) -> Re
     }
     for (line, row) in &table.rows {
         let before = survey.data.answers.len();
-        problems.add(answers_row(survey, table.file, *line, row));
+        problems.add(answers_row(survey, &table.file, *line, row));
         let Some(Answer {
             region,
             question,
@@ -531,14 +567,14 @@ fn load_answers(root: &Path, survey: &mut Survey, problems: &mut Problems) -> Re
                 }
             }
         };
-        problems.add(Err(located(table.file, *line, None, message)));
+        problems.add(Err(located(&table.file, *line, None, message)));
     }
     Ok(())
 }
 
 fn respondents_row(
     survey: &mut Survey,
-    file: &'static str,
+    file: &str,
     line: u64,
     row: &HashMap<String, String>,
     lines: &mut BTreeMap<String, u64>,
@@ -612,11 +648,12 @@ fn respondents_row(
 fn counts_row(
     rejected: &mut BTreeSet<(String, String, String)>,
     survey: &mut Survey,
-    file: &'static str,
+    file: &str,
     line: u64,
     row: &HashMap<String, String>,
     lines: &mut HashMap<(String, String, String), u64>,
 ) -> Result<()> {
+    let file_answers = named(survey, ANSWERS);
     let (region, question, option) = (
         cell(row, "region"),
         cell(row, "question"),
@@ -630,7 +667,7 @@ fn counts_row(
             line,
             None,
             format!(
-                "question \"{question}\" is free text: its answers go in {ANSWERS}, not counts"
+                "question \"{question}\" is free text: its answers go in {file_answers}, not counts"
             ),
         ));
     }
@@ -667,10 +704,11 @@ fn counts_row(
 
 fn crosstab_row(
     survey: &mut Survey,
-    file: &'static str,
+    file: &str,
     line: u64,
     row: &HashMap<String, String>,
 ) -> Result<()> {
+    let file_respondents = named(survey, RESPONDENTS);
     let (region, question, group, option) = (
         cell(row, "region"),
         cell(row, "question"),
@@ -700,7 +738,7 @@ fn crosstab_row(
             file,
             line,
             None,
-            format!("count {c} is larger than the group's {n} respondents ({RESPONDENTS})"),
+            format!("count {c} is larger than the group's {n} respondents ({file_respondents})"),
         ));
     }
     let key = (region.into(), question.into(), group.into(), option.into());
@@ -717,7 +755,7 @@ fn crosstab_row(
 
 fn answers_row(
     survey: &mut Survey,
-    file: &'static str,
+    file: &str,
     line: u64,
     row: &HashMap<String, String>,
 ) -> Result<()> {
@@ -772,6 +810,7 @@ fn answers_row(
 /// The `total: true` region holds the all-regions figures: no region's count is larger than the
 /// total's count of the same option.
 fn check_within_total(survey: &Survey, problems: &mut Problems) {
+    let file_counts = named(survey, COUNTS);
     let Some(total) = survey.regions.iter().find(|r| r.total) else {
         return;
     };
@@ -788,7 +827,7 @@ fn check_within_total(survey: &Survey, problems: &mut Problems) {
                 ) && c > all
                 {
                     problems.add(Err(located(
-                        COUNTS,
+                        &file_counts,
                         line,
                         None,
                         format!(
@@ -804,6 +843,7 @@ fn check_within_total(survey: &Survey, problems: &mut Problems) {
 
 /// Counts cannot exceed the number of respondents they were asked of.
 fn check_bases(survey: &Survey, problems: &mut Problems) {
+    let file_counts = named(survey, COUNTS);
     for region in &survey.regions {
         for q in survey.questions.iter().filter(|q| q.kind.is_choice()) {
             let Count::Value(base) = survey.base_count(&region.id, q) else {
@@ -826,7 +866,7 @@ fn check_bases(survey: &Survey, problems: &mut Problems) {
                 };
                 if c > base {
                     problems.add(Err(located(
-                        COUNTS,
+                        &file_counts,
                         line,
                         None,
                         format!(
@@ -839,7 +879,7 @@ fn check_bases(survey: &Survey, problems: &mut Problems) {
                 }
                 if q.kind == QuestionKind::Single && sum > base {
                     problems.add(Err(located(
-                        COUNTS,
+                        &file_counts,
                         line,
                         None,
                         format!(

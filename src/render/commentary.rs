@@ -30,18 +30,21 @@ pub fn render_all(
         .iter()
         .filter(|c| project.drafts || !c.front.draft)
     {
-        let context = shortcodes::page_context(&c.page);
+        // An earlier edition's commentary belongs to its page under `<id>/`.
+        let prefix = project.edition_prefix();
+        let context = shortcodes::page_context(c.page.strip_prefix(&prefix).unwrap_or(&c.page));
         let allow_html = project.config.settings.allow_html;
-        match shortcodes::expand(
+        match shortcodes::expand_in(
             c,
             &project.survey,
+            &project.editions,
             context,
             allow_html,
             super::strings::of(&project.config.language),
         ) {
             Err(e) => problems.push(format!("{e:#}")),
             Ok(expanded) => {
-                let linker = Linker::for_page(&c.page);
+                let linker = Linker::for_edition_page(&c.page, &prefix);
                 let mut blocks = Vec::new();
                 for (n, placed) in expanded.blocks.iter().enumerate() {
                     match block_html(project, charts, templates, &linker, &placed.block, n) {

@@ -295,6 +295,11 @@ pub fn context(
     if let Value::Object(ctx) = &mut ctx {
         let map = super::maps::for_page(project, page.kind, region, question, &index.questions, l);
         ctx.insert("map".into(), map);
+        // Several editions: the switcher (none in a one-edition project).
+        let editions = super::editions::switcher(project, page, l, index.t);
+        if !editions.is_null() {
+            ctx.insert("editions".into(), editions);
+        }
     }
     let extra = match (page.kind, region, question) {
         (Kind::Home, _, _) => home(index, l),
@@ -533,10 +538,14 @@ fn region_page(index: &Index, region: &Region, l: &Linker) -> Value {
         .iter()
         .map(|q| {
             let base = survey.base_count(&region.id, q);
-            let key = match q.kind {
+            let mut key = match q.kind {
                 QuestionKind::Text => Value::Null,
                 _ => key_figure(index.t, survey, region, q),
             };
+            if let Some(option) = key.get("id").and_then(Value::as_str).map(str::to_string) {
+                key["change"] =
+                    super::editions::change(index.project, index.t, &region.id, q, &option);
+            }
             let answers = index
                 .answers(&region.id, &q.id)
                 .iter()
@@ -558,6 +567,7 @@ fn region_page(index: &Index, region: &Region, l: &Linker) -> Value {
         "region": {"id": region.id, "title": region.title, "description": region.description,
                    "respondents": format_count(survey.respondents(&region.id)), "total": region.total},
         "rows": rows,
+        "change_caption": super::editions::change_caption(index.project, index.t),
     });
     add_neighbours(&mut v, index, region, l, region_path);
     v
@@ -615,6 +625,7 @@ fn key_figure(t: &Strings, survey: &Survey, region: &Region, q: &Question) -> Va
         Some(o) => {
             let mut v = cell(t, survey, region, q, &o.id);
             v["label"] = json!(o.label);
+            v["id"] = json!(o.id);
             v["most"] = json!(q.key_option.is_none());
             // "Most chosen" is only sure when every option is reported.
             v["most_of_reported"] = json!(
@@ -753,6 +764,22 @@ fn question_page(index: &Index, q: &Question, l: &Linker) -> Value {
         })
         .collect();
     v["answer_groups"] = json!(groups);
+    // Several editions: each region's change in the key option since the previous one.
+    if let (Some(_), Some(key)) = (index.project.previous_edition(), q.key_option())
+        && q.kind.is_choice()
+    {
+        v["changes"] = json!({
+            "option": key.label,
+            "caption": super::editions::change_caption(index.project, index.t),
+            "rows": survey.regions.iter().map(|r| json!({
+                "title": r.title,
+                "href": l.href(&region_question_path(&r.id, &q.id)),
+                "percent": survey.percent_of(&r.id, q, &key.id),
+                "change": super::editions::change(index.project, index.t, &r.id, q, &key.id),
+            })).collect::<Vec<_>>(),
+        });
+    }
+    v["answer_groups"] = json!(groups);
     v["answers_inline"] = json!(inline);
     v["answers_total"] = json!(total);
     v
@@ -780,6 +807,7 @@ fn region_question_page(index: &Index, region: &Region, q: &Question, l: &Linker
             let mut v = cell(index.t, survey, region, q, &o.id);
             v["label"] = json!(o.label);
             v["id"] = json!(o.id);
+            v["change"] = super::editions::change(index.project, index.t, &region.id, q, &o.id);
             v
         })
         .collect();
@@ -838,6 +866,8 @@ fn region_question_page(index: &Index, region: &Region, q: &Question, l: &Linker
         "notes": notes(survey, Some(region), q),
         "prev": prev,
         "next": next,
+        "change_caption": super::editions::change_caption(index.project, index.t),
+        "trend": super::editions::trend(index.project, region, q, index.t).map(|t| t.value),
     });
     let question_id = q.id.clone();
     add_neighbours(&mut v, index, region, l, |r| {

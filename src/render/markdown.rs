@@ -22,6 +22,10 @@ pub const TEMPLATE_IDS: &[&str] = &[
     // the search box in the header (base.html)
     "search-input",
     "search-results",
+    // several editions: the trend of a region × question, a question's changes
+    "h-trend",
+    "trend",
+    "h-changes",
 ];
 
 /// The markdown dialect of commentary (shortcodes are found with the same one).

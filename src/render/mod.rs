@@ -4,6 +4,7 @@ pub mod charts;
 pub mod commentary;
 pub mod context;
 pub mod echarts;
+pub mod editions;
 pub mod format;
 pub mod maps;
 pub mod markdown;
@@ -96,8 +97,39 @@ pub fn render_pages_into(
     wanted: &(dyn Fn(&pages::Page) -> bool + Sync),
     sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
 ) -> Result<()> {
-    let charts = &prepared.charts;
-    let commentary = commentary::render_all(project, charts, &prepared.templates)?;
+    render_edition_into(project, prepared, wanted, sink)?;
+    // Earlier editions (codebook `editions:`): the same page list under `<id>/`, one edition at a
+    // time, its charts made from its own figures.
+    for i in 0..project.editions.len() {
+        let Some(earlier) = project.for_edition(i) else {
+            continue;
+        };
+        let specs = charts::specs_in(&earlier.survey, strings::of(&earlier.config.language));
+        let charts = Charts { specs };
+        render_with_charts(&earlier, &prepared.templates, &charts, wanted, sink)?;
+    }
+    Ok(())
+}
+
+/// The pages of one edition (the project's own survey).
+fn render_edition_into(
+    project: &Project,
+    prepared: &Prepared,
+    wanted: &(dyn Fn(&pages::Page) -> bool + Sync),
+    sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
+) -> Result<()> {
+    render_with_charts(project, &prepared.templates, &prepared.charts, wanted, sink)
+}
+
+fn render_with_charts(
+    project: &Project,
+    templates: &templates::Templates,
+    charts: &Charts,
+    wanted: &(dyn Fn(&pages::Page) -> bool + Sync),
+    sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
+) -> Result<()> {
+    let prepared_templates = templates;
+    let commentary = commentary::render_all(project, charts, prepared_templates)?;
     let index = context::Index::new(project);
     let list: Vec<pages::Page> = pages::list(project)
         .into_iter()
@@ -105,7 +137,7 @@ pub fn render_pages_into(
         .collect();
     let render_one = |page: &pages::Page| -> Result<()> {
         let context = context::context(&index, page, charts, &commentary);
-        let html = templates::render(&prepared.templates, page.kind.template(), &context)?;
+        let html = templates::render(prepared_templates, page.kind.template(), &context)?;
         sink(OutputFile {
             path: page.output_file(),
             bytes: html.into_bytes(),
@@ -117,6 +149,18 @@ pub fn render_pages_into(
                     bytes: spec.csv_bytes(),
                 })?;
             }
+        }
+        // Several editions: the region × question's trend as CSV, beside its page.
+        if let (pages::Kind::RegionQuestion, Some(r), Some(q)) =
+            (page.kind, &page.region, &page.question)
+            && let (Some(r), Some(q)) = (project.survey.region(r), project.survey.question(q))
+            && let Some(trend) =
+                editions::trend(project, r, q, strings::of(&project.config.language))
+        {
+            sink(OutputFile {
+                path: format!("{}{}", page.path, editions::TREND_CSV),
+                bytes: charts::csv_bytes(&trend.csv),
+            })?;
         }
         Ok(())
     };
@@ -179,6 +223,18 @@ pub fn site_files(project: &Project) -> Result<Vec<OutputFile>> {
             strings::of(&project.config.language),
         )),
     }];
+    let earlier: Vec<Project> = (0..project.editions.len())
+        .filter_map(|i| project.for_edition(i))
+        .collect();
+    for e in &earlier {
+        files.push(OutputFile {
+            path: format!("{}{}", e.edition_prefix(), pages::DATA_CSV),
+            bytes: charts::csv_bytes(&context::all_data_rows_in(
+                &e.survey,
+                strings::of(&e.config.language),
+            )),
+        });
+    }
     for (name, default) in templates::ASSETS {
         files.push(OutputFile {
             path: format!("assets/{name}"),
@@ -189,6 +245,13 @@ pub fn site_files(project: &Project) -> Result<Vec<OutputFile>> {
         files.push(OutputFile {
             path: format!("assets/{name}"),
             bytes,
+        });
+    }
+    if !project.editions.is_empty() {
+        let (name, default) = templates::EDITIONS_CSS;
+        files.push(OutputFile {
+            path: format!("assets/{name}"),
+            bytes: templates::asset(&project.root, name, default)?,
         });
     }
     if project.config.settings.interactive_charts {
@@ -211,6 +274,7 @@ pub fn site_files(project: &Project) -> Result<Vec<OutputFile>> {
     });
     let page_paths: Vec<String> = pages::list(project)
         .into_iter()
+        .chain(earlier.iter().flat_map(pages::list))
         .filter(|p| p.kind != pages::Kind::NotFound)
         .map(|p| p.path)
         .collect();

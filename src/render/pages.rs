@@ -88,9 +88,11 @@ pub fn region_question_path(region: &str, question: &str) -> String {
 /// Every page of the site, in a stable order.
 pub fn list(project: &Project) -> Vec<Page> {
     let survey = &project.survey;
+    // An earlier edition's pages are the same list under its folder (load::Project::for_edition).
+    let prefix = project.edition_prefix();
     let page = |path: String, kind, region: Option<&str>, question: Option<&str>| Page {
-        linker: Linker::for_page(&path),
-        path,
+        linker: Linker::for_edition_page(&format!("{prefix}{path}"), &prefix),
+        path: format!("{prefix}{path}"),
         kind,
         region: region.map(str::to_string),
         question: question.map(str::to_string),
@@ -118,6 +120,10 @@ pub fn list(project: &Project) -> Vec<Page> {
             None,
             Some(&q.id),
         ));
+    }
+    if !prefix.is_empty() {
+        // One 404 page serves the whole site.
+        return pages;
     }
     pages.push(Page {
         path: "404.html".into(),

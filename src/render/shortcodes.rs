@@ -132,6 +132,19 @@ pub fn expand(
     allow_html: bool,
     t: &super::strings::Strings,
 ) -> Result<Expanded> {
+    expand_in(commentary, survey, &[], page, allow_html, t)
+}
+
+/// `expand` in a project with several editions (docs/editions.md): `count`, `percent` and `ci`
+/// also take `edition="2025"`, quoting that edition's figure.
+pub fn expand_in(
+    commentary: &Commentary,
+    survey: &Survey,
+    editions: &[crate::model::Edition],
+    page: PageContext,
+    allow_html: bool,
+    t: &super::strings::Strings,
+) -> Result<Expanded> {
     let mut out = Expanded::default();
     let mut problems = Problems {
         shown: Vec::new(),
@@ -183,7 +196,7 @@ pub fn expand(
                 continue;
             }
         };
-        match evaluate(&call, survey, page, t) {
+        match in_edition(&call, survey, editions, page, t) {
             Err(e) => problems.push(format!("{at}: {e}")),
             // Raw HTML is not markdown: a label's `<` must not open a tag there.
             Ok(Value::Text(t)) if layout.in_html(start) => out.markdown.push_str(&if allow_html {
@@ -501,6 +514,45 @@ const SHORTCODES: &[(&str, &[&str])] = &[
     ("answers", &["q", "region"]),
     ("note", &["text"]),
 ];
+
+/// A call with `edition="…"` is evaluated against that edition's figures (count, percent, ci).
+fn in_edition(
+    call: &Call,
+    survey: &Survey,
+    editions: &[crate::model::Edition],
+    page: PageContext,
+    t: &super::strings::Strings,
+) -> std::result::Result<Value, String> {
+    let Some(id) = call
+        .args
+        .iter()
+        .find(|(k, _)| k == "edition")
+        .map(|(_, v)| v.as_str())
+    else {
+        return evaluate(call, survey, page, t);
+    };
+    if editions.is_empty() || !matches!(call.name.as_str(), "count" | "percent" | "ci") {
+        // As any argument the shortcode does not take.
+        return evaluate(call, survey, page, t);
+    }
+    let Some(edition) = editions.iter().find(|e| e.id == id) else {
+        return Err(format!(
+            "edition {} is not under `editions:` in the codebook{}",
+            crate::load::quote_cell(id),
+            did_you_mean(id, editions.iter().map(|e| e.id.as_str()))
+        ));
+    };
+    let call = Call {
+        name: call.name.clone(),
+        args: call
+            .args
+            .iter()
+            .filter(|(k, _)| k != "edition")
+            .cloned()
+            .collect(),
+    };
+    evaluate(&call, &edition.survey, page, t)
+}
 
 fn evaluate(
     call: &Call,

@@ -297,6 +297,35 @@ pub struct Strings {
     pub estimate_fpc: &'static str,
     /// Between an interval's bounds (45.6〜76.8%).
     pub ci_separator: &'static str,
+
+    // Editions (codebook `editions:`, docs/editions.md).
+    /// The editions switcher's label (every page of a project with `editions:`).
+    pub editions_label: &'static str,
+    /// On an earlier edition's pages: `{edition}` its label.
+    pub edition_earlier_note: &'static str,
+    /// The link from an earlier edition to the latest: `{edition}` the latest's label.
+    pub edition_latest_link: &'static str,
+    /// The change column's header (percentage points since the previous edition).
+    pub change_col: &'static str,
+    /// A change: `{value}` signed, one decimal (+3.2, −1.0).
+    pub change_points: &'static str,
+    /// The change column's explanation: `{edition}` the previous edition's label.
+    pub change_caption: &'static str,
+    /// The mark beside a significant change (weighted samples).
+    pub change_significant: &'static str,
+    /// The trend chart's heading.
+    pub trend_heading: &'static str,
+    /// The trend chart's aria-label: `{region}`, `{question}`.
+    pub trend_label: &'static str,
+    /// In the trend's description: an option an edition did not ask.
+    pub trend_not_asked: &'static str,
+    /// The trend CSV's first column.
+    pub trend_csv_edition: &'static str,
+    /// A question worded otherwise in an edition: `{edition}`, `{wording}`.
+    pub wording_note: &'static str,
+    /// Between the sentences of the trend chart's accessible name (after its title, between
+    /// editions).
+    pub trend_sentence_separator: &'static str,
 }
 
 pub const JA: Strings = Strings {
@@ -489,6 +518,19 @@ pub const JA: Strings = Strings {
     estimate_cluster: "抽出単位（列「{column}」）",
     estimate_fpc: "有限母集団修正（列「{column}」）",
     ci_separator: "〜",
+    editions_label: "調査年度",
+    edition_earlier_note: "この頁は{edition}の結果です。",
+    edition_latest_link: "最新の{edition}を見る",
+    change_col: "前回からの変化",
+    change_points: "{value}ポイント",
+    change_caption: "前回（{edition}）からの変化（ポイント）",
+    change_significant: "統計的に有意な変化（5%水準）",
+    trend_heading: "調査年度ごとの推移",
+    trend_label: "{region}の{question}：調査年度ごとの推移",
+    trend_not_asked: "{edition}では尋ねていません",
+    trend_csv_edition: "調査年度",
+    wording_note: "{edition}では設問文が異なります：{wording}",
+    trend_sentence_separator: "。",
 };
 
 pub const EN: Strings = Strings {
@@ -681,6 +723,19 @@ pub const EN: Strings = Strings {
     estimate_cluster: "sampling units from column “{column}”",
     estimate_fpc: "finite population correction from column “{column}”",
     ci_separator: "–",
+    editions_label: "Survey edition",
+    edition_earlier_note: "This page shows the results of {edition}.",
+    edition_latest_link: "See the latest, {edition}",
+    change_col: "Change since last time",
+    change_points: "{value} pts",
+    change_caption: "Change since {edition} (percentage points)",
+    change_significant: "A statistically significant change (5% level)",
+    trend_heading: "Over the editions",
+    trend_label: "{question} in {region}, edition by edition",
+    trend_not_asked: "not asked in {edition}",
+    trend_csv_edition: "edition",
+    wording_note: "In {edition} the question read: {wording}",
+    trend_sentence_separator: ". ",
 };
 
 /// Every language there is a table for.

@@ -16,6 +16,7 @@ pub mod map;
 mod ranked;
 mod stacked;
 mod topology;
+pub mod trend;
 
 use super::charts::{ChartSpec, Plot};
 

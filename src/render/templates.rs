@@ -50,6 +50,12 @@ pub const ASSETS: &[(&str, &str)] = &[
     ("sort.js", include_str!("../../templates/assets/sort.js")),
 ];
 
+/// The style of a project with several editions (only its sites ship it).
+pub const EDITIONS_CSS: (&str, &str) = (
+    "editions.css",
+    include_str!("../../templates/assets/editions.css"),
+);
+
 /// The progressive enhancement that swaps static SVG charts for interactive ones.
 pub const CHARTS_JS: &str = include_str!("../../templates/assets/charts.js");
 
@@ -134,7 +140,11 @@ pub fn extra_assets(root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
             .strip_prefix(&dir)?
             .to_string_lossy()
             .replace('\\', "/");
-        if ASSETS.iter().any(|(n, _)| *n == name) || name == "charts.js" || name.starts_with('.') {
+        if ASSETS.iter().any(|(n, _)| *n == name)
+            || name == "charts.js"
+            || name == EDITIONS_CSS.0
+            || name.starts_with('.')
+        {
             continue;
         }
         let bytes = std::fs::read(entry.path())

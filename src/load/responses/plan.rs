@@ -18,6 +18,19 @@ pub(super) struct CodebookFile {
     pub(super) responses: Option<RawResponses>,
 }
 
+/// The codebook's `editions:` as far as the respondent rows go: each entry's `responses:`.
+#[derive(Deserialize)]
+pub(super) struct EditionsFile {
+    #[serde(default)]
+    pub(super) editions: Vec<EditionEntry>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct EditionEntry {
+    #[serde(default)]
+    pub(super) responses: Option<RawResponses>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawResponses {
