@@ -28,7 +28,9 @@ pub fn run(
     let start = Instant::now();
     let project = load_project(root, base_url)?;
     let mut prepared = render::prepare(&project)?;
-    prepared.charts.drawings = Some(render::svg::Drawings::new(&project.root));
+    prepared.charts.drawings = Some(std::sync::Arc::new(render::svg::Drawings::new(
+        &project.root,
+    )));
     let output = output.unwrap_or_else(|| root.join("site"));
     // Pages go to disk as they are rendered (the site is never whole in memory); the output
     // changes only at commit, and a failed build leaves it as it was.

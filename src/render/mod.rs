@@ -40,8 +40,9 @@ pub struct OutputFile {
 /// The charts of the site: what each plots, by chart id (drawn when a page shows it).
 pub struct Charts {
     pub specs: BTreeMap<String, charts::ChartSpec>,
-    /// Drawings kept between builds (`build` only; `None`: every chart is drawn).
-    pub drawings: Option<svg::Drawings>,
+    /// Drawings kept between builds (`build` only, shared by every edition; `None`: every
+    /// chart is drawn).
+    pub drawings: Option<std::sync::Arc<svg::Drawings>>,
 }
 
 impl Charts {
@@ -105,7 +106,10 @@ pub fn render_pages_into(
             continue;
         };
         let specs = charts::specs_in(&earlier.survey, strings::of(&earlier.config.language));
-        let charts = Charts { specs };
+        let charts = Charts {
+            specs,
+            drawings: prepared.charts.drawings.clone(),
+        };
         render_with_charts(&earlier, &prepared.templates, &charts, wanted, sink)?;
     }
     Ok(())

@@ -46,8 +46,8 @@ impl Drawings {
     }
 
     /// Removes the drawings this build did not use (call once every page is rendered).
-    pub fn forget_unused(self) {
-        let used = self.used.into_inner().unwrap_or_else(|e| e.into_inner());
+    pub fn forget_unused(&self) {
+        let used = self.used.lock().unwrap_or_else(|e| e.into_inner());
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
