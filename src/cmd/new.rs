@@ -3,6 +3,7 @@
 //! SPSS) for the user to check and retitle.
 
 mod design;
+pub mod edition;
 mod infer;
 mod lang;
 mod sav;
