@@ -138,6 +138,8 @@ enum Match {
     Found {
         spec: String,
         how: String,
+        /// Summary lines about its options.
+        notes: Vec<String>,
     },
     Missing,
 }
@@ -336,6 +338,7 @@ pub fn run(
         let m = match found {
             None => Match::Missing,
             Some((cols, how)) => {
+                let mut notes = Vec::new();
                 for c in &cols {
                     used.insert(headers[*c]);
                 }
@@ -420,12 +423,11 @@ pub fn run(
                                 )
                             })
                             .unwrap_or_default();
-                            let _ = writeln!(
-                                out,
+                            notes.push(format!(
                                 "  {qid}: new option {oid} {} added with editions: [{}]{hint}",
                                 shown(label),
                                 y(id)
-                            );
+                            ));
                         }
                         inserts.push(added.0);
                     }
@@ -433,12 +435,16 @@ pub fn run(
                 Match::Found {
                     spec: spec_text,
                     how,
+                    notes,
                 }
             }
         };
         match m {
-            Match::Found { spec, how } => {
+            Match::Found { spec, how, notes } => {
                 let _ = writeln!(out, "  {qid}: {how}");
+                for n in notes {
+                    let _ = writeln!(out, "{n}");
+                }
                 spec_lines.push(format!("        {qid}: {spec}\n"));
                 if let Some(list) = &q.editions {
                     inserts.push(append_to_list(&lines, list, id, file)?);
@@ -950,7 +956,7 @@ fn editions_end(lines: &[&str]) -> Option<usize> {
 /// The text with every insertion made (from the last to the first, so positions hold).
 fn apply(lines: &[&str], mut inserts: Vec<Insert>) -> String {
     let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-    inserts.sort_by(|a, b| (b.line, b.col).cmp(&(a.line, a.col)));
+    inserts.sort_by_key(|i| std::cmp::Reverse((i.line, i.col)));
     for i in inserts {
         match i.col {
             Some(c) => {
