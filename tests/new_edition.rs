@@ -223,6 +223,19 @@ fn a_third_edition_extends_the_editions_lists() {
     );
 }
 
+#[test]
+fn rows_without_a_region_are_named() {
+    let p = Project::new();
+    let export = fs::read_to_string(fixture("2026.csv")).unwrap();
+    let export = export.replace("東地区,2026/10/01 11:00", ",2026/10/01 11:00");
+    fs::write(p.tmp.path().join("2026.csv"), export).unwrap();
+    let out = p.add_2026();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    let line = "check in ./data/codebook.yaml:\n  - 1 row has no region (line 4): the build stops at them until each has one (or delete them from the copy in data/editions/2026/)\n";
+    assert!(said.contains(line), "{said}");
+}
+
 /// The command failed: it said `expected`, and wrote nothing.
 fn refused(p: &Project, out: &Output, expected: &str, codebook: &str) {
     assert!(!out.status.success(), "{}", stdout(out));

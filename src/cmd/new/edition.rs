@@ -325,12 +325,29 @@ pub fn run(
         );
     }
     let _ = writeln!(out, "{region_line}");
+    let mut checks: Vec<String> = Vec::new();
+    if inferred.rows_without_region > 0 {
+        let mut at: Vec<String> = inferred
+            .lines_without_region
+            .iter()
+            .map(u64::to_string)
+            .collect();
+        if inferred.rows_without_region > at.len() as u64 {
+            at.push("…".into());
+        }
+        checks.push(format!(
+            "{} no region ({}{} {}): the build stops at them until each has one (or delete them from the copy in data/editions/{id}/)",
+            plural(inferred.rows_without_region as usize, "row has", "rows have"),
+            inferred.place.row_word(),
+            if at.len() == 1 { "" } else { "s" },
+            at.join(", ")
+        ));
+    }
 
     // Questions.
     let mut inserts: Vec<Insert> = Vec::new();
     let mut spec_lines: Vec<String> = Vec::new();
     let mut missing: Vec<String> = Vec::new();
-    let mut checks: Vec<String> = Vec::new();
     for q in &cb.questions {
         let qid = q.id.value.as_str();
         let spec = old.and_then(|r| r.questions.get(qid));
