@@ -236,6 +236,76 @@ fn rows_without_a_region_are_named() {
     assert!(said.contains(line), "{said}");
 }
 
+/// A workbook edition whose headers number the questions differently: matched by title.
+#[test]
+fn a_workbook_edition_is_matched_by_question_titles() {
+    let p = Project::new();
+    let rows: [[&str; 4]; 4] = [
+        [
+            "地区",
+            "問1．利用頻度",
+            "問2．利用するサービス",
+            "問4．要望",
+        ],
+        [
+            "東地区",
+            "週に1回以上",
+            "本の貸し出し, 自習室",
+            "席がほしい",
+        ],
+        ["西地区", "利用していない", "", ""],
+        ["南地区", "月に1回程度", "講座・イベント", ""],
+    ];
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Form1").unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    book.save(p.tmp.path().join("2026.xlsx")).unwrap();
+    let out = p.run(&[
+        "new",
+        ".",
+        "--from",
+        "../2026.xlsx",
+        "--edition",
+        "2026",
+        "--date",
+        "2026-10-01",
+        "--previous-edition",
+        "2025",
+        "--previous-date",
+        "2025-10-01",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    for line in [
+        "read ../2026.xlsx: 3 rows, 4 columns, sheet \"Form1\"\n",
+        "  q1: column \"問1．利用頻度\", matched by the question's title (was \"Q1. 利用頻度\")\n",
+        "  q2: column \"問2．利用するサービス\", matched by the question's title (was \"Q2. 利用するサービス\")\n",
+        "  q3: not in this export (\"満足度\"): not reported in 2026\n",
+    ] {
+        assert!(said.contains(line), "{line:?} not in:\n{said}");
+    }
+    assert_eq!(
+        fs::read(p.dir().join("data/editions/2026/responses.xlsx")).unwrap(),
+        fs::read(p.tmp.path().join("2026.xlsx")).unwrap()
+    );
+    let codebook = p.read("data/codebook.yaml");
+    let entry = "    responses:
+      file: data/editions/2026/responses.xlsx
+      sheet: \"Form1\"
+      region: { column: \"地区\" }
+      questions:
+        q1: { column: \"問1．利用頻度\" }
+        q2: { column: \"問2．利用するサービス\", separator: \", \" }
+        q4: { column: \"問4．要望\" }
+";
+    assert!(codebook.ends_with(entry), "{codebook}");
+}
+
 /// The command failed: it said `expected`, and wrote nothing.
 fn refused(p: &Project, out: &Output, expected: &str, codebook: &str) {
     assert!(!out.status.success(), "{}", stdout(out));
