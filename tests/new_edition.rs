@@ -306,6 +306,23 @@ fn a_workbook_edition_is_matched_by_question_titles() {
     assert!(codebook.ends_with(entry), "{codebook}");
 }
 
+#[test]
+fn a_new_option_close_to_an_old_one_says_how_to_map_it() {
+    let p = Project::new();
+    let export = fs::read_to_string(fixture("2026.csv")).unwrap();
+    // One respondent's answer written differently from 2025's label 週に1回以上.
+    let export = export.replacen("週に1回以上\n", "週1回以上\n", 1);
+    fs::write(p.tmp.path().join("2026.csv"), export).unwrap();
+    let out = p.add_2026();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    let line = "  q1: new option d \"週1回以上\" added with editions: [\"2026\"] (close to \"週に1回以上\": if it is the same option, map it under this edition's `responses: questions: q1: values:` and remove the new one)\n";
+    assert!(said.contains(line), "{said}");
+    assert!(p.read("data/codebook.yaml").contains(
+        "      - { id: d, label: \"週1回以上\", editions: [\"2026\"] }   # new in 2026\n"
+    ));
+}
+
 /// The command failed: it said `expected`, and wrote nothing.
 fn refused(p: &Project, out: &Output, expected: &str, codebook: &str) {
     assert!(!out.status.success(), "{}", stdout(out));
