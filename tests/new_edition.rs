@@ -357,6 +357,16 @@ fn errors_name_what_to_fix_and_write_nothing() {
         &codebook,
     );
     assert!(!p.dir().join("data/editions").exists());
+    let renamed = fs::read_to_string(fixture("2026.csv"))
+        .unwrap()
+        .replacen("地区", "地域", 1);
+    fs::write(p.tmp.path().join("renamed.csv"), renamed).unwrap();
+    refused(
+        &p,
+        &first("../renamed.csv", "2026"),
+        "error: ../renamed.csv: no column \"地区\" (the codebook's region column, `responses: region: column`): did you mean \"地域\"? give the new export's region column with --region-column\n",
+        &codebook,
+    );
     // A one-edition project needs to know what its own data is.
     refused(
         &p,

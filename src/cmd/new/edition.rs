@@ -19,7 +19,7 @@ use serde_saphyr::Spanned;
 use super::infer::{self, Inferred, Role, listed, question_title};
 use super::text::{plural, shown, yaml as y};
 use crate::load::responses::Encoding;
-use crate::load::responses::source::{Kind, Place};
+use crate::load::responses::source::{Kind, Place, Source};
 use crate::load::{closest, is_slug, parse_yaml};
 
 /// Answer texts named in one message at most.
@@ -237,18 +237,27 @@ pub fn run(
     // Read the export the way `new --from` does; its region column is the codebook's unless named.
     let old = cb.responses.as_ref();
     let old_region = old.and_then(|r| r.region.as_ref());
+    if let (None, Some(r)) = (region_column, old_region)
+        && export.is_file()
+        && Kind::of(export) != Kind::Sav
+    {
+        let shown_file = export.display().to_string();
+        let source = Source::open(export, &shown_file, Encoding::Auto, sheet)?;
+        if !source.headers.iter().any(|h| h == r.column.trim()) {
+            let hint = closest(&r.column, source.headers.iter().map(String::as_str))
+                .map(|h| format!("did you mean {}? ", shown(h)))
+                .unwrap_or_default();
+            anyhow::bail!(
+                "{shown_file}: no column {} (the codebook's region column, `responses: region: column`): {hint}give the new export's region column with --region-column",
+                shown(&r.column)
+            );
+        }
+    }
     let inferred = infer::infer(
         export,
         region_column.or(old_region.map(|r| r.column.as_str())),
         sheet,
-    )
-    .map_err(|e| match (region_column, old_region) {
-        (None, Some(r)) => e.context(format!(
-            "the codebook's region column is {} (responses: region: column); if the new export names it differently, give it with --region-column",
-            shown(&r.column)
-        )),
-        _ => e,
-    })?;
+    )?;
     let headers: Vec<&str> = inferred
         .columns
         .iter()
