@@ -130,12 +130,12 @@ added edition 2026 (\"2026年度調査\", 2026-10-01) after 2025: 3 of 4 questio
     // The codebook is the old text (every comment and line kept) with lines inserted.
     let after = p.read("data/codebook.yaml");
     let editions = "
-# The survey's editions, oldest first (the last is the latest; `surveysite new --edition` adds one).
+# 調査の各回。古い順で、最後が最新の回です（`surveysite new --edition` で追加）。
 editions:
   - id: \"2025\"
     label: \"2025年度調査\"
     date: 2025-10-01
-    data: data   # the files it had before editions were added
+    data: data   # 回を分ける前からの data/ のデータ
   - id: \"2026\"
     label: \"2026年度調査\"
     date: 2026-10-01
@@ -148,7 +148,7 @@ editions:
         q4: { column: \"Q4. 要望\" }
 ";
     assert!(after.ends_with(editions), "{after}");
-    let option = "      - { id: d, label: \"年に数回\", editions: [\"2026\"] }   # new in 2026\n";
+    let option = "      - { id: d, label: \"年に数回\", editions: [\"2026\"] }   # 2026 で追加\n";
     assert!(
         after.contains(&format!(
             "      - {{ id: c, label: \"利用していない\" }}   # 2\n{option}"
@@ -319,8 +319,35 @@ fn a_new_option_close_to_an_old_one_says_how_to_map_it() {
     let line = "  q1: new option d \"週1回以上\" added with editions: [\"2026\"] (close to \"週に1回以上\": if it is the same option, map it under this edition's `responses: questions: q1: values:` and remove the new one)\n";
     assert!(said.contains(line), "{said}");
     assert!(p.read("data/codebook.yaml").contains(
-        "      - { id: d, label: \"週1回以上\", editions: [\"2026\"] }   # new in 2026\n"
+        "      - { id: d, label: \"週1回以上\", editions: [\"2026\"] }   # 2026 で追加\n"
     ));
+}
+
+/// An English project gets English comments; a codebook saved with CRLF line ends keeps them.
+#[test]
+fn english_comments_and_crlf_line_ends() {
+    let p = Project::new();
+    let report = p
+        .read("report.yaml")
+        .replace("language: ja", "language: en");
+    fs::write(p.dir().join("report.yaml"), report).unwrap();
+    let crlf = p.read("data/codebook.yaml").replace('\n', "\r\n");
+    fs::write(p.dir().join("data/codebook.yaml"), &crlf).unwrap();
+    let out = p.add_2026();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after = p.read("data/codebook.yaml");
+    assert!(
+        !after.replace("\r\n", "").contains('\n'),
+        "a bare LF in:\n{after}"
+    );
+    for text in [
+        "\r\n# The survey's editions, oldest first (the last is the latest; `surveysite new --edition` adds one).\r\neditions:\r\n",
+        "    data: data   # the files it had before editions were added\r\n",
+        "editions: [\"2026\"] }   # new in 2026\r\n",
+        "  - id: q3\r\n    editions: [\"2025\"]\r\n",
+    ] {
+        assert!(after.contains(text), "{text:?} not in:\n{after}");
+    }
 }
 
 /// The command failed: it said `expected`, and wrote nothing.

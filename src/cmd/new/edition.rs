@@ -124,6 +124,48 @@ struct Spec {
     other_in_cell: bool,
 }
 
+/// The comments written into the codebook, in the report's language (report.yaml `language:`).
+struct Words {
+    head: &'static str,
+    data: &'static str,
+    japanese: bool,
+}
+
+impl Words {
+    fn of(dir: &Path) -> Words {
+        #[derive(Deserialize)]
+        struct Report {
+            #[serde(default)]
+            language: Option<String>,
+        }
+        let language = fs::read_to_string(dir.join("report.yaml"))
+            .ok()
+            .and_then(|t| serde_saphyr::from_str::<Report>(&t).ok())
+            .and_then(|r| r.language);
+        if language.as_deref().is_none_or(|l| l == "ja") {
+            Words {
+                head: "調査の各回。古い順で、最後が最新の回です（`surveysite new --edition` で追加）。",
+                data: "回を分ける前からの data/ のデータ",
+                japanese: true,
+            }
+        } else {
+            Words {
+                head: "The survey's editions, oldest first (the last is the latest; `surveysite new --edition` adds one).",
+                data: "the files it had before editions were added",
+                japanese: false,
+            }
+        }
+    }
+
+    fn new_in(&self, id: &str) -> String {
+        if self.japanese {
+            format!("{id} で追加")
+        } else {
+            format!("new in {id}")
+        }
+    }
+}
+
 /// One text insertion into the codebook: at a 0-based line, before the whole line (`col` None)
 /// or at a byte offset in it.
 struct Insert {
@@ -164,6 +206,7 @@ pub fn run(
     let date = required_date("--date", flags.date.as_deref(), id)?;
     let label = flags.label.clone().unwrap_or_else(|| id.to_string());
 
+    let words = Words::of(dir);
     let text = fs::read_to_string(&codebook_path)
         .with_context(|| format!("reading {}", codebook_path.display()))?;
     let file = crate::load::codebook::FILE;
@@ -218,9 +261,10 @@ pub fn run(
             }
             let plabel = flags.previous_label.clone().unwrap_or_else(|| prev.into());
             let entry = format!(
-                "  - id: {}\n    label: {}\n    date: {pdate}\n    data: data   # the files it had before editions were added\n",
+                "  - id: {}\n    label: {}\n    date: {pdate}\n    data: data   # {}\n",
                 y(prev),
-                y(&plabel)
+                y(&plabel),
+                words.data
             );
             (vec![prev.to_string()], Some(entry))
         }
@@ -436,7 +480,8 @@ pub fn run(
                         ));
                     }
                     if !new_options.is_empty() {
-                        let added = new_option_lines(q, &new_options, id, &lines, file)?;
+                        let added =
+                            new_option_lines(q, &new_options, id, &words.new_in(id), &lines, file)?;
                         for (oid, label) in &added.1 {
                             let hint = closest(
                                 label,
@@ -573,8 +618,9 @@ pub fn run(
             line: lines.len(),
             col: None,
             text: format!(
-                "{}\n# The survey's editions, oldest first (the last is the latest; `surveysite new --edition` adds one).\neditions:\n{prev}{entry}",
-                if text.ends_with('\n') || text.is_empty() { "" } else { "\n" }
+                "{}\n# {}\neditions:\n{prev}{entry}",
+                if text.ends_with('\n') || text.is_empty() { "" } else { "\n" },
+                words.head
             ),
         }),
         None => inserts.push(Insert {
@@ -881,6 +927,7 @@ fn new_option_lines(
     q: &Question,
     labels: &[&str],
     edition: &str,
+    new_in: &str,
     lines: &[&str],
     file: &str,
 ) -> Result<(Insert, Vec<(String, String)>)> {
@@ -937,10 +984,11 @@ fn new_option_lines(
         taken.insert(oid.clone());
         let _ = writeln!(
             text,
-            "{}- {{ id: {oid}, label: {}, editions: [{}] }}   # new in {edition}",
+            "{}- {{ id: {oid}, label: {}, editions: [{}] }}   # {}",
             " ".repeat(dash),
             y(label),
-            y(edition)
+            y(edition),
+            new_in
         );
         added.push((oid, label.to_string()));
     }
@@ -982,6 +1030,12 @@ fn editions_end(lines: &[&str]) -> Option<usize> {
 /// The text with every insertion made (from the last to the first, so positions hold).
 fn apply(lines: &[&str], mut inserts: Vec<Insert>) -> String {
     let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    // A file written with CRLF line ends gets CRLF lines.
+    if lines.first().is_some_and(|l| l.ends_with("\r\n")) {
+        for i in &mut inserts {
+            i.text = i.text.replace('\n', "\r\n");
+        }
+    }
     inserts.sort_by_key(|i| std::cmp::Reverse((i.line, i.col)));
     for i in inserts {
         match i.col {
