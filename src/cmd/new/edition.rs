@@ -397,7 +397,16 @@ pub fn run(
         ));
     }
 
-    // Questions.
+    // Questions. A header the codebook names for one question is never another's by title.
+    if let Some(r) = old {
+        for spec in r.questions.values() {
+            let named = spec
+                .column
+                .iter()
+                .chain(spec.columns.iter().flat_map(|c| c.values()));
+            used.extend(named.map(String::as_str).filter(|h| headers.contains(h)));
+        }
+    }
     let mut inserts: Vec<Insert> = Vec::new();
     let mut spec_lines: Vec<String> = Vec::new();
     let mut missing: Vec<String> = Vec::new();
@@ -1070,4 +1079,61 @@ fn write_via_temp(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = fs::remove_file(&tmp);
         format!("writing {}", path.display())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codebook(text: &str) -> Codebook {
+        parse_yaml(text, "data/codebook.yaml", 0).unwrap()
+    }
+
+    #[test]
+    fn a_header_named_for_one_question_is_not_another_ones_by_title() {
+        let cb = codebook(
+            "questions:\n  - { id: q1, title: 満足度, type: single }\n  - { id: q2, title: 満足度, type: single }\nresponses:\n  questions:\n    q1: { column: 旧見出し }\n    q2: { column: \"Q2. 満足度\" }\n",
+        );
+        let headers = ["Q1. 満足度", "Q2. 満足度"];
+        let used: HashSet<&str> = HashSet::from(["Q2. 満足度"]);
+        let specs = &cb.responses.as_ref().unwrap().questions;
+        let (cols, how) = find_column(&cb.questions[0], specs.get("q1"), &headers, &used).unwrap();
+        assert_eq!(cols, [0]);
+        assert_eq!(
+            how,
+            "column \"Q1. 満足度\", matched by the question's title (was \"旧見出し\")"
+        );
+    }
+
+    #[test]
+    fn a_new_entry_goes_after_the_last_one_before_the_comments_that_follow() {
+        let text = "editions:\n  - id: \"2025\"\n    date: 2025-10-01\n\n# the map\nmap: {}\n";
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        assert_eq!(editions_end(&lines), Some(3));
+        let edited = apply(
+            &lines,
+            vec![Insert {
+                line: 3,
+                col: None,
+                text: "  - id: \"2026\"\n".into(),
+            }],
+        );
+        assert_eq!(
+            edited,
+            "editions:\n  - id: \"2025\"\n    date: 2025-10-01\n  - id: \"2026\"\n\n# the map\nmap: {}\n"
+        );
+        // No block list to add to.
+        assert_eq!(editions_end(&["editions: [a]\n"]), None);
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        assert_eq!(
+            required_date("--date", Some("2026-10-01"), "2026").unwrap(),
+            "2026-10-01"
+        );
+        for bad in ["2026-13-01", "2026/10/01", "２０２６-10-01", "26-10-01"] {
+            assert!(required_date("--date", Some(bad), "2026").is_err(), "{bad}");
+        }
+    }
 }
