@@ -16,6 +16,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 pub enum Command {
     /// Build the report into a static site (default: <root>/site)
     Build {
@@ -50,7 +51,7 @@ pub enum Command {
     /// Start a report project: a small working one, or one whose codebook is inferred from a
     /// respondent-level export (Google Forms, Microsoft Forms, Excel CSV)
     New {
-        /// The folder to create (new, or empty)
+        /// The folder to create (new, or empty); with --edition, the existing project
         dir: PathBuf,
         /// A CSV, Excel workbook (.xlsx) or SPSS file (.sav) with one row per respondent to infer
         /// the codebook from (copied into data/)
@@ -79,6 +80,25 @@ pub enum Command {
         /// stratum, or the sampling fraction)
         #[arg(long, value_name = "COL", requires = "weight")]
         fpc: Option<String>,
+        /// Add the export as a new edition (e.g. 2026) of the existing project DIR: its questions
+        /// and options are matched to data/codebook.yaml, which gains an `editions:` entry
+        #[arg(long, value_name = "ID", requires = "from", conflicts_with_all = ["lang", "weight"])]
+        edition: Option<String>,
+        /// The new edition's label readers see (default: its id)
+        #[arg(long, value_name = "TEXT", requires = "edition")]
+        label: Option<String>,
+        /// The new edition's date, YYYY-MM-DD (editions are ordered by it)
+        #[arg(long, value_name = "DATE", requires = "edition")]
+        date: Option<String>,
+        /// The first time editions are added: the id of the edition the project's data is
+        #[arg(long, value_name = "ID", requires = "edition")]
+        previous_edition: Option<String>,
+        /// That edition's label (default: its id)
+        #[arg(long, value_name = "TEXT", requires = "previous_edition")]
+        previous_label: Option<String>,
+        /// That edition's date, YYYY-MM-DD
+        #[arg(long, value_name = "DATE", requires = "previous_edition")]
+        previous_date: Option<String>,
     },
     /// Build in memory and report every broken link, missing title, orphan commentary and data
     /// problem at once; list the pages that have no commentary yet

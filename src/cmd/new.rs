@@ -1,8 +1,10 @@
 //! `surveysite new DIR [--from EXPORT.csv|.xlsx|.sav]`: a small working project, or one whose
 //! codebook is inferred from a respondent-level export (Google Forms, Microsoft Forms, Excel,
-//! SPSS) for the user to check and retitle.
+//! SPSS) for the user to check and retitle. With `--edition ID`, DIR is an existing project and
+//! the export becomes its next edition (new/edition.rs).
 
 mod design;
+pub mod edition;
 mod infer;
 mod lang;
 mod sav;
