@@ -234,23 +234,53 @@ fn every_choice_page_has_a_chart_and_text_pages_have_none() {
 }
 
 #[test]
-fn two_builds_draw_every_chart_and_give_the_same_files() {
-    // Charts are drawn natively on every build (no cache to read back): 14 charts, same bytes.
+fn a_build_reading_kept_drawings_gives_the_same_files_as_one_drawing_them() {
+    // The first build draws the 14 charts and keeps them; the second reads them back; a third,
+    // without the kept drawings, draws them again: the same bytes each time.
     let project = Project::example();
     let first = project.run_build(&project.path("a"), &[]);
     assert!(first.status.success());
     let first_out = String::from_utf8_lossy(&first.stdout);
     assert!(first_out.contains("14 charts)"), "{first_out}");
+    let kept = || {
+        std::fs::read_dir(project.path(".surveysite-cache/charts"))
+            .unwrap()
+            .count()
+    };
+    assert_eq!(kept(), 14, "one kept drawing per chart");
     let second = project.run_build(&project.path("b"), &[]);
     assert!(second.status.success());
-    assert_eq!(
-        crate::common::files_under(&project.path("a")),
-        crate::common::files_under(&project.path("b"))
+    std::fs::remove_dir_all(project.path(".surveysite-cache")).unwrap();
+    let third = project.run_build(&project.path("c"), &[]);
+    assert!(third.status.success());
+    let a = crate::common::files_under(&project.path("a"));
+    assert!(a == crate::common::files_under(&project.path("b")));
+    assert!(a == crate::common::files_under(&project.path("c")));
+
+    // A changed number is drawn afresh, and the drawing no build uses any more is removed.
+    project.replace_line(
+        "data/counts.csv",
+        "ku-seinanbu,q2,d,1",
+        "ku-seinanbu,q2,d,3",
     );
+    let fourth = project.run_build(&project.path("d"), &[]);
     assert!(
-        !project.path(".surveysite-cache/charts").exists(),
-        "no chart cache is written"
+        fourth.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fourth.stderr)
     );
+    assert_eq!(kept(), 14);
+    let chart = |site: &str| {
+        let page = std::fs::read_to_string(
+            project.path(&format!("{site}/regions/ku-seinanbu/q2/index.html")),
+        )
+        .unwrap();
+        let start = page.find("<svg").unwrap();
+        page[start..start + page[start..].find("</div>").unwrap()].to_string()
+    };
+    // d: 1 of 4 (25.0%) before, 3 of 4 (75.0%) now.
+    assert!(chart("c").contains(">1病院（25.0%）<") && !chart("c").contains("（75.0%）"));
+    assert!(chart("d").contains(">3病院（75.0%）<"), "the new figure is drawn");
 }
 
 #[test]
