@@ -20,6 +20,7 @@ pub const ANSWERS: &str = "data/answers.csv";
 /// One CSV file: its rows as column name → cell, each with its line number.
 struct Table {
     file: &'static str,
+    headers: Vec<String>,
     rows: Vec<(u64, HashMap<String, String>)>,
 }
 
@@ -34,7 +35,11 @@ impl Table {
                 .into_iter()
                 .map(|(line, cells)| (line, headers.iter().cloned().zip(cells).collect()))
                 .collect();
-            return Ok(Some(Table { file, rows }));
+            return Ok(Some(Table {
+                file,
+                headers,
+                rows,
+            }));
         }
         let path = root.join(file);
         if !path.exists() {
@@ -73,7 +78,11 @@ impl Table {
                 .collect();
             rows.push((line, row));
         }
-        Ok(Some(Table { file, rows }))
+        Ok(Some(Table {
+            file,
+            headers,
+            rows,
+        }))
     }
 
     fn required(root: &Path, file: &'static str, columns: &[&str]) -> Result<Table> {
@@ -410,17 +419,31 @@ fn load_respondents(root: &Path, survey: &mut Survey, problems: &mut Problems) -
 
 fn load_counts(root: &Path, survey: &mut Survey, problems: &mut Problems) -> Result<()> {
     let table = Table::required(root, COUNTS, &["region", "question", "option", "count"])?;
+    let given = super::table_estimates::columns(survey, &table.headers, table.file)?;
+    survey.data.estimates_given = given.is_some();
     let mut lines = HashMap::new();
     let mut rejected = BTreeSet::new();
     for (line, row) in &table.rows {
-        problems.add(counts_row(
+        let counted = counts_row(
             &mut rejected,
             survey,
             table.file,
             *line,
             row,
             &mut lines,
-        ));
+        );
+        // The office's estimate of a row whose count was read.
+        if let (Ok(key), Some(columns)) = (&counted, &given) {
+            let count = survey.count(&key.0, &key.1, &key.2);
+            match columns.read(table.file, *line, row, count) {
+                Ok(Some(e)) => {
+                    survey.data.estimates.insert(key.clone(), e);
+                }
+                Ok(None) => {}
+                Err(e) => problems.add(Err(e)),
+            }
+        }
+        problems.add(counted.map(|_| ()));
     }
     // Every option in every region: a forgotten row must not pass for "not reported".
     for region in &survey.regions {
@@ -451,8 +474,25 @@ fn load_crosstab(root: &Path, survey: &mut Survey, problems: &mut Problems) -> R
     else {
         return Ok(());
     };
+    let given = super::table_estimates::columns(survey, &table.headers, table.file)?;
+    super::table_estimates::check_both(survey, given.is_some(), table.file)?;
     for (line, row) in &table.rows {
-        problems.add(crosstab_row(survey, table.file, *line, row));
+        let counted = crosstab_row(survey, table.file, *line, row);
+        if let (Ok(key), Some(columns)) = (&counted, &given) {
+            let count = survey.crosstab_count(&key.0, &key.1, &key.2, &key.3);
+            match columns.read(table.file, *line, row, count) {
+                Ok(Some(e)) => {
+                    let (r, q, g, o) = key.clone();
+                    survey.data.crosstab_estimates.insert((r, q, Some(g), o), e);
+                }
+                Ok(None) => {}
+                Err(e) => problems.add(Err(e)),
+            }
+        }
+        problems.add(counted.map(|_| ()));
+    }
+    if given.is_some() {
+        super::table_estimates::total_rows(survey);
     }
     // When every group is given, the groups add up to the question's own count (the 計 row).
     let mut sums: BTreeMap<(&str, &str, &str), (u64, usize)> = BTreeMap::new();
@@ -616,7 +656,7 @@ fn counts_row(
     line: u64,
     row: &HashMap<String, String>,
     lines: &mut HashMap<(String, String, String), u64>,
-) -> Result<()> {
+) -> Result<(String, String, String)> {
     let (region, question, option) = (
         cell(row, "region"),
         cell(row, "question"),
@@ -661,8 +701,8 @@ fn counts_row(
             format!("{region} × {question} × {option} is given twice (first on line {first})"),
         ));
     }
-    survey.data.counts.insert(key, count);
-    Ok(())
+    survey.data.counts.insert(key.clone(), count);
+    Ok(key)
 }
 
 fn crosstab_row(
@@ -670,7 +710,7 @@ fn crosstab_row(
     file: &'static str,
     line: u64,
     row: &HashMap<String, String>,
-) -> Result<()> {
+) -> Result<(String, String, String, String)> {
     let (region, question, group, option) = (
         cell(row, "region"),
         cell(row, "question"),
@@ -703,8 +743,9 @@ fn crosstab_row(
             format!("count {c} is larger than the group's {n} respondents ({RESPONDENTS})"),
         ));
     }
-    let key = (region.into(), question.into(), group.into(), option.into());
-    if survey.data.crosstab.insert(key, count).is_some() {
+    let key: (String, String, String, String) =
+        (region.into(), question.into(), group.into(), option.into());
+    if survey.data.crosstab.insert(key.clone(), count).is_some() {
         return Err(located(
             file,
             line,
@@ -712,7 +753,7 @@ fn crosstab_row(
             format!("{region} × {question} × {group} × {option} is given twice"),
         ));
     }
-    Ok(())
+    Ok(key)
 }
 
 fn answers_row(

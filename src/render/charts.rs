@@ -779,6 +779,10 @@ fn pooled_total(
             point(e.p * 100.0, crate::model::percent_of(e.p)),
         ));
     }
+    // The office gave no all-regions estimate (a total region would): no line, not count ÷ base.
+    if matches!(survey.estimates(), crate::model::Estimates::Tables) {
+        return None;
+    }
     let (c, b) = (Count::Value(count), Count::Value(base));
     Some((
         t.all_regions.to_string(),

@@ -297,6 +297,10 @@ pub struct Strings {
     pub estimate_fpc: &'static str,
     /// Between an interval's bounds (45.6〜76.8%).
     pub ci_separator: &'static str,
+    /// The page note of a project whose count tables give the office's estimates (no design).
+    pub estimate_note_given: &'static str,
+    /// The title of `—` where the office gave an estimate without its interval.
+    pub ci_not_given_title: &'static str,
 }
 
 pub const JA: Strings = Strings {
@@ -489,6 +493,8 @@ pub const JA: Strings = Strings {
     estimate_cluster: "抽出単位（列「{column}」）",
     estimate_fpc: "有限母集団修正（列「{column}」）",
     ci_separator: "〜",
+    estimate_note_given: "%と95%信頼区間は、調査の実施機関が算出して公表した推計値をそのまま載せたものです（このサイトでは計算していません）。件数は重みを付けない実際の回答数です。区間だけからは地域間の差を検定できないため、有意差の印（▲・▼）は付けていません。区間が示されていない数値は「—」です。",
+    ci_not_given_title: "実施機関が信頼区間を示していません",
 };
 
 pub const EN: Strings = Strings {
@@ -681,6 +687,8 @@ pub const EN: Strings = Strings {
     estimate_cluster: "sampling units from column “{column}”",
     estimate_fpc: "finite population correction from column “{column}”",
     ci_separator: "–",
+    estimate_note_given: "Percentages and their 95% confidence intervals are the estimates computed and published by the survey office, shown as given (surveysite does not compute them). Counts are the actual, unweighted numbers of answers. Intervals alone allow no test of the differences between regions, so there are no significance marks (▲ / ▼). “—” where the office gives no interval.",
+    ci_not_given_title: "The survey office gives no confidence interval",
 };
 
 /// Every language there is a table for.
