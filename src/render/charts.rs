@@ -956,9 +956,10 @@ fn crosstab_caption(
     options: &[&ChoiceOption],
     t: &Strings,
 ) -> String {
-    let caption = match survey.weighted() {
-        true => t.crosstab_chart_caption_weighted,
-        false => t.crosstab_chart_caption,
+    let caption = match survey.estimates() {
+        crate::model::Estimates::Design(_) => t.crosstab_chart_caption_weighted,
+        crate::model::Estimates::Tables => t.crosstab_chart_caption_given,
+        crate::model::Estimates::Counts => t.crosstab_chart_caption,
     };
     fill(
         caption,
