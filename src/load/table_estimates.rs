@@ -22,12 +22,7 @@ pub struct Columns {
 /// The estimate columns of a table, if it has them: `estimate` alone or with `lower` and
 /// `upper`, and only in a project whose figures are not estimated from respondent rows.
 pub fn columns(survey: &Survey, headers: &[String], file: &str) -> Result<Option<Columns>> {
-    let at = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .map(|i| i as u64 + 1)
-    };
+    let at = |name: &str| headers.iter().position(|h| h == name).map(|i| i as u64 + 1);
     let (estimate, lower, upper) = (at(ESTIMATE), at(LOWER), at(UPPER));
     let bounds = match (lower, upper) {
         (Some(l), Some(u)) => Some((l, u)),
@@ -112,7 +107,11 @@ pub fn total_rows(survey: &mut Survey) {
         .map(|(r, q, _, o)| (r.clone(), q.clone(), o.clone()))
         .collect();
     for (r, q, o) in keys {
-        if let Some(&e) = survey.data.estimates.get(&(r.clone(), q.clone(), o.clone())) {
+        if let Some(&e) = survey
+            .data
+            .estimates
+            .get(&(r.clone(), q.clone(), o.clone()))
+        {
             survey.data.crosstab_estimates.insert((r, q, None, o), e);
         }
     }
@@ -202,7 +201,9 @@ impl Columns {
                 file,
                 line,
                 Some(self.estimate),
-                format!("estimate {p} is not within its interval {lo} to {hi} (expected lower ≤ estimate ≤ upper)"),
+                format!(
+                    "estimate {p} is not within its interval {lo} to {hi} (expected lower ≤ estimate ≤ upper)"
+                ),
             ));
         }
         Ok(Some(Estimate::given(p, bounds)))

@@ -424,14 +424,7 @@ fn load_counts(root: &Path, survey: &mut Survey, problems: &mut Problems) -> Res
     let mut lines = HashMap::new();
     let mut rejected = BTreeSet::new();
     for (line, row) in &table.rows {
-        let counted = counts_row(
-            &mut rejected,
-            survey,
-            table.file,
-            *line,
-            row,
-            &mut lines,
-        );
+        let counted = counts_row(&mut rejected, survey, table.file, *line, row, &mut lines);
         // The office's estimate of a row whose count was read.
         if let (Ok(key), Some(columns)) = (&counted, &given) {
             let count = survey.count(&key.0, &key.1, &key.2);

@@ -20,8 +20,7 @@ use crate::load::Project;
 use crate::load::content::Commentary;
 use crate::model::{
     Answer, ChoiceOption, Count, Estimates, Question, QuestionKind, Region, Survey, interval_of,
-    percent,
-    percent_of, share,
+    percent, percent_of, share,
 };
 use crate::url::{Linker, absolute};
 
