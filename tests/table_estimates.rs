@@ -408,3 +408,45 @@ fn an_xlsx_counts_table_carries_the_estimates_too() {
         "{err}"
     );
 }
+
+#[test]
+fn suppression_hides_a_small_counts_estimate_and_interval() {
+    let p = fixture();
+    p.write(
+        "report.yaml",
+        &(p.read("report.yaml") + "settings:\n  suppression:\n    threshold: 3\n"),
+    );
+    let site = p.build();
+    // 南部 導入予定: 2 hospitals, below the threshold: x, and its 3.1% shown nowhere.
+    let page = site.page("regions/minami/q1/");
+    let table = table_captioned(&page, "南部: Q1");
+    assert_eq!(cells(&table, "導入予定")[..3], ["x", "", ""]);
+    assert!(!text(&page).contains("3.1%"), "{}", text(&page));
+    let files = site.files();
+    let csv = std::str::from_utf8(&files["questions/q1/q-q1.csv"]).unwrap();
+    assert!(!csv.contains(",3.1,"), "{csv}");
+    // The other figures are still the office's.
+    assert_eq!(
+        cells(&table, "導入している")[..3],
+        ["30", "47.9%", "40.2〜55.7%"]
+    );
+}
+
+#[test]
+fn an_english_report_says_the_office_computed_them() {
+    let p = fixture();
+    p.replace_line("report.yaml", "language: ja", "language: en");
+    let site = p.build();
+    let page = site.page("questions/q1/");
+    assert!(
+        text(&page).contains(
+            "Percentages and their 95% confidence intervals are the estimates computed and published by the survey office, shown as given (surveysite does not compute them)."
+        ),
+        "{}",
+        text(&page)
+    );
+    assert!(page.contains("title=\"The survey office gives no confidence interval\""));
+    assert!(!page.contains("estimate-legend"));
+    let chart = site.page("regions/kita/q1/");
+    assert!(chart.contains("(%, the survey office’s estimates)"));
+}
