@@ -450,3 +450,22 @@ fn an_english_report_says_the_office_computed_them() {
     let chart = site.page("regions/kita/q1/");
     assert!(chart.contains("(%, the survey office’s estimates)"));
 }
+
+#[test]
+fn the_map_shows_the_offices_estimates() {
+    let p = fixture();
+    let codebook = p.read("data/codebook.yaml").replacen(
+        "regions:",
+        "map:\n  tiles:\n    - { region: kita, row: 1, column: 1 }\n    - { region: minami, row: 2, column: 1 }\n\nregions:",
+        1,
+    );
+    p.write("data/codebook.yaml", &codebook);
+    let site = p.build();
+    let page = text(&site.page("questions/q1/"));
+    // Not 12 ÷ 40 = 30.0% nor 30 ÷ 60 = 50.0%.
+    assert!(
+        page.contains("北部: 33.4%") || page.contains("北部 33.4%"),
+        "{page}"
+    );
+    assert!(!page.contains("30.0%") && !page.contains("50.0%"), "{page}");
+}
