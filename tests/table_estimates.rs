@@ -469,3 +469,52 @@ fn the_map_shows_the_offices_estimates() {
     );
     assert!(!page.contains("30.0%") && !page.contains("50.0%"), "{page}");
 }
+
+/// A made-up project of 21 regions (the ranked chart), each 10 respondents of whom 3 or 4 use a
+/// system, with the office's estimates; with a total region `all` when `total`.
+fn many_regions(total: bool) -> Project {
+    let p = Project::example_with(&[]);
+    p.write(
+        "report.yaml",
+        "title: 多地域（テスト）\nlanguage: ja\nbase_url: \"\"\n",
+    );
+    let mut codebook = String::from("regions:\n");
+    let mut respondents = String::from("region,group,respondents\n");
+    let mut counts = String::from("region,question,option,count,estimate,lower,upper\n");
+    for i in 1..=21 {
+        let (c, e) = if i % 2 == 0 { (4, "41.7") } else { (3, "28.2") };
+        codebook += &format!("  - {{ id: r{i:02}, title: 地域{i:02} }}\n");
+        respondents += &format!("r{i:02},,10\n");
+        counts += &format!(
+            "r{i:02},q1,yes,{c},{e},20.1,50.3\nr{i:02},q1,no,{},60.0,50.0,70.0\n",
+            10 - c
+        );
+    }
+    if total {
+        codebook += "  - { id: all, title: 全域, total: true }\n";
+        respondents += "all,,210\n";
+        counts += "all,q1,yes,73,36.6,30.2,43.5\nall,q1,no,137,63.4,56.5,69.8\n";
+    }
+    codebook += "questions:\n  - id: q1\n    title: 導入していますか\n    short: 導入\n    type: single\n    base: all\n    key_option: yes\n    options:\n      - { id: yes, label: はい }\n      - { id: no, label: いいえ }\n";
+    p.write("data/codebook.yaml", &codebook);
+    p.write("data/respondents.csv", &respondents);
+    p.write("data/counts.csv", &counts);
+    p
+}
+
+#[test]
+fn the_ranked_charts_total_line_is_the_offices_or_none() {
+    // A total region: its line is the office's estimate, not 73 ÷ 210 = 34.8%.
+    let site = many_regions(true).build();
+    let chart = figure(&site.page("questions/q1/"), "q-q1").to_string();
+    assert!(chart.contains("全域 36.6%"), "{chart}");
+    assert!(!chart.contains("34.8%"), "{chart}");
+    // None: the office gave no all-regions figure, and 73 ÷ 210 would not be one.
+    let site = many_regions(false).build();
+    let chart = figure(&site.page("questions/q1/"), "q-q1").to_string();
+    assert!(chart.contains("地域02"), "{chart}");
+    assert!(
+        !chart.contains("全地域") && !chart.contains("34.8%"),
+        "{chart}"
+    );
+}
