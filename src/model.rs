@@ -158,7 +158,11 @@ pub struct Data {
     pub rows_file: Option<String>,
     /// The sample design (codebook `design:`): `None` for a census, whose figures are counts.
     pub design: Option<Design>,
-    /// region, question, option → the design-based estimate (weighted projects only).
+    /// The count tables carry the office's own estimates (columns `estimate,lower,upper`), read
+    /// into `estimates`: `Survey::estimates` says what a reader's % is.
+    pub estimates_given: bool,
+    /// region, question, option → the design-based estimate, or the office's given one
+    /// (weighted projects only).
     pub estimates: BTreeMap<(String, String, String), Estimate>,
     /// region, question, group (`None`: every respondent of the region, the cross-tab's 計 row),
     /// option → the cross-tab's design-based estimate (weighted projects only).
@@ -194,6 +198,33 @@ pub struct Estimate {
     pub ci: Option<(f64, f64)>,
     /// The test of this region against the rest of the survey, when it can be done.
     pub test: Option<Test>,
+}
+
+/// Where the percentages a reader sees come from.
+#[derive(Debug, Clone, Copy)]
+pub enum Estimates<'a> {
+    /// A census: count ÷ base.
+    Counts,
+    /// A weighted sample, estimated by surveysite from the respondent rows with this design.
+    Design(&'a Design),
+    /// Estimates and intervals computed by the survey office elsewhere, given in the count
+    /// tables (`estimate,lower,upper`): no standard error, no test, so no mark.
+    Tables,
+}
+
+impl Estimate {
+    /// An estimate as the office publishes it: percent (0–100) and, when given, its interval.
+    pub fn given(percent: f64, interval: Option<(f64, f64)>) -> Estimate {
+        Estimate {
+            p: percent / 100.0,
+            // Unknown: the office gives bounds, not a standard error (nothing reads these two
+            // for given estimates; the interval is shown as given).
+            se: f64::NAN,
+            df: 0,
+            ci: interval.map(|(lo, hi)| (lo / 100.0, hi / 100.0)),
+            test: None,
+        }
+    }
 }
 
 /// A design-based t test of a region's proportion against the rest of the survey.
@@ -262,9 +293,19 @@ impl Survey {
             .get(&(region.into(), question.into(), option.into()))
     }
 
-    /// Is this a weighted sample (the codebook declares a design)?
+    /// Where the % a reader sees comes from: counts, the codebook's design, or the tables.
+    pub fn estimates(&self) -> Estimates<'_> {
+        match (&self.data.design, self.data.estimates_given) {
+            (Some(d), _) => Estimates::Design(d),
+            (None, true) => Estimates::Tables,
+            (None, false) => Estimates::Counts,
+        }
+    }
+
+    /// Does a reader see estimates with intervals (a weighted sample, or estimates given by the
+    /// office), rather than count ÷ base?
     pub fn weighted(&self) -> bool {
-        self.data.design.is_some()
+        !matches!(self.estimates(), Estimates::Counts)
     }
 
     /// The share (0–100) of an option in a region a reader sees: the design-based estimate of a

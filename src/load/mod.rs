@@ -9,6 +9,7 @@ pub mod quotes;
 pub mod report;
 pub mod responses;
 pub mod sheet;
+pub mod table_estimates;
 pub mod tables;
 
 use std::fmt::Display;

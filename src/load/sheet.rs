@@ -107,10 +107,23 @@ fn rename_lines(text: &str, csv: &str, shown: &str, sheet: &str, first_column: u
             .map_or(0, |r| r.bytes().take_while(u8::is_ascii_digit).count());
         match rest[1.min(rest.len())..][..digits].parse::<u64>() {
             Ok(row) if digits > 0 => {
+                rest = &rest[1 + digits..];
+                // `:line:column:` names the cell itself (the column counted from the header's
+                // first cell), `:line:` the row's first cell.
+                let column = rest.strip_prefix(':').and_then(|r| {
+                    let n = r.bytes().take_while(u8::is_ascii_digit).count();
+                    let c = r[..n].parse::<u32>().ok().filter(|&c| c > 0)?;
+                    r[n..].starts_with(':').then_some((c, 1 + n))
+                });
                 out.push_str(shown);
                 out.push(':');
-                out.push_str(&cell_name(sheet, first_column, row));
-                rest = &rest[1 + digits..];
+                match column {
+                    Some((c, len)) => {
+                        out.push_str(&cell_name(sheet, first_column + c - 1, row));
+                        rest = &rest[len..];
+                    }
+                    None => out.push_str(&cell_name(sheet, first_column, row)),
+                }
             }
             _ => out.push_str(shown),
         }
@@ -131,5 +144,15 @@ mod tests {
             "2 problems:\ndata/counts.xlsx:Sheet1!A14: option \"x\" is not …\ndata/counts.xlsx: no row for region \"a\" (leave it out of data/counts.xlsx)"
         );
         assert_eq!(workbook_name("data/counts.csv"), "data/counts.xlsx");
+        assert_eq!(
+            rename_lines(
+                "data/counts.csv:7:5: estimate \"x\" is not a percent",
+                "data/counts.csv",
+                "data/counts.xlsx",
+                "Sheet1",
+                1
+            ),
+            "data/counts.xlsx:Sheet1!F7: estimate \"x\" is not a percent"
+        );
     }
 }

@@ -20,6 +20,7 @@ pub const ANSWERS: &str = "data/answers.csv";
 /// One CSV file: its rows as column name → cell, each with its line number.
 struct Table {
     file: String,
+    headers: Vec<String>,
     rows: Vec<(u64, HashMap<String, String>)>,
 }
 
@@ -36,6 +37,7 @@ impl Table {
                 .collect();
             return Ok(Some(Table {
                 file: file.to_string(),
+                headers,
                 rows,
             }));
         }
@@ -78,6 +80,7 @@ impl Table {
         }
         Ok(Some(Table {
             file: file.to_string(),
+            headers,
             rows,
         }))
     }
@@ -440,17 +443,24 @@ fn load_counts(root: &Path, survey: &mut Survey, problems: &mut Problems) -> Res
         &named(survey, COUNTS),
         &["region", "question", "option", "count"],
     )?;
+    let given = super::table_estimates::columns(survey, &table.headers, &table.file)?;
+    survey.data.estimates_given = given.is_some();
     let mut lines = HashMap::new();
     let mut rejected = BTreeSet::new();
     for (line, row) in &table.rows {
-        problems.add(counts_row(
-            &mut rejected,
-            survey,
-            &table.file,
-            *line,
-            row,
-            &mut lines,
-        ));
+        let counted = counts_row(&mut rejected, survey, &table.file, *line, row, &mut lines);
+        // The office's estimate of a row whose count was read.
+        if let (Ok(key), Some(columns)) = (&counted, &given) {
+            let count = survey.count(&key.0, &key.1, &key.2);
+            match columns.read(&table.file, *line, row, count) {
+                Ok(Some(e)) => {
+                    survey.data.estimates.insert(key.clone(), e);
+                }
+                Ok(None) => {}
+                Err(e) => problems.add(Err(e)),
+            }
+        }
+        problems.add(counted.map(|_| ()));
     }
     // Every option in every region: a forgotten row must not pass for "not reported".
     for region in &survey.regions {
@@ -483,8 +493,25 @@ fn load_crosstab(root: &Path, survey: &mut Survey, problems: &mut Problems) -> R
     else {
         return Ok(());
     };
+    let given = super::table_estimates::columns(survey, &table.headers, &table.file)?;
+    super::table_estimates::check_both(survey, given.is_some(), &table.file)?;
     for (line, row) in &table.rows {
-        problems.add(crosstab_row(survey, &table.file, *line, row));
+        let counted = crosstab_row(survey, &table.file, *line, row);
+        if let (Ok(key), Some(columns)) = (&counted, &given) {
+            let count = survey.crosstab_count(&key.0, &key.1, &key.2, &key.3);
+            match columns.read(&table.file, *line, row, count) {
+                Ok(Some(e)) => {
+                    let (r, q, g, o) = key.clone();
+                    survey.data.crosstab_estimates.insert((r, q, Some(g), o), e);
+                }
+                Ok(None) => {}
+                Err(e) => problems.add(Err(e)),
+            }
+        }
+        problems.add(counted.map(|_| ()));
+    }
+    if given.is_some() {
+        super::table_estimates::total_rows(survey);
     }
     // When every group is given, the groups add up to the question's own count (the 計 row).
     let mut sums: BTreeMap<(&str, &str, &str), (u64, usize)> = BTreeMap::new();
@@ -652,7 +679,7 @@ fn counts_row(
     line: u64,
     row: &HashMap<String, String>,
     lines: &mut HashMap<(String, String, String), u64>,
-) -> Result<()> {
+) -> Result<(String, String, String)> {
     let file_answers = named(survey, ANSWERS);
     let (region, question, option) = (
         cell(row, "region"),
@@ -698,8 +725,8 @@ fn counts_row(
             format!("{region} × {question} × {option} is given twice (first on line {first})"),
         ));
     }
-    survey.data.counts.insert(key, count);
-    Ok(())
+    survey.data.counts.insert(key.clone(), count);
+    Ok(key)
 }
 
 fn crosstab_row(
@@ -707,7 +734,7 @@ fn crosstab_row(
     file: &str,
     line: u64,
     row: &HashMap<String, String>,
-) -> Result<()> {
+) -> Result<(String, String, String, String)> {
     let file_respondents = named(survey, RESPONDENTS);
     let (region, question, group, option) = (
         cell(row, "region"),
@@ -741,8 +768,9 @@ fn crosstab_row(
             format!("count {c} is larger than the group's {n} respondents ({file_respondents})"),
         ));
     }
-    let key = (region.into(), question.into(), group.into(), option.into());
-    if survey.data.crosstab.insert(key, count).is_some() {
+    let key: (String, String, String, String) =
+        (region.into(), question.into(), group.into(), option.into());
+    if survey.data.crosstab.insert(key.clone(), count).is_some() {
         return Err(located(
             file,
             line,
@@ -750,7 +778,7 @@ fn crosstab_row(
             format!("{region} × {question} × {group} × {option} is given twice"),
         ));
     }
-    Ok(())
+    Ok(key)
 }
 
 fn answers_row(

@@ -779,6 +779,10 @@ fn pooled_total(
             point(e.p * 100.0, crate::model::percent_of(e.p)),
         ));
     }
+    // The office gave no all-regions estimate (a total region would): no line, not count ÷ base.
+    if matches!(survey.estimates(), crate::model::Estimates::Tables) {
+        return None;
+    }
     let (c, b) = (Count::Value(count), Count::Value(base));
     Some((
         t.all_regions.to_string(),
@@ -952,9 +956,10 @@ fn crosstab_caption(
     options: &[&ChoiceOption],
     t: &Strings,
 ) -> String {
-    let caption = match survey.weighted() {
-        true => t.crosstab_chart_caption_weighted,
-        false => t.crosstab_chart_caption,
+    let caption = match survey.estimates() {
+        crate::model::Estimates::Design(_) => t.crosstab_chart_caption_weighted,
+        crate::model::Estimates::Tables => t.crosstab_chart_caption_given,
+        crate::model::Estimates::Counts => t.crosstab_chart_caption,
     };
     fill(
         caption,

@@ -19,8 +19,8 @@ use super::strings::{Strings, fill};
 use crate::load::Project;
 use crate::load::content::Commentary;
 use crate::model::{
-    Answer, ChoiceOption, Count, Question, QuestionKind, Region, Survey, interval_of, percent,
-    percent_of, share,
+    Answer, ChoiceOption, Count, Estimates, Question, QuestionKind, Region, Survey, interval_of,
+    percent, percent_of, share,
 };
 use crate::url::{Linker, absolute};
 
@@ -75,6 +75,10 @@ impl<'a> Index<'a> {
             crosstab_options: HashMap::new(),
         };
         let survey = &project.survey;
+        if matches!(survey.estimates(), Estimates::Tables) {
+            // The office's `—` is an interval it did not give, not one that cannot be computed.
+            index.t_value["ci_none_title"] = json!(index.t.ci_not_given_title);
+        }
         index.regions = index.ordered(&survey.regions, |r| region_path(&r.id));
         index.questions = index.ordered(&survey.questions, |q| question_path(&q.id));
         index.region_position = index
@@ -248,6 +252,8 @@ pub fn context(
             "region_count": survey.regions.len(),
             "weighted": survey.weighted(),
             "estimate_note": estimate_note(index.t, survey),
+            // Only a design's estimates are tested: given intervals carry no mark (nor legend).
+            "marks": matches!(survey.estimates(), Estimates::Design(_)),
             "question_count": survey.questions.len(),
         },
         "page": {
@@ -495,7 +501,11 @@ fn add_estimate(
 /// How a weighted sample's figures were made, in plain words of the report's language, for the
 /// note on each kind of page that shows them (`None` for a census).
 pub fn estimate_note(t: &Strings, survey: &Survey) -> Option<String> {
-    let d = survey.data.design.as_ref()?;
+    let d = match survey.estimates() {
+        Estimates::Counts => return None,
+        Estimates::Tables => return Some(t.estimate_note_given.to_string()),
+        Estimates::Design(d) => d,
+    };
     let column = |template: &str, c: &str| fill(template, &[("column", c)]);
     let mut design = Vec::new();
     if let Some((s, _)) = &d.strata {

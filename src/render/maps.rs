@@ -129,7 +129,16 @@ fn map_value(project: &Project, q: &Question, current: Option<&Region>, l: &Link
         if count == Count::Suppressed || base == Count::Suppressed {
             return (None, State::Suppressed);
         }
-        match (tenths(count, base), crate::model::percent(count, base)) {
+        // A weighted sample's or the office's estimate, as the tables show it.
+        let shown = match survey.shown_estimate(&r.id, &q.id, &option.id) {
+            Some(e) if survey.weighted() => {
+                let p = crate::model::percent_of(e.p);
+                let tenths = p.trim_end_matches('%').replace('.', "").parse().ok();
+                (tenths, Some(p))
+            }
+            _ => (tenths(count, base), crate::model::percent(count, base)),
+        };
+        match shown {
             (Some(t), Some(p)) => (
                 Some(t),
                 State::Value {

@@ -15,7 +15,7 @@ use anyhow::Result;
 
 use crate::load::content::Commentary;
 use crate::load::{did_you_mean, not_in_codebook};
-use crate::model::{Count, Question, QuestionKind, Region, Survey};
+use crate::model::{Count, Estimates, Question, QuestionKind, Region, Survey};
 use crate::render::format::{NOT_REPORTED, format_count};
 use crate::render::markdown;
 
@@ -567,6 +567,7 @@ fn evaluate(
                 .iter()
                 .map(|(n, _)| *n)
                 .filter(|n| survey.weighted() || !matches!(*n, "ci" | "mark"))
+                .filter(|n| !(*n == "mark" && matches!(survey.estimates(), Estimates::Tables)))
         };
         return Err(format!(
             "unknown shortcode `{}`{} (known: {})",
@@ -674,6 +675,11 @@ fn evaluate(
                 return Err(format!(
                     "`{name}` needs a weighted sample (a `design:` section in the codebook): a census has no confidence interval or significance mark"
                 ));
+            }
+            if name == "mark" && matches!(survey.estimates(), Estimates::Tables) {
+                return Err(
+                    "`mark` needs a test, and the office's estimates give only intervals: there is no significance mark to quote (write `ci` for the interval)".to_string(),
+                );
             }
             let c = survey.count(&r.id, &q.id, &o);
             let e = survey.shown_estimate(&r.id, &q.id, &o);

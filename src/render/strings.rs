@@ -326,6 +326,12 @@ pub struct Strings {
     /// Between the sentences of the trend chart's accessible name (after its title, between
     /// editions).
     pub trend_sentence_separator: &'static str,
+    /// The page note of a project whose count tables give the office's estimates (no design).
+    pub estimate_note_given: &'static str,
+    /// The title of `—` where the office gave an estimate without its interval.
+    pub ci_not_given_title: &'static str,
+    /// `crosstab_chart_caption` where the office gives the estimates.
+    pub crosstab_chart_caption_given: &'static str,
 }
 
 pub const JA: Strings = Strings {
@@ -531,6 +537,9 @@ pub const JA: Strings = Strings {
     trend_csv_edition: "調査年度",
     wording_note: "{edition}では設問文が異なります：{wording}",
     trend_sentence_separator: "。",
+    estimate_note_given: "%と95%信頼区間は、調査の実施機関が算出して公表した推計値をそのまま載せたものです（このサイトでは計算していません）。件数は重みを付けない実際の回答数です。区間だけからは地域間の差を検定できないため、有意差の印（▲・▼）は付けていません。区間が示されていない数値は「—」です。",
+    ci_not_given_title: "実施機関が信頼区間を示していません",
+    crosstab_chart_caption_given: "{region}: {dimension}別の{options}（%、実施機関による推計値）",
 };
 
 pub const EN: Strings = Strings {
@@ -736,6 +745,9 @@ pub const EN: Strings = Strings {
     trend_csv_edition: "edition",
     wording_note: "In {edition} the question read: {wording}",
     trend_sentence_separator: ". ",
+    estimate_note_given: "Percentages and their 95% confidence intervals are the estimates computed and published by the survey office, shown as given (surveysite does not compute them). Counts are the actual, unweighted numbers of answers. Intervals alone allow no test of the differences between regions, so there are no significance marks (▲ / ▼). “—” where the office gives no interval.",
+    ci_not_given_title: "The survey office gives no confidence interval",
+    crosstab_chart_caption_given: "{region}: {options} by {dimension} (%, the survey office’s estimates)",
 };
 
 /// Every language there is a table for.

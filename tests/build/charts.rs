@@ -280,7 +280,10 @@ fn a_build_reading_kept_drawings_gives_the_same_files_as_one_drawing_them() {
     };
     // d: 1 of 4 (25.0%) before, 3 of 4 (75.0%) now.
     assert!(chart("c").contains(">1病院（25.0%）<") && !chart("c").contains("（75.0%）"));
-    assert!(chart("d").contains(">3病院（75.0%）<"), "the new figure is drawn");
+    assert!(
+        chart("d").contains(">3病院（75.0%）<"),
+        "the new figure is drawn"
+    );
 }
 
 #[test]
