@@ -219,20 +219,9 @@ fn csv_downloads_carry_the_estimates_and_interval_columns() {
 
 /// The lengths of the horizontal interval lines of a chart's first SVG's error bars.
 fn error_bar_lengths(svg: &str) -> Vec<f64> {
-    let Some(start) = svg.find("class=\"error-bars\"") else {
-        return Vec::new();
-    };
-    let group = &svg[start..start + svg[start..].find("</g>").unwrap()];
-    group
-        .split("<path d=\"M")
-        .skip(1)
-        .filter_map(|p| {
-            let d = &p[..p.find('"').unwrap()];
-            let (from, to) = d.split_once('L').unwrap();
-            let (x0, y0) = from.split_once(' ').unwrap();
-            let (x1, y1) = to.split_once(' ').unwrap();
-            (y0 == y1).then(|| x1.parse::<f64>().unwrap() - x0.parse::<f64>().unwrap())
-        })
+    common::error_bars(svg)
+        .into_iter()
+        .map(|(from, to)| to - from)
         .collect()
 }
 

@@ -402,26 +402,6 @@ fn ci_in_a_census_is_an_error_at_its_place() {
     );
 }
 
-/// The error bars of a chart's SVG: (x from, x to) of each interval line.
-fn error_bars(svg: &str) -> Vec<(f64, f64)> {
-    let Some(start) = svg.find("class=\"error-bars\"") else {
-        return Vec::new();
-    };
-    let group = &svg[start..start + svg[start..].find("</g>").unwrap()];
-    group
-        .split("<path d=\"M")
-        .skip(1)
-        .filter_map(|p| {
-            let d = &p[..p.find('"').unwrap()];
-            let (from, to) = d.split_once('L').unwrap();
-            let (x0, y0) = from.split_once(' ').unwrap();
-            let (x1, y1) = to.split_once(' ').unwrap();
-            // The interval line is horizontal; its end ticks are vertical.
-            (y0 == y1).then(|| (x0.parse().unwrap(), x1.parse().unwrap()))
-        })
-        .collect()
-}
-
 #[test]
 fn bars_carry_error_bars_at_rs_bounds() {
     let site = fixture().build();
@@ -433,7 +413,7 @@ fn bars_carry_error_bars_at_rs_bounds() {
     let wide = svgs.iter().find(|s| s.contains("chart-wide")).unwrap();
     let narrow = svgs.iter().find(|s| s.contains("chart-narrow")).unwrap();
     for svg in [wide, narrow] {
-        let bars = error_bars(svg);
+        let bars = common::error_bars(svg);
         assert_eq!(bars.len(), 2, "{svg}");
         // Lines run from R's lower to R's upper bound: their lengths are in the ratio of the
         // intervals' widths (both on the same 0–100% axis).
@@ -446,7 +426,7 @@ fn bars_carry_error_bars_at_rs_bounds() {
     }
     // The question page's grouped bars (Q2, few regions): every shown bar with an interval.
     let page = site.page("questions/q2/");
-    assert!(!error_bars(&page).is_empty());
+    assert!(!common::error_bars(&page).is_empty());
 }
 
 #[test]
@@ -826,7 +806,7 @@ fn the_crosstab_table_chart_and_csv_show_rs_estimates_with_unweighted_counts() {
         .split("<svg")
         .find(|s| s.contains("chart-wide"))
         .unwrap();
-    let bars = error_bars(wide);
+    let bars = common::error_bars(wide);
     let with_interval: Vec<Reference> = crosstab_reference()
         .into_iter()
         .filter(|r| {

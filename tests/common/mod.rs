@@ -761,6 +761,26 @@ impl NewProject {
     }
 }
 
+/// The error bars of a chart's SVG: (x from, x to) of each interval line.
+pub fn error_bars(svg: &str) -> Vec<(f64, f64)> {
+    let Some(start) = svg.find("class=\"error-bars\"") else {
+        return Vec::new();
+    };
+    let group = &svg[start..start + svg[start..].find("</g>").unwrap()];
+    group
+        .split("<path d=\"M")
+        .skip(1)
+        .filter_map(|p| {
+            let d = &p[..p.find('"').unwrap()];
+            let (from, to) = d.split_once('L').unwrap();
+            let (x0, y0) = from.split_once(' ').unwrap();
+            let (x1, y1) = to.split_once(' ').unwrap();
+            // The interval line is horizontal; its end ticks are vertical.
+            (y0 == y1).then(|| (x0.parse().unwrap(), x1.parse().unwrap()))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod self_tests {
     use super::*;
