@@ -289,3 +289,41 @@ fn a_stylesheet_edit_is_served_with_the_reload() {
     assert_eq!(css.status, 200);
     assert!(css.body.ends_with(&rule), "the old stylesheet was served");
 }
+
+#[test]
+fn an_earlier_editions_page_is_served_and_its_commentary_edit_shows() {
+    // The three-edition fixture (made-up numbers): /2024/… pages are served from the start, and
+    // an edit of content/editions/2024/… reaches the 2024 page (it is loaded with its edition).
+    let project = Project::example_with(&[]);
+    project.overlay("editions");
+    let rel = "content/editions/2024/regions/north/q1.md";
+    project.write(
+        rel,
+        "---\ntitle: 2024年の所見\n---\n紙での連携が残っていました。\n",
+    );
+    let mut server = serve(&project, &[]);
+    let page = server.get("/2024/regions/north/q1/");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("紙での連携が残っていました。"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("2024年度調査"));
+
+    let mut live = server.live();
+    let sentence = unique_sentence("過去の年度の解説");
+    append(&project, rel, &sentence);
+    live.expect("reload");
+    server.rebuild_line(rel);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let body = server.get("/2024/regions/north/q1/").body;
+        if body.contains(&sentence) {
+            assert!(!server.get("/regions/north/q1/").body.contains(&sentence));
+            break;
+        }
+        assert!(Instant::now() < deadline, "the edit never showed: {body}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -298,7 +298,10 @@ pub fn run(mut builder: Builder, mut inputs: InputWatch, events: Events) {
         if changed.is_empty() {
             continue;
         }
-        let full = changed.iter().any(|c| !c.starts_with("content/"));
+        // An earlier edition's commentary (content/editions/) is loaded with its edition.
+        let full = changed
+            .iter()
+            .any(|c| !c.starts_with("content/") || c.starts_with("content/editions/"));
         let start = Instant::now();
         let what = if changed.len() == 1 {
             changed[0].clone()

@@ -38,6 +38,12 @@ impl Snapshot {
             }
             pages.insert(page.output_file(), page.path);
         }
+        // Earlier editions' pages (under `<id>/`), rendered on demand like the others.
+        for earlier in (0..project.editions.len()).filter_map(|i| project.for_edition(i)) {
+            for page in pages::list(&earlier) {
+                pages.insert(page.output_file(), page.path);
+            }
+        }
         Snapshot {
             project,
             prepared,
