@@ -564,3 +564,126 @@ fn a_weighted_change_is_marked_only_when_the_test_finds_it() {
     let east = site.page("regions/east/q1/");
     assert_eq!(row(&east, "東部: Q1 導入状況", "導入している")[3], "…");
 }
+
+/// One row of tests/reference/editions-change-expected.csv (tests/reference/editions-change.R).
+struct ChangeReference {
+    region: String,
+    question: String,
+    option: String,
+    /// The previous (2025) and the latest (2026) estimate.
+    p1: f64,
+    p2: f64,
+    /// R's two-sided p-value of the change; `None` where the test cannot be done.
+    p_value: Option<f64>,
+}
+
+fn change_reference() -> Vec<ChangeReference> {
+    let path = common::manifest_dir().join("tests/reference/editions-change-expected.csv");
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let number = |s: &str| (s != "NA" && s != "NaN").then(|| s.parse::<f64>().unwrap());
+    reader
+        .deserialize::<std::collections::HashMap<String, String>>()
+        .map(|row| {
+            let row = row.unwrap();
+            ChangeReference {
+                region: row["region"].clone(),
+                question: row["question"].clone(),
+                option: row["option"].clone(),
+                p1: number(&row["p1"]).unwrap(),
+                p2: number(&row["p2"]).unwrap(),
+                p_value: number(&row["p"]),
+            }
+        })
+        .collect()
+}
+
+/// The percentage in a results cell as shown (`62.5%`, maybe followed by a mark), or `None` for
+/// a hidden one (`x`, `…`).
+fn shown_percent(cell: &str) -> Option<String> {
+    let number = cell.split('%').next()?;
+    (cell.contains('%') && number.parse::<f64>().is_ok()).then(|| number.to_string())
+}
+
+/// The change as the page writes it, from two shown percentages: `+3.2`, `−1.0`, `±0.0`.
+fn signed_change(now: &str, before: &str) -> String {
+    let tenths = |s: &str| (s.parse::<f64>().unwrap() * 10.0).round() as i64;
+    let d = tenths(now) - tenths(before);
+    let sign = match d.signum() {
+        1 => "+",
+        -1 => "−",
+        _ => "±",
+    };
+    format!("{sign}{}.{}ポイント", d.abs() / 10, d.abs() % 10)
+}
+
+#[test]
+fn every_weighted_change_and_its_mark_equal_rs_test() {
+    // tests/reference/editions-change.R: each edition's design-based estimate and the test of
+    // their difference, from R's survey package. Every region × question page of both editions
+    // shows R's estimates to one decimal; the change is their difference; ▲/▼ exactly where R's
+    // p-value is below 5%.
+    let site = weighted_editions().build();
+    let regions = [
+        ("east", "東部"),
+        ("west", "西部"),
+        ("island", "島しょ"),
+        ("all", "全域"),
+    ];
+    let questions = [("q1", "Q1 導入状況"), ("q2", "Q2 導入のメリット")];
+    let options = [
+        ("adopted", "導入している"),
+        ("planned", "導入予定あり"),
+        ("none", "導入予定なし"),
+        ("considering", "検討中"),
+        ("share", "情報共有"),
+        ("tests", "検査削減"),
+        ("other", "その他"),
+    ];
+    let label =
+        |pairs: &[(&str, &'static str)], id: &str| pairs.iter().find(|(i, _)| *i == id).unwrap().1;
+    let reference = change_reference();
+    assert_eq!(reference.len(), 4 * 7, "one row per region × option");
+    let (mut marked, mut tested) = (0, 0);
+    for r in &reference {
+        let caption = format!(
+            "{}: {}",
+            label(&regions, &r.region),
+            label(&questions, &r.question)
+        );
+        let option = label(&options, &r.option);
+        let page = site.page(&format!("regions/{}/{}/", r.region, r.question));
+        let old = site.page(&format!("2025/regions/{}/{}/", r.region, r.question));
+        let now_row = row(&page, &caption, option);
+        let now = shown_percent(&now_row[1]);
+        let before = shown_percent(&row(&old, &caption, option)[1]);
+        let at = format!("{} {} {}", r.region, r.question, r.option);
+        if let Some(now) = &now {
+            assert_eq!(now, &format!("{:.1}", r.p2 * 100.0), "2026 {at}");
+        }
+        if let Some(before) = &before {
+            assert_eq!(before, &format!("{:.1}", r.p1 * 100.0), "2025 {at}");
+        }
+        let change = &now_row[3];
+        let (Some(now), Some(before)) = (now, before) else {
+            assert_eq!(change, "…", "{at}: a hidden figure has no change");
+            continue;
+        };
+        let text = signed_change(&now, &before);
+        let mark = match r.p_value {
+            Some(p) if p < 0.05 => Some(if r.p2 > r.p1 { "▲" } else { "▼" }),
+            _ => None,
+        };
+        tested += usize::from(r.p_value.is_some());
+        marked += usize::from(mark.is_some());
+        let expected = match mark {
+            Some(m) => format!("{text} {m}"),
+            None => text,
+        };
+        assert_eq!(change, &expected, "{at}: R's p = {:?}", r.p_value);
+    }
+    // The fixture holds both outcomes, so the comparison is not vacuous.
+    assert!(
+        marked > 0 && tested > marked,
+        "{marked} marked of {tested} tested"
+    );
+}
