@@ -55,6 +55,13 @@ fn region_question_page_shows_the_offices_estimates_and_intervals() {
     assert!(!page.contains("class=\"mark\""));
     // The cross-tab by 病床規模: the office's estimates of each group, and of the 計 row.
     let crosstab = table_captioned(&page, "北部: 病床規模別の");
+    assert!(
+        crosstab
+            .caption
+            .ends_with("（% は実施機関による各区分の推計値。件数は実際の回答数）"),
+        "{}",
+        crosstab.caption
+    );
     assert_eq!(
         cells(&crosstab, "100床未満"),
         ["25", "5 (19.8%) ［8.9〜38.3%］"]

@@ -719,6 +719,14 @@ fn the_crosstab_table_chart_and_csv_show_rs_estimates_with_unweighted_counts() {
         let q = r.question.to_uppercase();
         let page = site.page(&format!("regions/{}/{}/", r.region, r.question));
         let table = common::table_captioned(&page, &format!("{region}: 病床規模別の"));
+        // The caption says what the % are: not a share of the group's respondents.
+        assert!(
+            table
+                .caption
+                .ends_with("（% は重みを用いた各区分の推計値。件数は実際の回答数）"),
+            "{}",
+            table.caption
+        );
         let columns = &table.rows[0].th;
         let column = columns
             .iter()

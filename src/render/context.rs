@@ -962,7 +962,11 @@ fn crosstab(index: &Index, region: &Region, q: &Question) -> Value {
     json!({
         "title": d.title,
         "caption": fill(
-            index.t.crosstab_caption,
+            match survey.estimates() {
+                crate::model::Estimates::Design(_) => index.t.crosstab_caption_weighted,
+                crate::model::Estimates::Tables => index.t.crosstab_caption_given,
+                crate::model::Estimates::Counts => index.t.crosstab_caption,
+            },
             &[
                 ("region", &region.title),
                 ("dimension", &d.title),

@@ -126,6 +126,9 @@ pub struct Strings {
     pub crosstab_heading: &'static str,
     /// `{region}`, `{dimension}`, `{question}`, `{unit}`.
     pub crosstab_caption: &'static str,
+    /// `crosstab_caption` of a weighted sample, and where the office gives the estimates.
+    pub crosstab_caption_weighted: &'static str,
+    pub crosstab_caption_given: &'static str,
     /// A cross-tab column: `{option}`.
     pub crosstab_column: &'static str,
     pub answers_on_region_pages_before: &'static str,
@@ -415,6 +418,8 @@ pub const JA: Strings = Strings {
     answered_row: "回答計",
     crosstab_heading: "{dimension}別",
     crosstab_caption: "{region}: {dimension}別の{question}（% は各区分の{unit}数に対する割合）",
+    crosstab_caption_weighted: "{region}: {dimension}別の{question}（% は重みを用いた各区分の推計値。件数は実際の回答数）",
+    crosstab_caption_given: "{region}: {dimension}別の{question}（% は実施機関による各区分の推計値。件数は実際の回答数）",
     crosstab_column: "うち{option}",
     answers_on_region_pages_before: "記述は各地域のページに掲載しています。",
     answers_on_region_pages_link: "地域ごとの件数と各地域のページへのリンク",
@@ -623,6 +628,8 @@ pub const EN: Strings = Strings {
     answered_row: "Answered",
     crosstab_heading: "By {dimension}",
     crosstab_caption: "{region}: {question} by {dimension} (% of the number of {unit} in each group)",
+    crosstab_caption_weighted: "{region}: {question} by {dimension} (% are weighted estimates for each group; counts are actual answers)",
+    crosstab_caption_given: "{region}: {question} by {dimension} (% are the survey office’s estimates for each group; counts are actual answers)",
     crosstab_column: "{option}",
     answers_on_region_pages_before: "The answers are listed on each region’s page. ",
     answers_on_region_pages_link: "The number of answers of each region, with links to their pages,",
