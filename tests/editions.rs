@@ -85,10 +85,10 @@ fn the_trend_table_shows_every_edition_and_leaves_missing_options_unreported() {
     let csv = String::from_utf8(site.files()["regions/north/q1/trend.csv"].clone()).unwrap();
     assert_eq!(
         csv,
-        "\u{feff}調査年度,導入している,導入予定あり,導入予定なし,検討中,紙で連携\r\n\
-         2024年度調査,40.0%,25.0%,20.0%,…,15.0%\r\n\
-         2025年度調査,40.0%,30.0%,30.0%,…,0.0%\r\n\
-         2026年度調査,55.0%,20.0%,x,x,…\r\n"
+        "\u{feff}調査年度,導入している(%),導入予定あり(%),導入予定なし(%),検討中(%),紙で連携(%)\r\n\
+         2024年度調査,40.0,25.0,20.0,…,15.0\r\n\
+         2025年度調査,40.0,30.0,30.0,…,0.0\r\n\
+         2026年度調査,55.0,20.0,x,x,…\r\n"
     );
 }
 

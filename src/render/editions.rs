@@ -212,7 +212,7 @@ pub fn trend(project: &Project, region: &Region, q: &Question, t: &Strings) -> O
     let mut rows = Vec::new();
     let mut csv = vec![
         std::iter::once(t.trend_csv_edition.to_string())
-            .chain(options.iter().map(|(_, label)| label.clone()))
+            .chain(options.iter().map(|(_, label)| format!("{label}(%)")))
             .collect::<Vec<_>>(),
     ];
     let mut values: Vec<Vec<Option<f64>>> = vec![Vec::new(); options.len()];
@@ -245,7 +245,8 @@ pub fn trend(project: &Project, region: &Region, q: &Question, t: &Strings) -> O
             values[k].push(value);
             said.push(format!("{label} {shown}"));
             cells.push(cell);
-            csv_row.push(shown);
+            // A number a spreadsheet reads (the header says %), as the charts' CSVs.
+            csv_row.push(shown.trim_end_matches('%').to_string());
         }
         desc.push(format!("{}: {}", e.label, said.join(t.list_separator)));
         rows.push(json!({"label": e.label, "current": false, "cells": cells}));
