@@ -687,3 +687,31 @@ fn every_weighted_change_and_its_mark_equal_rs_test() {
         "{marked} marked of {tested} tested"
     );
 }
+
+#[test]
+fn commentary_for_a_page_an_earlier_edition_lacks_is_named_by_build_and_check() {
+    // East was not surveyed in 2024: it has no 2024 page, so its commentary would be lost.
+    let p = fixture();
+    p.write(
+        "content/editions/2024/regions/east/q1.md",
+        "---\ntitle: 東部\n---\n本文\n",
+    );
+    p.write(
+        "content/editions/2024/regions/north/q1.md",
+        "---\ntitle: 北部\n---\n本文\n",
+    );
+    let message = "content/editions/2024/regions/east/q1.md: commentary for /2024/regions/east/q1/ but the site has no such page (is the region or question id right?)";
+    let out = p.run_build(&p.path("site"), &[]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr, format!("warning: {message}\n"));
+    let out = Command::new(env!("CARGO_BIN_EXE_surveysite"))
+        .args(["check", "--root"])
+        .arg(p.root())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("error: {message}\n")), "{stderr}");
+    assert!(!stderr.contains("north/q1.md"), "{stderr}");
+}

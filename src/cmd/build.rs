@@ -64,7 +64,7 @@ pub fn run(
         put(f)?;
     }
     // A commentary file that matches no page is most likely a mistyped id: say so.
-    for c in render::pages::orphan_commentary(&project) {
+    for c in &render::pages::orphan_commentary(&project) {
         eprintln!("warning: {}", render::pages::orphan_message(c));
     }
     staging.commit()?;

@@ -75,9 +75,14 @@ pub fn check(project: &load::Project, files: &[render::OutputFile]) -> Report {
         }
     }
     let orphans = orphan_commentary(project);
-    for c in &project.commentary {
+    report.errors.extend(orphans.iter().map(orphan_message));
+    let every = project
+        .commentary
+        .iter()
+        .chain(project.edition_commentary.values().flatten());
+    for c in every {
         if orphans.iter().any(|o| o.file == c.file) {
-            report.errors.push(orphan_message(c));
+            continue;
         } else if c.front.draft {
             report
                 .warnings

@@ -173,17 +173,26 @@ pub enum Elsewhere {
     EveryPage,
 }
 
-/// Commentary files for a page the site does not have (most likely a mistyped id).
-pub fn orphan_commentary(project: &Project) -> Vec<&Commentary> {
-    let paths: std::collections::HashSet<String> = list(project)
-        .into_iter()
-        .filter(|p| p.kind != Kind::NotFound)
-        .map(|p| p.path)
-        .collect();
-    project
-        .commentary
-        .iter()
-        .filter(|c| !paths.contains(&c.page))
+/// Commentary files for a page the site does not have (most likely a mistyped id), the
+/// latest edition's and every earlier edition's (content/editions/<id>/…, checked against that
+/// edition's pages, which are under `<id>/`: a region it did not survey has none).
+pub fn orphan_commentary(project: &Project) -> Vec<Commentary> {
+    let earlier = (0..project.editions.len()).filter_map(|i| project.for_edition(i));
+    std::iter::once(None)
+        .chain(earlier.map(Some))
+        .flat_map(|edition| {
+            let p = edition.as_ref().unwrap_or(project);
+            let paths: std::collections::HashSet<String> = list(p)
+                .into_iter()
+                .filter(|page| page.kind != Kind::NotFound)
+                .map(|page| page.path)
+                .collect();
+            p.commentary
+                .iter()
+                .filter(|c| !paths.contains(&c.page))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 
