@@ -9,7 +9,9 @@
 # site with the same number of markdown pages (a paragraph each, one shared layout with a
 # header) is built by Debian's hugo. CPU is user + system time (/usr/bin/time), which is what
 # the machine spends whatever else runs; the wall clock is noisy here. Prints one table row a
-# size: figures, ratios, page sizes and peak memory. Figures only: nothing here is a test.
+# size: figures, ratios, page sizes and peak memory. The warm and Hugo figures are the medians
+# of RUNS (default 5) builds each, taken in turns, both over their own previous output (site/,
+# public/). Figures only: nothing here is a test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -17,6 +19,7 @@ SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(330 1000)
 WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/surveysite-vs-hugo}
 TARGET=${CARGO_TARGET_DIR:-target}
+RUNS=${RUNS:-5}   # warm builds and Hugo builds, taken in turns; the table shows the medians
 
 if ! command -v hugo >/dev/null 2>&1; then
   echo "==> apt-get install hugo" >&2
@@ -40,6 +43,8 @@ cpu_of() {
   awk '{ printf "%.2f %d\n", $1 + $2, $3 }' "$out"
   rm -f "$out" "$out.err"
 }
+
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # A Hugo site of N pages: the same count as surveysite's, a paragraph of Japanese text each.
 hugo_site() {
@@ -74,7 +79,7 @@ for n in "${SIZES[@]}"; do
   fi
   rm -rf "$project/site" "$project/.surveysite-cache"
   read -r cold cold_peak < <(cpu_of "$BIN" build --root "$project")
-  read -r warm peak < <(cpu_of "$BIN" build --root "$project")
+  read -r _ peak < <(cpu_of "$BIN" build --root "$project")
   pages=$(find "$project/site" -name '*.html' | wc -l)
   bytes=$(find "$project/site" -name '*.html' -printf '%s\n' | awk '{ s += $1 } END { print s }')
   rq=$(find "$project/site/regions" -mindepth 3 -name index.html -printf '%s\n' | sort -n | tail -1)
@@ -83,8 +88,18 @@ for n in "${SIZES[@]}"; do
   hugo_site "$hugo_dir" "$pages"
   rm -rf "$hugo_dir/public"
   cpu_of hugo --source "$hugo_dir" --quiet >/dev/null   # warm the page cache for hugo too
-  rm -rf "$hugo_dir/public"
-  read -r hugo _ < <(cpu_of hugo --source "$hugo_dir" --quiet)
+  # Warm surveysite and Hugo in turns, RUNS times each; the medians go in the table (the load
+  # of a shared machine changes from second to second: turns expose both to the same).
+  warms=() hugos=()
+  for ((k = 0; k < RUNS; k++)); do
+    read -r w _ < <(cpu_of "$BIN" build --root "$project")
+    # Hugo's unchanged rebuild too: public/ is kept (deleting and re-creating its thousands of
+    # files before each run made Hugo's system time grow run after run here: 1.8 s to 4.3 s).
+    read -r h _ < <(cpu_of hugo --source "$hugo_dir" --quiet)
+    warms+=("$w") hugos+=("$h")
+  done
+  warm=$(median "${warms[@]}") hugo=$(median "${hugos[@]}")
+  echo "    $n regions, warm runs: ${warms[*]} s; Hugo runs: ${hugos[*]} s" >&2
   awk -v n="$n" -v p="$pages" -v c="$cold" -v w="$warm" -v h="$hugo" -v cm="$cold_peak" -v m="$peak" -v b="$bytes" -v rq="$rq" -v qp="$qp" 'BEGIN {
     printf "| %d | %d | %.2f s | %.2f s | %.2f s | %.2f× | %.2f× | %.0f MiB | %.0f MiB | %.0f KB | %.1f KB | %.0f KB |\n",
       n, p, c, w, h, w / h, c / h, cm / 1024, m / 1024, b / p / 1000, rq / 1000, qp / 1000 }'
