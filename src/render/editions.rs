@@ -121,7 +121,7 @@ pub fn change(project: &Project, t: &Strings, region: &str, q: &Question, option
 
 /// Weighted samples: ▲/▼ when the change is significant at 5% (docs/statistics.md: two
 /// independent samples, t = difference / √(se₁² + se₂²) on the smaller of the two degrees of
-/// freedom); `None` for a census or when either estimate has no standard error to test with.
+/// freedom); `None` for a census or when neither estimate has a standard error to test with.
 fn significance(
     project: &Project,
     region: &str,
