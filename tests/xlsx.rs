@@ -507,3 +507,113 @@ fn a_bad_row_of_a_table_workbook_names_its_sheet_and_row() {
         "{err}"
     );
 }
+
+/// The table-estimates fixture (counts with the office's `estimate,lower,upper`, in percent).
+fn estimates_project() -> common::Project {
+    let p = common::Project::example_with(&[]);
+    p.overlay("table-estimates");
+    p
+}
+
+/// Writes data/counts.csv of `p` as data/counts.xlsx whose estimate, lower and upper cells are
+/// numbers (`33.4` or `33.4%` in the CSV) times `scale`, in `format`.
+fn estimates_to_workbook(p: &common::Project, format: &Format, scale: f64) {
+    let rows = common::parse_csv(&p.read("data/counts.csv"));
+    table_to_workbook(p.root(), "data/counts.csv", |sheet| {
+        for (c, header) in rows[0].iter().enumerate() {
+            if !["estimate", "lower", "upper"].contains(&header.as_str()) {
+                continue;
+            }
+            for (r, row) in rows.iter().enumerate().skip(1) {
+                let cell = row[c].strip_suffix('%').unwrap_or(&row[c]);
+                if let Ok(percent) = cell.parse::<f64>() {
+                    sheet
+                        .write_number_with_format(r as u32, c as u16, percent * scale, format)
+                        .unwrap();
+                }
+            }
+        }
+    });
+}
+
+/// The style part of a workbook, to see which number formats the writer used.
+fn styles_xml(path: &Path) -> String {
+    let mut zip = zip::ZipArchive::new(fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/styles.xml").unwrap(), &mut xml).unwrap();
+    xml
+}
+
+#[test]
+fn estimates_formatted_as_percent_in_excel_read_as_the_percent_excel_shows() {
+    let csv_files = estimates_project().build().files();
+    // 0.334 in a cell formatted 0.0% is 33.4% to the reader; in the built-in `0%` Excel shows
+    // 33%, and the cell still holds 33.4% (never the rounded figure); `0.00"%"` shows the number
+    // as it is (33.4 → 33.40%), a % sign being text in quotes, so 33.4 is 33.4.
+    let custom = |code| Format::new().set_num_format(code);
+    for (format, code, scale) in [
+        (custom("0.0%"), "0.0%", 0.01),
+        (Format::new().set_num_format_index(9), "built-in 0%", 0.01),
+        (custom("0.00\"%\""), "0.00\"%\"", 1.0),
+    ] {
+        let p = estimates_project();
+        estimates_to_workbook(&p, &format, scale);
+        let styles = styles_xml(&p.path("data/counts.xlsx"));
+        if code.starts_with("built-in") {
+            // Excel's built-in format 9, as Excel writes `0%`: not a format of the workbook's own.
+            assert!(
+                styles.contains("<xf numFmtId=\"9\"") && !styles.contains("<numFmt "),
+                "{styles}"
+            );
+        } else {
+            assert!(
+                styles.contains(&format!("formatCode=\"{}\"", code.replace('"', "&quot;"))),
+                "{styles}"
+            );
+        }
+        let format = code;
+        let site = p.build();
+        let table = common::table_captioned(&site.page("regions/kita/q1/"), "北部: Q1");
+        assert_eq!(
+            table.row("導入している").td[..3],
+            ["12", "33.4%", "24.1〜44.2%"],
+            "{format}"
+        );
+        assert_eq!(
+            table.row("予定なし").td[..3],
+            ["18", "44.6%", "33.1〜56.7%"],
+            "{format}"
+        );
+        // Every page, chart and download is the one the CSV with 33.4 gives.
+        let files = site.files();
+        assert_eq!(
+            csv_files.keys().collect::<Vec<_>>(),
+            files.keys().collect::<Vec<_>>()
+        );
+        for (path, bytes) in &csv_files {
+            assert!(files[path] == *bytes, "{format}: {path} differs");
+        }
+    }
+}
+
+#[test]
+fn a_respondent_cell_formatted_as_percent_reads_as_the_percent() {
+    // The second respondent's ご意見 (empty in the rows above) is 0.125 shown as 12.5%.
+    let n = New::run(
+        |p| {
+            forms_workbook(p, |sheet| {
+                let percent = Format::new().set_num_format("0.0%");
+                sheet
+                    .write_number_with_format(2, 8, 0.125, &percent)
+                    .unwrap();
+            })
+        },
+        &[],
+    );
+    assert!(n.out.status.success(), "new failed: {}", stderr(&n.out));
+    let out = n.run_build();
+    assert!(out.status.success(), "build failed: {}", stderr(&out));
+    let answers = common::answer_items(&n.page("regions/all/q3/"));
+    assert!(answers.iter().any(|a| a == "12.5%"), "{answers:?}");
+    assert!(!answers.iter().any(|a| a.contains("0.125")), "{answers:?}");
+}

@@ -1,7 +1,7 @@
 //! A sheet of an Excel workbook (Microsoft Forms' 「Excel で開く」 download, or any sheet in the
 //! layout of a CSV export) as header and rows of cell text, read with calamine: formulas as
-//! their cached values, dates as `2024/06/01 10:00:00`, an error value (#DIV/0!) kept aside so
-//! that a read of that cell is an error naming it.
+//! their cached values, dates as `2024/06/01 10:00:00`, percentages as `33.4%` (.xlsx), an error
+//! value (#DIV/0!) kept aside so that a read of that cell is an error naming it.
 
 use std::path::Path;
 
@@ -9,6 +9,8 @@ use anyhow::Result;
 use calamine::{Data, Reader};
 
 use super::source::{Place, Table, TableRow, cell_name};
+
+mod percent;
 
 /// The last serial date Excel shows (9999-12-31): past it a number is no date.
 const MAX_SERIAL: f64 = 2_958_466.0;
@@ -52,6 +54,11 @@ pub fn read(path: &Path, shown: &str, sheet: Option<&str>) -> Result<Table> {
             cell_name(&name, 0, 1)
         );
     };
+    // Cells formatted as % hold 0.334 for 33.4%; calamine gives the 0.334.
+    let percent_cells = match book {
+        calamine::Sheets::Xlsx(_) => percent::cells(path, shown, &name)?,
+        _ => Default::default(),
+    };
     let place = Place::Cell {
         sheet: name.clone(),
         first_column,
@@ -63,8 +70,15 @@ pub fn read(path: &Path, shown: &str, sheet: Option<&str>) -> Result<Table> {
             cells: Vec::with_capacity(cells.len()),
             bad: Vec::new(),
         };
+        let sheet_row = first_row + i as u32;
         for (c, cell) in cells.iter().enumerate() {
-            match text(cell) {
+            let is_percent = || percent_cells.contains(&(sheet_row, first_column + c as u32));
+            let shown = match cell {
+                Data::Float(f) if is_percent() => Ok(percent::text(*f)),
+                Data::Int(i) if is_percent() => Ok(percent::text(*i as f64)),
+                _ => text(cell),
+            };
+            match shown {
                 Ok(t) => row.cells.push(t),
                 Err(why) => {
                     row.cells.push(String::new());
