@@ -41,6 +41,9 @@ pub struct Index<'a> {
     /// The interface's words (report.yaml's `language`), and as the templates' `t`.
     t: &'static Strings,
     t_value: Value,
+    /// `t_value` as the templates read it, made once: every page shares it (hundreds of words,
+    /// which a page would otherwise copy and convert again).
+    t_template: tera::Value,
     /// Regions and questions in reading order (front matter `order`, then codebook order).
     regions: Vec<&'a Region>,
     questions: Vec<&'a Question>,
@@ -67,6 +70,7 @@ impl<'a> Index<'a> {
             t: super::strings::of(&project.config.language),
             t_value: super::strings::of(&project.config.language)
                 .template_value(&project.survey.unit),
+            t_template: tera::Value::none(),
             regions: Vec::new(),
             questions: Vec::new(),
             region_position: HashMap::new(),
@@ -79,6 +83,7 @@ impl<'a> Index<'a> {
             // The office's `—` is an interval it did not give, not one that cannot be computed.
             index.t_value["ci_none_title"] = json!(index.t.ci_not_given_title);
         }
+        index.t_template = tera::Value::from_serializable(&index.t_value);
         index.regions = index.ordered(&survey.regions, |r| region_path(&r.id));
         index.questions = index.ordered(&survey.questions, |q| question_path(&q.id));
         index.region_position = index
@@ -161,7 +166,7 @@ pub fn context(
     page: &Page,
     charts: &Charts,
     commentary: &BTreeMap<String, String>,
-) -> Value {
+) -> anyhow::Result<tera::Context> {
     let project = index.project;
     let survey = &project.survey;
     let config = &project.config;
@@ -241,7 +246,6 @@ pub fn context(
 
     let mut ctx = json!({
         "lang": config.language,
-        "t": index.t_value,
         "site": {
             "title": config.title,
             "description": config.description,
@@ -280,24 +284,6 @@ pub fn context(
             "script": l.href("assets/charts.js"),
         })),
     });
-    let ids = chart_ids(page);
-    let chart = |i: usize| {
-        ids.get(i).map_or(Value::Null, |id| {
-            chart_value(charts, id, config.settings.interactive_charts)
-        })
-    };
-    if let Value::Object(ctx) = &mut ctx {
-        match page.kind {
-            Kind::RegionQuestion => {
-                ctx.insert("chart".into(), chart(0));
-                ctx.insert("crosstab_chart".into(), chart(1));
-            }
-            Kind::Question => {
-                ctx.insert("chart".into(), chart(0));
-            }
-            _ => {}
-        }
-    }
     if let Value::Object(ctx) = &mut ctx {
         let map = super::maps::for_page(project, page.kind, region, question, &index.questions, l);
         ctx.insert("map".into(), map);
@@ -319,7 +305,26 @@ pub fn context(
     if let (Value::Object(ctx), Value::Object(extra)) = (&mut ctx, extra) {
         ctx.extend(extra);
     }
-    ctx
+    let mut ctx = super::templates::context_of(&ctx)?;
+    // The shared words and the charts' drawings (the largest strings of a page) go in as
+    // template values directly, without a copy as JSON first.
+    ctx.insert_value("t", index.t_template.clone());
+    let ids = chart_ids(page);
+    let chart = |i: usize| {
+        ids.get(i).map_or(tera::Value::none(), |id| {
+            chart_fields(charts, id, config.settings.interactive_charts)
+                .map_or(tera::Value::none(), |c| tera::Value::from_serializable(&c))
+        })
+    };
+    match page.kind {
+        Kind::RegionQuestion => {
+            ctx.insert_value("chart", chart(0));
+            ctx.insert_value("crosstab_chart", chart(1));
+        }
+        Kind::Question => ctx.insert_value("chart", chart(0)),
+        _ => {}
+    }
+    Ok(ctx)
 }
 
 fn commentary_value(index: &Index, path: &str, html: &BTreeMap<String, String>) -> Value {
@@ -1011,20 +1016,39 @@ fn crosstab_cell(
 }
 
 pub fn chart_value(charts: &Charts, id: &str, interactive: bool) -> Value {
-    let Some(spec) = charts.specs.get(id) else {
-        return Value::Null;
-    };
-    json!({
-        "id": spec.id,
-        "svg": charts.svg(spec),
-        "caption": spec.caption,
-        "aria": spec.aria,
-        "csv_href": spec.csv_name(),
-        "omitted": spec.omitted,
-        "width": spec.width,
-        "height": spec.height,
+    chart_fields(charts, id, interactive)
+        .and_then(|c| serde_json::to_value(c).ok())
+        .unwrap_or(Value::Null)
+}
+
+/// What templates/chart.html shows of a chart (`c`).
+#[derive(serde::Serialize)]
+pub struct ChartFields<'a> {
+    id: &'a str,
+    svg: String,
+    caption: &'a str,
+    aria: &'a str,
+    csv_href: String,
+    omitted: &'a [String],
+    width: u32,
+    height: u32,
+    option_json: Option<String>,
+}
+
+/// The chart `id` as templates show it (`None`: there is no such chart).
+fn chart_fields<'a>(charts: &'a Charts, id: &str, interactive: bool) -> Option<ChartFields<'a>> {
+    let spec = charts.specs.get(id)?;
+    Some(ChartFields {
+        id: &spec.id,
+        svg: charts.svg(spec),
+        caption: &spec.caption,
+        aria: &spec.aria,
+        csv_href: spec.csv_name(),
+        omitted: &spec.omitted,
+        width: spec.width,
+        height: spec.height,
         // Inside <script type="application/json">: no "</script>" can end it early.
-        "option_json": interactive.then(|| spec.option_json().replace('<', "\\u003c")),
+        option_json: interactive.then(|| spec.option_json().replace('<', "\\u003c")),
     })
 }
 

@@ -140,8 +140,8 @@ fn render_with_charts(
         .filter(|p| wanted(p))
         .collect();
     let render_one = |page: &pages::Page| -> Result<()> {
-        let context = context::context(&index, page, charts, &commentary);
-        let html = templates::render(prepared_templates, page.kind.template(), &context)?;
+        let context = context::context(&index, page, charts, &commentary)?;
+        let html = templates::render_context(prepared_templates, page.kind.template(), &context)?;
         sink(OutputFile {
             path: page.output_file(),
             bytes: html.into_bytes(),

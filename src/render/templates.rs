@@ -165,11 +165,23 @@ pub fn asset(root: &Path, name: &str, default: &str) -> Result<Vec<u8>> {
 }
 
 pub fn render(templates: &Templates, name: &str, context: &serde_json::Value) -> Result<String> {
-    let ctx = tera::Context::from_serialize(context)
-        .map_err(|e| anyhow::anyhow!("template context: {e}"))?;
+    render_context(templates, name, &context_of(context)?)
+}
+
+/// A template context from a JSON object (its keys are the templates' variables).
+pub fn context_of(context: &serde_json::Value) -> Result<tera::Context> {
+    tera::Context::from_serialize(context).map_err(|e| anyhow::anyhow!("template context: {e}"))
+}
+
+/// Renders template `name` with a context made ready (see `context_of`).
+pub fn render_context(
+    templates: &Templates,
+    name: &str,
+    context: &tera::Context,
+) -> Result<String> {
     templates
         .tera
-        .render(name, &ctx)
+        .render(name, context)
         .map_err(|e| template_error(&e, &templates.files, &[]))
 }
 

@@ -4,15 +4,16 @@
 //! drawings it did not use at the end, so the folder holds one build's charts.
 //!
 //! The key is a 128-bit hash (src/cache.rs: with this binary's identity) of everything a drawing
-//! depends on: the plot (its numbers through their exact `Debug` form, labels, colours) and the
-//! chart's accessible name. A drawing is written beside its place and renamed, so it is whole or
+//! depends on: the plot (its numbers by their exact bits, labels, colours) and the chart's
+//! accessible name. A drawing is written beside its place and renamed, so it is whole or
 //! absent.
 
 use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::super::charts::ChartSpec;
+use super::super::charts::{ChartSpec, Plot, Point, Ranking, Series};
 
 pub struct Drawings {
     dir: PathBuf,
@@ -62,13 +63,94 @@ impl Drawings {
 /// What the drawing of `spec` depends on, hashed (`None`: this binary cannot be told apart
 /// from another, so nothing is kept).
 fn key(spec: &ChartSpec) -> Option<String> {
-    crate::cache::key(&format!("{:?}\n{}", spec.plot, spec.aria))
+    crate::cache::key(&DependsOn(spec))
+}
+
+/// The plot and the accessible name of a chart, hashed field by field: a number by its exact
+/// bits (the smallest change is another drawing). Every field is named, so a field added to a
+/// plot does not compile until it is hashed here too.
+struct DependsOn<'a>(&'a ChartSpec);
+
+impl Hash for DependsOn<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        match &self.0.plot {
+            Plot::Bars {
+                categories,
+                series,
+                empty,
+            } => {
+                0u8.hash(h);
+                categories.hash(h);
+                hash_series(series, h);
+                empty.hash(h);
+            }
+            Plot::Stacked {
+                categories,
+                series,
+                percent,
+                legend_list,
+            } => {
+                1u8.hash(h);
+                categories.hash(h);
+                hash_series(series, h);
+                (percent, legend_list).hash(h);
+            }
+            Plot::Ranked(Ranking {
+                option,
+                colour,
+                rows,
+                top,
+                between,
+                between_label,
+                total,
+            }) => {
+                2u8.hash(h);
+                (option, colour, top, between, between_label).hash(h);
+                rows.len().hash(h);
+                for (name, p) in rows.iter().chain(total) {
+                    name.hash(h);
+                    hash_point(p, h);
+                }
+                total.is_some().hash(h);
+            }
+        }
+        self.0.aria.hash(h);
+    }
+}
+
+fn hash_series<H: Hasher>(series: &[Series], h: &mut H) {
+    series.len().hash(h);
+    for Series {
+        name,
+        colour,
+        points,
+    } in series
+    {
+        (name, colour).hash(h);
+        points.len().hash(h);
+        for p in points {
+            p.is_some().hash(h);
+            if let Some(p) = p {
+                hash_point(p, h);
+            }
+        }
+    }
+}
+
+fn hash_point<H: Hasher>(point: &Point, h: &mut H) {
+    let Point {
+        value,
+        label,
+        interval,
+    } = point;
+    value.to_bits().hash(h);
+    label.hash(h);
+    interval.map(|(a, b)| (a.to_bits(), b.to_bits())).hash(h);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::charts::{Plot, Point, Series};
 
     fn spec(value: f64) -> ChartSpec {
         ChartSpec {
@@ -93,6 +175,50 @@ mod tests {
             csv_rows: Vec::new(),
             omitted: Vec::new(),
         }
+    }
+
+    #[test]
+    fn every_part_of_a_plot_is_in_the_key() {
+        let base = spec(25.0);
+        let key_of = |change: &dyn Fn(&mut ChartSpec)| {
+            let mut s = base.clone();
+            change(&mut s);
+            key(&s)
+        };
+        let changes: [&dyn Fn(&mut ChartSpec); 6] = [
+            &|s| s.aria.push('x'),
+            &|s| {
+                if let Plot::Bars { categories, .. } = &mut s.plot {
+                    categories[0].push('x');
+                }
+            },
+            &|s| {
+                if let Plot::Bars { series, .. } = &mut s.plot {
+                    series[0].points[0].as_mut().unwrap().label = "25%".into();
+                }
+            },
+            &|s| {
+                if let Plot::Bars { series, .. } = &mut s.plot {
+                    series[0].points[0].as_mut().unwrap().interval = Some((20.0, 30.0));
+                }
+            },
+            &|s| {
+                if let Plot::Bars { series, .. } = &mut s.plot {
+                    series[0].points.push(None);
+                }
+            },
+            &|s| {
+                if let Plot::Bars { empty, .. } = &mut s.plot {
+                    empty.push('x');
+                }
+            },
+        ];
+        let mut keys: Vec<_> = changes.iter().map(|c| key_of(*c)).collect();
+        keys.push(key(&base));
+        let distinct: HashSet<_> = keys.iter().collect();
+        assert_eq!(distinct.len(), keys.len(), "{keys:?}");
+        // The same plot is the same key (the caption is not drawn: it is no part of it).
+        assert_eq!(key_of(&|s| s.caption.push('x')), key(&base));
     }
 
     #[test]
