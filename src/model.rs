@@ -290,7 +290,7 @@ impl Survey {
     pub fn estimate(&self, region: &str, question: &str, option: &str) -> Option<&Estimate> {
         self.data
             .estimates
-            .get(&(region.into(), question.into(), option.into()))
+            .get(&(region, question, option) as &dyn lookup::Three)
     }
 
     /// Where the % a reader sees comes from: counts, the codebook's design, or the tables.
@@ -341,12 +341,9 @@ impl Survey {
             None => self.count(region, question, option),
         };
         count.value()?;
-        self.data.crosstab_estimates.get(&(
-            region.into(),
-            question.into(),
-            group.map(String::from),
-            option.into(),
-        ))
+        self.data
+            .crosstab_estimates
+            .get(&(region, question, group, option) as &dyn lookup::FourMaybe)
     }
 
     /// The estimate behind a shown figure: `None` when the count is hidden (a suppressed cell's
@@ -373,7 +370,7 @@ impl Survey {
     pub fn count(&self, region: &str, question: &str, option: &str) -> Count {
         self.data
             .counts
-            .get(&(region.into(), question.into(), option.into()))
+            .get(&(region, question, option) as &dyn lookup::Three)
             .copied()
             .unwrap_or(Count::NotReported)
     }
@@ -389,7 +386,7 @@ impl Survey {
     pub fn group_respondents(&self, region: &str, group: &str) -> Count {
         self.data
             .group_respondents
-            .get(&(region.into(), group.into()))
+            .get(&(region, group) as &dyn lookup::Two)
             .map_or(Count::NotReported, |&n| Count::Value(n))
     }
 
@@ -397,7 +394,7 @@ impl Survey {
     pub fn crosstab_count(&self, region: &str, question: &str, group: &str, option: &str) -> Count {
         self.data
             .crosstab
-            .get(&(region.into(), question.into(), group.into(), option.into()))
+            .get(&(region, question, group, option) as &dyn lookup::Four)
             .copied()
             .unwrap_or(Count::NotReported)
     }
@@ -506,5 +503,110 @@ mod tests {
         assert_eq!(percent(Count::NotReported, Count::Value(16)), None);
         assert_eq!(percent(Count::Value(3), Count::NotReported), None);
         assert_eq!(percent(Count::Value(0), Count::Value(0)), None);
+    }
+}
+
+/// Looking a figure up by `&str`s in a map keyed by a tuple of `String`s, without making the
+/// owned key first: pages and charts ask hundreds of thousands of times. A tuple of `&str`s
+/// orders as the tuple of `String`s it stands for, so the map finds it where it would find that.
+mod lookup {
+    use std::borrow::Borrow;
+    use std::cmp::Ordering;
+
+    macro_rules! borrowed_key {
+        ($name:ident, ($($owned:ty),+), ($($borrowed:ty),+), |$k:ident| $parts:expr) => {
+            pub trait $name {
+                fn parts(&self) -> ($($borrowed),+);
+            }
+            impl $name for ($($owned),+) {
+                fn parts(&self) -> ($($borrowed),+) {
+                    let $k = self;
+                    $parts
+                }
+            }
+            impl $name for ($($borrowed),+) {
+                fn parts(&self) -> ($($borrowed),+) {
+                    *self
+                }
+            }
+            impl<'a> Borrow<dyn $name + 'a> for ($($owned),+) {
+                fn borrow(&self) -> &(dyn $name + 'a) {
+                    self
+                }
+            }
+            impl PartialEq for dyn $name + '_ {
+                fn eq(&self, other: &Self) -> bool {
+                    self.parts() == other.parts()
+                }
+            }
+            impl Eq for dyn $name + '_ {}
+            impl PartialOrd for dyn $name + '_ {
+                fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+                    Some(self.cmp(other))
+                }
+            }
+            impl Ord for dyn $name + '_ {
+                fn cmp(&self, other: &Self) -> Ordering {
+                    self.parts().cmp(&other.parts())
+                }
+            }
+        };
+    }
+
+    borrowed_key!(Two, (String, String), (&str, &str), |k| (&k.0, &k.1));
+    borrowed_key!(Three, (String, String, String), (&str, &str, &str), |k| (
+        &k.0, &k.1, &k.2
+    ));
+    borrowed_key!(
+        Four,
+        (String, String, String, String),
+        (&str, &str, &str, &str),
+        |k| (&k.0, &k.1, &k.2, &k.3)
+    );
+    borrowed_key!(
+        FourMaybe,
+        (String, String, Option<String>, String),
+        (&str, &str, Option<&str>, &str),
+        |k| (&k.0, &k.1, k.2.as_deref(), &k.3)
+    );
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use std::collections::BTreeMap;
+
+        #[test]
+        fn a_borrowed_key_finds_what_the_owned_key_finds() {
+            let ids = ["", "a", "a-b", "ab", "b", "北部", "r10", "r2"];
+            let mut map = BTreeMap::new();
+            let mut maybe = BTreeMap::new();
+            for (i, a) in ids.iter().enumerate() {
+                for b in &ids[..i] {
+                    map.insert((a.to_string(), b.to_string(), "o".to_string()), (a, b));
+                    maybe.insert(
+                        (a.to_string(), "q".into(), Some(b.to_string()), "o".into()),
+                        1,
+                    );
+                    maybe.insert((a.to_string(), "q".into(), None, "o".into()), 2);
+                }
+            }
+            for a in ids {
+                for b in ids {
+                    let found = map.get(&(a, b, "o") as &dyn Three);
+                    assert_eq!(found, map.get(&(a.into(), b.into(), "o".into())));
+                    let at = |x| ids.iter().position(|i| *i == x);
+                    assert_eq!(found.is_some(), at(b) < at(a), "{a} {b}");
+                    let k = (a, "q", Some(b), "o");
+                    let owned = (a.to_string(), "q".into(), Some(b.to_string()), "o".into());
+                    assert_eq!(maybe.get(&k as &dyn FourMaybe), maybe.get(&owned));
+                }
+                let none = (a.to_string(), "q".into(), None, "o".into());
+                assert_eq!(
+                    maybe.get(&(a, "q", None, "o") as &dyn FourMaybe),
+                    maybe.get(&none)
+                );
+            }
+            assert_eq!(map.get(&("a", "b", "x") as &dyn Three), None);
+        }
     }
 }
