@@ -53,7 +53,7 @@ pub fn run(
     // The index is made after every page: what only the pages needed is let go first.
     let charts = prepared.charts.specs.len();
     if let Some(drawings) = prepared.charts.drawings.take() {
-        drawings.forget_unused();
+        drawings.finish();
     }
     drop(prepared);
     for f in search

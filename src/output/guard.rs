@@ -198,11 +198,7 @@ mod tests {
         assert!(inputs.guard(&root.join("site/../data")).is_err());
         assert!(inputs.guard(&root.join("report.yaml")).is_err());
         assert!(inputs.guard(&root.join(".surveysite-cache")).is_err());
-        assert!(
-            inputs
-                .guard(&root.join(".surveysite-cache/charts"))
-                .is_err()
-        );
+        assert!(inputs.guard(&root.join(".surveysite-cache/maps")).is_err());
         assert!(inputs.guard(&root.join("site")).is_ok());
         assert!(inputs.guard(&tmp.path().join("elsewhere")).is_ok());
     }
