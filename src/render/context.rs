@@ -1048,7 +1048,7 @@ fn chart_fields<'a>(charts: &'a Charts, id: &str, interactive: bool) -> Option<C
         width: spec.width,
         height: spec.height,
         // Inside <script type="application/json">: no "</script>" can end it early.
-        option_json: interactive.then(|| spec.option_json().replace('<', "\\u003c")),
+        option_json: interactive.then(|| charts.option_json(spec).replace('<', "\\u003c")),
     })
 }
 

@@ -53,6 +53,14 @@ impl Charts {
             None => svg::render(spec),
         }
     }
+
+    /// The chart's ECharts option (JSON).
+    pub fn option_json(&self, spec: &charts::ChartSpec) -> String {
+        match &self.drawings {
+            Some(kept) => kept.option_json(spec),
+            None => spec.option_json(),
+        }
+    }
 }
 
 /// What every page needs and a commentary edit does not change: templates and charts.

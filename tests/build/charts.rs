@@ -242,15 +242,16 @@ fn a_build_reading_kept_drawings_gives_the_same_files_as_one_drawing_them() {
     assert!(first.status.success());
     let first_out = String::from_utf8_lossy(&first.stdout);
     assert!(first_out.contains("14 charts)"), "{first_out}");
-    // The drawings are kept in one pack: its last 24 bytes are the number of drawings, where
-    // its index starts and a mark.
+    // The drawings are kept in one pack, with each chart's interactive option (the example's
+    // charts are interactive): its last 24 bytes are the number of entries, where its index
+    // starts and a mark.
     let kept = || {
         let pack = std::fs::read(project.path(".surveysite-cache/charts.pack")).unwrap();
         let footer = &pack[pack.len() - 24..];
         assert_eq!(&footer[16..], b"SSCHART1");
         u64::from_le_bytes(footer[..8].try_into().unwrap())
     };
-    assert_eq!(kept(), 14, "one kept drawing per chart");
+    assert_eq!(kept(), 2 * 14, "one kept drawing and option per chart");
     let second = project.run_build(&project.path("b"), &[]);
     assert!(second.status.success());
     std::fs::remove_dir_all(project.path(".surveysite-cache")).unwrap();
@@ -272,7 +273,7 @@ fn a_build_reading_kept_drawings_gives_the_same_files_as_one_drawing_them() {
         "{}",
         String::from_utf8_lossy(&fourth.stderr)
     );
-    assert_eq!(kept(), 14);
+    assert_eq!(kept(), 2 * 14);
     let chart = |site: &str| {
         let page = std::fs::read_to_string(
             project.path(&format!("{site}/regions/ku-seinanbu/q2/index.html")),

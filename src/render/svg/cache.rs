@@ -76,21 +76,33 @@ impl Drawings {
 
     /// Both variants of the chart (as `svg::render`), read back or drawn and kept.
     pub fn render(&self, spec: &ChartSpec) -> String {
-        let Some(key) = key(spec) else {
-            return super::render(spec);
+        self.kept(key(spec), || super::render(spec))
+    }
+
+    /// The chart's ECharts option (as `ChartSpec::option_json`), read back or made and kept:
+    /// making it is as much of an unchanged rebuild as reading a drawing back.
+    pub fn option_json(&self, spec: &ChartSpec) -> String {
+        let key = crate::cache::key(&("echarts option", DependsOn(spec)));
+        self.kept(key, || spec.option_json())
+    }
+
+    /// What is kept under `key` (`None`: nothing is kept), else what `make` makes, kept.
+    fn kept(&self, key: Option<String>, make: impl FnOnce() -> String) -> String {
+        let Some(key) = key else {
+            return make();
         };
         let kept = self.old.as_ref().and_then(|old| old.read(&key));
         let mut now = self.lock();
         let first = now.used.insert(key.clone());
-        if let Some(svg) = kept {
-            return svg;
+        if let Some(text) = kept {
+            return text;
         }
         drop(now);
-        let svg = super::render(spec);
+        let text = make();
         if first {
-            self.lock().keep(&self.path, key, &svg);
+            self.lock().keep(&self.path, key, &text);
         }
-        svg
+        text
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Now> {
