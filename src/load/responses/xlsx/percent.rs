@@ -185,12 +185,13 @@ fn sheet_part<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, sheet: &str) -> Resu
     loop {
         buf.clear();
         match xml.read_event_into(&mut buf)? {
-            Event::Start(e) if e.local_name().as_ref() == b"sheet" => {
-                if attribute(&xml, &e, b"name")?.as_deref() == Some(sheet) {
-                    // `r:id`: the only attribute of <sheet> whose name without prefix is `id`.
-                    id = attribute(&xml, &e, b"id")?;
-                    break;
-                }
+            Event::Start(e)
+                if e.local_name().as_ref() == b"sheet"
+                    && attribute(&xml, &e, b"name")?.as_deref() == Some(sheet) =>
+            {
+                // `r:id`: the only attribute of <sheet> whose name without prefix is `id`.
+                id = attribute(&xml, &e, b"id")?;
+                break;
             }
             Event::Eof => break,
             _ => {}
@@ -203,16 +204,17 @@ fn sheet_part<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, sheet: &str) -> Resu
     loop {
         buf.clear();
         match xml.read_event_into(&mut buf)? {
-            Event::Start(e) if e.local_name().as_ref() == b"Relationship" => {
-                if attribute(&xml, &e, b"Id")?.as_deref() == Some(id.as_str()) {
-                    let target = attribute(&xml, &e, b"Target")?.unwrap_or_default();
-                    // Relative to xl/, or from the root of the zip when it starts with `/`.
-                    return Ok(match target.strip_prefix('/') {
-                        Some(from_root) => from_root.to_string(),
-                        None if target.starts_with("xl/") => target,
-                        None => format!("xl/{target}"),
-                    });
-                }
+            Event::Start(e)
+                if e.local_name().as_ref() == b"Relationship"
+                    && attribute(&xml, &e, b"Id")?.as_deref() == Some(id.as_str()) =>
+            {
+                let target = attribute(&xml, &e, b"Target")?.unwrap_or_default();
+                // Relative to xl/, or from the root of the zip when it starts with `/`.
+                return Ok(match target.strip_prefix('/') {
+                    Some(from_root) => from_root.to_string(),
+                    None if target.starts_with("xl/") => target,
+                    None => format!("xl/{target}"),
+                });
             }
             Event::Eof => anyhow::bail!("xl/_rels/workbook.xml.rels has no relationship {id:?}"),
             _ => {}
