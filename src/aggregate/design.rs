@@ -60,25 +60,22 @@ struct Part {
 }
 
 /// Rows that are each their own PSU (no clusters), of one domain in one stratum, in one block
-/// (a row adds to up to six of them: few places in memory to reach). Per question q: `rows[q]`,
-/// and from `Weighted::offsets[q]` in `sums`: Σ w and Σ w² of the base, then per option Σ w and
-/// Σ w² of those who chose it.
+/// (a row adds to up to six of them: few places in memory to reach). Per question, from
+/// `Weighted::offsets[q]`: the rows of its base (counted in a double: exact below 2^53), Σ w and
+/// Σ w² of the base, then per option Σ w and Σ w² of those who chose it.
 #[derive(Debug, Clone, Default)]
-struct RowSums {
-    rows: Vec<u64>,
-    sums: Vec<f64>,
-}
+struct RowSums(Vec<f64>);
 
 impl RowSums {
     /// Question q's sums of the vectors (a, w, a, w) of these rows (a = w if chosen, else 0);
     /// `at`: its offset, `n`: its options.
-    fn folded(&self, q: usize, at: usize, n: usize) -> Folded {
-        let s = &self.sums[at..at + 2 + 2 * n];
-        let (w, w2) = (s[0], s[1]);
+    fn folded(&self, at: usize, n: usize) -> Folded {
+        let s = &self.0[at..at + 3 + 2 * n];
+        let (rows, w, w2) = (s[0] as u64, s[1], s[2]);
         Folded {
-            psus: self.rows[q],
-            only: self.rows[q],
-            sums: s[2..]
+            psus: rows,
+            only: rows,
+            sums: s[3..]
                 .chunks_exact(2)
                 .map(|a| {
                     let (a, a2) = (a[0], a[1]);
@@ -172,7 +169,7 @@ impl Weighted {
             .collect();
         let mut offsets = vec![0];
         for &n in options {
-            offsets.push(offsets[offsets.len() - 1] + 2 + 2 * n);
+            offsets.push(offsets[offsets.len() - 1] + 3 + 2 * n);
         }
         Weighted {
             offsets,
@@ -302,22 +299,19 @@ impl Weighted {
                     // need; `finish` spreads them into the cross-products.
                     let block = row_sums
                         .entry(key(d.stratum, slot))
-                        .or_insert_with(|| RowSums {
-                            rows: vec![0; options.len()],
-                            sums: vec![0.0; offsets[options.len()]],
-                        });
+                        .or_insert_with(|| RowSums(vec![0.0; offsets[options.len()]]));
                     for (q, &n) in options.iter().enumerate() {
                         if !asked(q, whole) {
                             continue;
                         }
-                        block.rows[q] += 1;
-                        let f = &mut block.sums[offsets[q]..offsets[q + 1]];
-                        f[0] += w;
-                        f[1] += w * w;
+                        let f = &mut block.0[offsets[q]..offsets[q + 1]];
+                        f[0] += 1.0;
+                        f[1] += w;
+                        f[2] += w * w;
                         for &o in Self::chosen(r, q) {
                             if o < n {
-                                f[2 + 2 * o] += w;
-                                f[3 + 2 * o] += w * w;
+                                f[3 + 2 * o] += w;
+                                f[4 + 2 * o] += w * w;
                             }
                         }
                     }
@@ -391,7 +385,7 @@ impl Weighted {
         }
         for (k, block) in std::mem::take(&mut self.row_sums) {
             let folded = (self.options.iter().enumerate())
-                .map(|(q, &n)| block.folded(q, self.offsets[q], n))
+                .map(|(q, &n)| block.folded(self.offsets[q], n))
                 .collect();
             self.folded.insert(k, folded);
         }
