@@ -59,30 +59,26 @@ struct Part {
     a: Vec<f64>,
 }
 
-/// Rows that are each their own PSU (no clusters), of one domain × question in one stratum.
+/// Rows that are each their own PSU (no clusters), of one domain in one stratum, in one block
+/// (a row adds to up to six of them: few places in memory to reach). Per question, from
+/// `Weighted::offsets[q]`: the rows of its base (counted in a double: exact below 2^53), Σ w and
+/// Σ w² of the base, then per option Σ w and Σ w² of those who chose it.
 #[derive(Debug, Clone, Default)]
-struct RowSums {
-    rows: u64,
-    /// Σ w and Σ w² of the base.
-    w: f64,
-    w2: f64,
-    /// Per option: Σ w and Σ w² of those who chose it.
-    a: Vec<f64>,
-    a2: Vec<f64>,
-}
+struct RowSums(Vec<f64>);
 
 impl RowSums {
-    /// The sums of the vectors (a, w, a, w) of these rows (a = w if chosen, else 0).
-    fn folded(&self) -> Folded {
+    /// Question q's sums of the vectors (a, w, a, w) of these rows (a = w if chosen, else 0);
+    /// `at`: its offset, `n`: its options.
+    fn folded(&self, at: usize, n: usize) -> Folded {
+        let s = &self.0[at..at + 3 + 2 * n];
+        let (rows, w, w2) = (s[0] as u64, s[1], s[2]);
         Folded {
-            psus: self.rows,
-            only: self.rows,
-            sums: self
-                .a
-                .iter()
-                .zip(&self.a2)
-                .map(|(&a, &a2)| {
-                    let (w, w2) = (self.w, self.w2);
+            psus: rows,
+            only: rows,
+            sums: s[3..]
+                .chunks_exact(2)
+                .map(|a| {
+                    let (a, a2) = (a[0], a[1]);
                     Sums {
                         sum: [a, w, a, w],
                         // (0,0) (0,1) (0,2) (0,3) (1,1) (1,2) (1,3) (2,2) (2,3) (3,3)
@@ -134,15 +130,19 @@ pub struct Weighted {
     crosstab: Vec<bool>,
     strata: Vec<StratumInfo>,
     #[serde(skip)]
-    stratum_index: HashMap<String, u32>,
+    stratum_index: foldhash::HashMap<String, u32>,
     #[serde(skip)]
     cluster_index: HashMap<(u32, String), u32>,
     /// Emptied by `finish` (which runs before a tally is cached).
     #[serde(skip)]
     clusters: Vec<Cluster>,
-    /// Rows that are their own PSU, by `key(stratum, slot)`: folded in by `finish`.
+    /// Rows that are their own PSU, by `key(stratum, slot)`: folded in by `finish`. A hash map
+    /// (foldhash): up to six look-ups a row, and each key's sums are the same in any order.
     #[serde(skip)]
-    row_sums: BTreeMap<u64, Vec<RowSums>>,
+    row_sums: foldhash::HashMap<u64, RowSums>,
+    /// Where each question's sums start in a `RowSums` block (one more: the block's length).
+    #[serde(skip)]
+    offsets: Vec<usize>,
     /// `key(stratum, slot)` → per question.
     folded: BTreeMap<u64, Vec<Folded>>,
     /// Rows folded so far are complete (no clusters pending).
@@ -167,7 +167,12 @@ impl Weighted {
                 Some((bq, opts))
             })
             .collect();
+        let mut offsets = vec![0];
+        for &n in options {
+            offsets.push(offsets[offsets.len() - 1] + 3 + 2 * n);
+        }
         Weighted {
+            offsets,
             options: options.to_vec(),
             bases,
             regions: survey.regions.len(),
@@ -267,6 +272,7 @@ impl Weighted {
             bases,
             crosstab,
             row_sums,
+            offsets,
             clusters,
             ..
         } = self;
@@ -291,27 +297,21 @@ impl Weighted {
                     // The row is its own PSU: its domains' totals are the row's own, so Σ w and
                     // Σ w² (of the domain, and of those who chose each option) are all the sums
                     // need; `finish` spreads them into the cross-products.
-                    let sums = row_sums.entry(key(d.stratum, slot)).or_insert_with(|| {
-                        options
-                            .iter()
-                            .map(|&n| RowSums {
-                                a: vec![0.0; n],
-                                a2: vec![0.0; n],
-                                ..RowSums::default()
-                            })
-                            .collect()
-                    });
-                    for (q, f) in sums.iter_mut().enumerate() {
+                    let block = row_sums
+                        .entry(key(d.stratum, slot))
+                        .or_insert_with(|| RowSums(vec![0.0; offsets[options.len()]]));
+                    for (q, &n) in options.iter().enumerate() {
                         if !asked(q, whole) {
                             continue;
                         }
-                        f.rows += 1;
-                        f.w += w;
-                        f.w2 += w * w;
+                        let f = &mut block.0[offsets[q]..offsets[q + 1]];
+                        f[0] += 1.0;
+                        f[1] += w;
+                        f[2] += w * w;
                         for &o in Self::chosen(r, q) {
-                            if let (Some(a), Some(a2)) = (f.a.get_mut(o), f.a2.get_mut(o)) {
-                                *a += w;
-                                *a2 += w * w;
+                            if o < n {
+                                f[3 + 2 * o] += w;
+                                f[4 + 2 * o] += w * w;
                             }
                         }
                     }
@@ -383,9 +383,11 @@ impl Weighted {
         for c in &clusters {
             self.fold(c.stratum, &c.slots);
         }
-        for (k, sums) in std::mem::take(&mut self.row_sums) {
-            self.folded
-                .insert(k, sums.iter().map(RowSums::folded).collect());
+        for (k, block) in std::mem::take(&mut self.row_sums) {
+            let folded = (self.options.iter().enumerate())
+                .map(|(q, &n)| block.folded(self.offsets[q], n))
+                .collect();
+            self.folded.insert(k, folded);
         }
         self.clustered = false;
         for s in &self.strata {

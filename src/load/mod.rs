@@ -232,10 +232,23 @@ pub fn is_control(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Whether `text` may hold a character `is_control` is true of, by its bytes alone: those
+/// characters are the bytes below 0x20 and 0x7F, or begin with 0xC2 (U+0080–U+009F) or 0xE2
+/// (U+202A–U+202E, U+2066–U+2069). False means none is there; true, that the characters must
+/// be looked at (most Japanese text begins its characters with 0xE3–0xE9).
+pub fn may_hold_control(text: &str) -> bool {
+    // 32 bytes at a time without stopping early, which the compiler turns into vector compares.
+    text.as_bytes().chunks(32).any(|chunk| {
+        chunk.iter().fold(false, |seen, &b| {
+            seen | (b < 0x20) | (b == 0x7F) | (b == 0xC2) | (b == 0xE2)
+        })
+    })
+}
+
 /// Free text from respondents without control characters (line breaks and tabs are kept), so
 /// none reaches a page or a terminal raw.
 pub fn clean_text(text: &str) -> String {
-    if !text.chars().any(is_control) {
+    if !may_hold_control(text) || !text.chars().any(is_control) {
         return text.to_string();
     }
     text.chars()
@@ -359,6 +372,18 @@ pub fn is_slug(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_control_character_is_seen_by_its_bytes() {
+        let mut buf = [0; 4];
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if is_control(c) {
+                assert!(may_hold_control(c.encode_utf8(&mut buf)), "{c:?}");
+            }
+        }
+        assert!(!may_hold_control("導入している, その他 abc 1.5"));
+        assert_eq!(clean_text("a\u{202e}b\u{85}c\td"), "abc\td");
+    }
 
     #[test]
     fn closest_finds_a_near_id() {

@@ -68,48 +68,111 @@ impl Quotes {
     }
 
     /// Follows `bytes`; the first problem found is kept (later bytes are then ignored).
+    ///
+    /// Only quotes, line ends (and `#` when comments are on) change what follows, so the text
+    /// between them is skipped with `memchr` rather than stepped through byte by byte; whether
+    /// a quote opens a cell is told by the byte before it (`,`, a line end or the start of the
+    /// text). The outcome is that of `step` on every byte (the tests compare the two).
     pub fn feed(&mut self, bytes: &[u8]) -> Result<(), QuoteProblem> {
         if let Some(p) = &self.problem {
             return Err(p.clone());
         }
-        for &b in bytes {
-            self.state = match (self.state, b) {
-                (State::Comment, b'\n') => State::RowStart,
-                (State::Comment, _) => State::Comment,
-                (State::RowStart, b'#') if self.comments => State::Comment,
-                (State::RowStart | State::FieldStart, b'"') => {
-                    self.opened = self.line;
-                    State::Quoted
+        let mut i = 0;
+        while i < bytes.len() {
+            let rest = &bytes[i..];
+            match self.state {
+                State::QuoteInQuoted => {
+                    self.step(rest[0])?;
+                    i += 1;
                 }
-                (State::Quoted, b'"') => State::QuoteInQuoted,
-                (State::Quoted, _) => State::Quoted,
-                (State::QuoteInQuoted, b'"') => State::Quoted,
-                (State::QuoteInQuoted, b',' | b'\n') | (_, b',' | b'\n') => {
-                    if self.state == State::QuoteInQuoted && self.line > self.opened {
-                        self.multiline.push((self.opened, self.line));
+                State::Quoted => match memchr::memchr2(b'"', b'\n', rest) {
+                    None => i = bytes.len(),
+                    Some(k) => {
+                        if rest[k] == b'"' {
+                            self.state = State::QuoteInQuoted;
+                        } else {
+                            self.line += 1;
+                        }
+                        i += k + 1;
                     }
-                    if b == b',' {
-                        State::FieldStart
+                },
+                State::Comment => match memchr::memchr(b'\n', rest) {
+                    None => i = bytes.len(),
+                    Some(k) => {
+                        self.state = State::RowStart;
+                        self.line += 1;
+                        i += k + 1;
+                    }
+                },
+                State::RowStart | State::FieldStart | State::Unquoted => {
+                    let found = if self.comments {
+                        memchr::memchr3(b'"', b'\n', b'#', rest)
                     } else {
-                        State::RowStart
-                    }
-                }
-                (State::QuoteInQuoted, b'\r') => State::QuoteInQuoted,
-                (State::QuoteInQuoted, _) => {
-                    let p = QuoteProblem::TextAfterClose {
-                        opened: self.opened,
-                        line: self.line,
+                        memchr::memchr2(b'"', b'\n', rest)
                     };
-                    self.problem = Some(p.clone());
-                    return Err(p);
+                    let k = found.unwrap_or(rest.len());
+                    if k > 0 {
+                        // Bytes that are neither a quote, a line end nor `#`: only a comma
+                        // changes the state (a cell starts after it).
+                        self.state = if rest[k - 1] == b',' {
+                            State::FieldStart
+                        } else {
+                            State::Unquoted
+                        };
+                    }
+                    if k < rest.len() {
+                        self.step(rest[k])?;
+                    }
+                    i += k + 1;
                 }
-                _ => State::Unquoted,
-            };
-            if b == b'\n' {
-                self.line += 1;
             }
         }
         Ok(())
+    }
+
+    /// Follows one byte.
+    fn step(&mut self, b: u8) -> Result<(), QuoteProblem> {
+        self.state = match (self.state, b) {
+            (State::Comment, b'\n') => State::RowStart,
+            (State::Comment, _) => State::Comment,
+            (State::RowStart, b'#') if self.comments => State::Comment,
+            (State::RowStart | State::FieldStart, b'"') => {
+                self.opened = self.line;
+                State::Quoted
+            }
+            (State::Quoted, b'"') => State::QuoteInQuoted,
+            (State::Quoted, _) => State::Quoted,
+            (State::QuoteInQuoted, b'"') => State::Quoted,
+            (State::QuoteInQuoted, b',' | b'\n') | (_, b',' | b'\n') => {
+                if self.state == State::QuoteInQuoted && self.line > self.opened {
+                    self.multiline.push((self.opened, self.line));
+                }
+                if b == b',' {
+                    State::FieldStart
+                } else {
+                    State::RowStart
+                }
+            }
+            (State::QuoteInQuoted, b'\r') => State::QuoteInQuoted,
+            (State::QuoteInQuoted, _) => {
+                let p = QuoteProblem::TextAfterClose {
+                    opened: self.opened,
+                    line: self.line,
+                };
+                self.problem = Some(p.clone());
+                return Err(p);
+            }
+            _ => State::Unquoted,
+        };
+        if b == b'\n' {
+            self.line += 1;
+        }
+        Ok(())
+    }
+
+    /// Lines begun so far, less one: the line ends followed (ignoring any after a problem).
+    pub fn line_ends(&self) -> u64 {
+        self.line - 1
     }
 
     /// At the end of the text: a quote still open is a problem.
@@ -175,5 +238,110 @@ mod tests {
             q.feed(piece.as_bytes()).unwrap();
         }
         assert_eq!(q.finish(), Err(QuoteProblem::Unclosed { opened: 2 }));
+    }
+
+    /// Every byte through `step`, as `feed` did before it skipped ahead with memchr.
+    fn stepped(pieces: &[&[u8]], comments: bool) -> (Quotes, Result<(), QuoteProblem>) {
+        let mut q = Quotes::new(comments);
+        for piece in pieces {
+            if let Some(p) = &q.problem {
+                return (q.clone(), Err(p.clone()));
+            }
+            for &b in *piece {
+                if let Err(p) = q.step(b) {
+                    return (q, Err(p));
+                }
+            }
+        }
+        let r = q.finish();
+        (q, r)
+    }
+
+    fn fed(pieces: &[&[u8]], comments: bool) -> (Quotes, Result<(), QuoteProblem>) {
+        let mut q = Quotes::new(comments);
+        for piece in pieces {
+            if let Err(p) = q.feed(piece) {
+                return (q, Err(p));
+            }
+        }
+        let r = q.finish();
+        (q, r)
+    }
+
+    fn same(text: &[u8], cuts: &[usize], comments: bool) {
+        let mut pieces = Vec::new();
+        let mut from = 0;
+        for &c in cuts {
+            let c = c.clamp(from, text.len());
+            pieces.push(&text[from..c]);
+            from = c;
+        }
+        pieces.push(&text[from..]);
+        let (a, ra) = stepped(&pieces, comments);
+        let (b, rb) = fed(&pieces, comments);
+        let shown = String::from_utf8_lossy(text);
+        assert_eq!(ra, rb, "{shown:?} cut at {cuts:?}, comments {comments}");
+        assert_eq!(
+            format!("{a:?}"),
+            format!("{b:?}"),
+            "{shown:?} cut at {cuts:?}, comments {comments}"
+        );
+        assert_eq!(a.line_ends(), b.line_ends());
+    }
+
+    #[test]
+    fn skipping_ahead_follows_quotes_as_stepping_every_byte_does() {
+        // Quotes, line ends and commas at the edges of the pieces fed.
+        for text in [
+            "a,b\n\"x\",\"y\n\"\"z\"\n",
+            "\"open",
+            "a,\"b\"c\n",
+            "#\"c\n\"d\"\r\n,#x\n",
+            "a,\"\"\n\"\r\"\n",
+            ",\",\"\",\"\n\"",
+            "é,\"ü\"\n\r,\"",
+        ] {
+            let text = text.as_bytes();
+            for comments in [false, true] {
+                same(text, &[], comments);
+                for i in 0..=text.len() {
+                    same(text, &[i], comments);
+                    for j in i..=text.len() {
+                        same(text, &[i, j], comments);
+                    }
+                }
+            }
+        }
+        // Made-up texts of the bytes that matter, fed in pieces of 1 to 8 bytes.
+        let alphabet = [b'"', b',', b'\n', b'\r', b'#', b'a', b' ', 0xC3, 0xA9];
+        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as usize
+        };
+        for _ in 0..20_000 {
+            let len = next(40);
+            let text: Vec<u8> = (0..len).map(|_| alphabet[next(9)]).collect();
+            let mut cuts = Vec::new();
+            let mut at = 0;
+            while at < len {
+                at += 1 + next(8);
+                cuts.push(at);
+            }
+            let comments = next(2) == 0;
+            same(&text, &cuts, comments);
+            same(&text, &[], comments);
+        }
+    }
+
+    #[test]
+    fn lines_are_counted_inside_and_outside_quotes() {
+        let mut q = Quotes::new(true);
+        q.feed(b"a\n\"b\nc\"\n#x\n").unwrap();
+        assert_eq!(q.line_ends(), 4);
+        q.feed(b"\"").unwrap();
+        assert_eq!(q.finish(), Err(QuoteProblem::Unclosed { opened: 5 }));
     }
 }

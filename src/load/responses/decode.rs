@@ -51,6 +51,8 @@ pub struct Decode<R> {
     decoder: Option<encoding_rs::Decoder>,
     raw: Vec<u8>,
     out: Vec<u8>,
+    /// The buffer `crlf_to_lf` writes into (swapped with `out`, so neither is allocated anew).
+    spare: Vec<u8>,
     pos: usize,
     started: bool,
     done: bool,
@@ -70,6 +72,7 @@ impl<R: Read> Decode<R> {
             decoder: None,
             raw: vec![0; CHUNK],
             out: Vec::new(),
+            spare: Vec::new(),
             pos: 0,
             started: false,
             done: false,
@@ -194,9 +197,17 @@ impl<R: Read> Decode<R> {
     }
 
     /// CRLF and a lone CR become LF in `out`, holding back a CR that ends an unfinished chunk.
+    /// A chunk without a CR (an LF file) is left as it is; otherwise the text between CRs is
+    /// copied whole into `spare`, which then becomes `out`.
     fn crlf_to_lf(&mut self) {
-        let mut text = Vec::with_capacity(self.out.len() + 1);
-        if std::mem::take(&mut self.held_cr) {
+        let held = std::mem::take(&mut self.held_cr);
+        if !held && memchr::memchr(b'\r', &self.out).is_none() {
+            return;
+        }
+        let text = &mut self.spare;
+        text.clear();
+        text.reserve(self.out.len() + 1);
+        if held {
             match self.out.first() {
                 Some(b'\n') => {}
                 None if !self.done => {
@@ -206,27 +217,23 @@ impl<R: Read> Decode<R> {
                 _ => text.push(b'\n'),
             }
         }
-        for (i, &b) in self.out.iter().enumerate() {
-            if b == b'\r' {
-                match self.out.get(i + 1) {
-                    Some(b'\n') => continue,
-                    None if !self.done => {
-                        self.held_cr = true;
-                        continue;
-                    }
-                    _ => {
-                        text.push(b'\n');
-                        continue;
-                    }
-                }
+        let mut from = 0;
+        for i in memchr::memchr_iter(b'\r', &self.out) {
+            text.extend_from_slice(&self.out[from..i]);
+            from = i + 1;
+            match self.out.get(i + 1) {
+                // The LF is copied with the text that follows.
+                Some(b'\n') => {}
+                None if !self.done => self.held_cr = true,
+                _ => text.push(b'\n'),
             }
-            text.push(b);
         }
-        self.out = text;
+        text.extend_from_slice(&self.out[from..]);
+        std::mem::swap(&mut self.out, &mut self.spare);
     }
 
     fn count_lines(&mut self) {
-        self.lines += self.out.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.lines += memchr::memchr_iter(b'\n', &self.out).count() as u64;
     }
 }
 
@@ -341,6 +348,124 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Decodes `bytes` handed out in reads of the given sizes (in turn), as a file would.
+    fn decode_in(bytes: &[u8], sizes: &[usize], encoding: Encoding) -> io::Result<String> {
+        struct Pieces<'a> {
+            rest: &'a [u8],
+            sizes: Vec<usize>,
+            turn: usize,
+        }
+        impl Read for Pieces<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let size = self.sizes[self.turn % self.sizes.len()];
+                self.turn += 1;
+                let n = buf.len().min(size).min(self.rest.len());
+                buf[..n].copy_from_slice(&self.rest[..n]);
+                self.rest = &self.rest[n..];
+                Ok(n)
+            }
+        }
+        let pieces = Pieces {
+            rest: bytes,
+            sizes: sizes.to_vec(),
+            turn: 0,
+        };
+        let mut out = String::new();
+        Decode::new(pieces, encoding, "data/r.csv").read_to_string(&mut out)?;
+        Ok(out)
+    }
+
+    /// What decoding must give: CRLF and lone CR as LF, or the quote problem of that text.
+    fn expected(text: &str) -> Result<String, String> {
+        let lf = text.replace("\r\n", "\n").replace('\r', "\n");
+        match crate::load::quotes::scan(&lf, false) {
+            Ok(_) => Ok(lf),
+            Err(p) => {
+                let (line, message) = p.located();
+                Err(format!("data/r.csv:{line}: {message}"))
+            }
+        }
+    }
+
+    #[test]
+    fn line_ends_and_quotes_at_every_read_boundary() {
+        let cases = [
+            "a,b\r\n1,2\r\n",
+            "a,b\n1,2\n",
+            "\r",
+            "\r\n",
+            "\n\r",
+            "a\r\rb\r",
+            "a,\"x\r\ny\"\r\n2,\"\"\"\"\r",
+            "a,\"open\r\n1,2\r\n",
+            "a,\"b\"c\r\n",
+            "a,\"b\"\r\n",
+            "導,\"é\r\n\"\r",
+        ];
+        for text in cases {
+            for bom in [false, true] {
+                let bytes = if bom {
+                    [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat()
+                } else {
+                    text.as_bytes().to_vec()
+                };
+                for size in 1..=bytes.len().max(1) + 1 {
+                    for encoding in [Encoding::Auto, Encoding::Utf8] {
+                        let got = decode_in(&bytes, &[size], encoding).map_err(|e| e.to_string());
+                        assert_eq!(got, expected(text), "{text:?} bom {bom}, reads of {size}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn made_up_texts_decode_as_the_plain_replacement() {
+        let alphabet = ["\r", "\n", "\"", ",", "a", "é", "導"];
+        let mut seed = 0x2545_F491_4F6C_DD1D_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as usize
+        };
+        for _ in 0..5_000 {
+            let len = next(30);
+            let text: String = (0..len).map(|_| alphabet[next(7)]).collect();
+            let bom = next(4) == 0;
+            let bytes = if bom {
+                [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat()
+            } else {
+                text.as_bytes().to_vec()
+            };
+            let sizes: Vec<usize> = (0..4).map(|_| 1 + next(9)).collect();
+            let encoding = [Encoding::Auto, Encoding::Utf8][next(2)];
+            let got = decode_in(&bytes, &sizes, encoding).map_err(|e| e.to_string());
+            assert_eq!(
+                got,
+                expected(&text),
+                "{text:?} bom {bom}, reads of {sizes:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_file_crosses_chunks_unchanged() {
+        // Longer than two chunks, CRLF and a quoted line break across the chunk edges.
+        let row = "地域001,\"導入している, その他\r\n次の行\",1\r\n";
+        let text = row.repeat(3 * CHUNK / row.len() + 7);
+        for sizes in [vec![CHUNK], vec![CHUNK - 1, 3], vec![7, CHUNK + 1]] {
+            let got = decode_in(text.as_bytes(), &sizes, Encoding::Auto).unwrap();
+            assert_eq!(Ok(got), expected(&text));
+        }
+        // An LF file is handed out as it is.
+        let lf = text.replace("\r\n", "\n");
+        assert_eq!(
+            decode_in(lf.as_bytes(), &[CHUNK], Encoding::Utf8).unwrap(),
+            lf
+        );
     }
 
     #[test]

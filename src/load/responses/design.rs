@@ -53,7 +53,7 @@ impl Columns {
     pub(super) fn read(
         &self,
         plan: &Plan,
-        record: &csv::StringRecord,
+        record: &super::source::Cells,
         line: u64,
         weighted: &mut Weighted,
     ) -> Result<RowDesign> {

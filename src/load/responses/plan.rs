@@ -131,7 +131,8 @@ pub(super) enum Source {
         separator: Option<String>,
         /// Whether some known value contains the separator (then pieces are re-joined).
         joined_values: bool,
-        values: HashMap<String, Option<usize>>,
+        /// Cell text → option (foldhash: looked up for every row; the keys are the codebook's).
+        values: foldhash::HashMap<String, Option<usize>>,
     },
     /// One column per option: (option, column).
     PerOption(Vec<(usize, usize)>),
@@ -153,7 +154,8 @@ pub(super) struct QuestionPlan {
 #[derive(Debug)]
 pub(super) struct Lookup {
     pub(super) column: usize,
-    pub(super) values: HashMap<String, usize>,
+    /// (foldhash: looked up for every row.)
+    pub(super) values: foldhash::HashMap<String, usize>,
     /// The values in codebook order, for "did you mean".
     pub(super) names: Vec<String>,
 }
@@ -542,7 +544,7 @@ pub(super) fn compile_question(
                 .enumerate()
                 .map(|(i, o)| Named::new(&o.id, &o.label, Some(i)));
             let block = format!("questions: {}", q.id);
-            let values: HashMap<String, Option<usize>> =
+            let values: foldhash::HashMap<String, Option<usize>> =
                 cell_values(explicit, named, "option", key, &block)?
                     .into_iter()
                     .collect();

@@ -5,7 +5,7 @@ use anyhow::Result;
 
 use super::plan::{Plan, QuestionPlan, Source};
 use crate::aggregate::Respondent;
-use crate::load::{clean_text, closest, is_control, quote_cell};
+use crate::load::{clean_text, closest, is_control, may_hold_control, quote_cell};
 use crate::model::{QuestionKind, Survey};
 
 /// The nearest of `known` to a cell's text: by edit distance, else the longest shared start.
@@ -53,7 +53,7 @@ impl Plan {
     pub(super) fn row(
         &self,
         survey: &Survey,
-        record: &csv::StringRecord,
+        record: &super::source::Cells,
         line: u64,
         r: &mut Respondent,
     ) -> Result<()> {
@@ -157,7 +157,7 @@ impl Plan {
         &self,
         survey: &Survey,
         p: &QuestionPlan,
-        record: &csv::StringRecord,
+        record: &super::source::Cells,
         line: u64,
         r: &mut Respondent,
     ) -> Result<()> {
@@ -323,9 +323,12 @@ impl Plan {
 
 /// A cell as the codebook's labels are read: trimmed, control characters removed (a label
 /// holding one was cleaned the same way, so they still match).
-fn cell(record: &csv::StringRecord, c: usize) -> std::borrow::Cow<'_, str> {
+fn cell(record: &super::source::Cells, c: usize) -> std::borrow::Cow<'_, str> {
     let raw = record.get(c).unwrap_or("").trim();
-    if raw.chars().any(|c| c != '\n' && c != '\t' && is_control(c)) {
+    if record.may_hold_control()
+        && may_hold_control(raw)
+        && raw.chars().any(|c| c != '\n' && c != '\t' && is_control(c))
+    {
         std::borrow::Cow::Owned(clean_text(raw).trim().to_string())
     } else {
         std::borrow::Cow::Borrowed(raw)
@@ -340,7 +343,13 @@ fn split<'a>(text: &'a str, sep: &str) -> Vec<&'a str> {
         text.split(sep).collect()
     } else {
         // ", " also splits "," and ",  ": match the separator's visible part, then trim.
-        text.split(sep.trim()).collect()
+        let visible = sep.trim();
+        let mut chars = visible.chars();
+        match (chars.next(), chars.next()) {
+            // One character (",", ";", "、"): split by the char, which memchr finds.
+            (Some(c), None) => text.split(c).collect(),
+            _ => text.split(visible).collect(),
+        }
     };
     pieces
         .into_iter()

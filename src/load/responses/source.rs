@@ -150,10 +150,65 @@ enum Rows {
     Table(std::vec::IntoIter<TableRow>),
 }
 
+/// One row's cells as text. A CSV row is read as csv's bytes and checked as UTF-8 once, whole
+/// (csv's own `StringRecord` checks it cell by cell, which cost more than the check itself), then
+/// kept as one string and where each cell ends.
+#[derive(Debug, Default)]
+pub struct Cells {
+    text: String,
+    ends: Vec<usize>,
+    /// Whether some cell may hold a control character (`crate::load::may_hold_control`).
+    control: bool,
+}
+
+impl Cells {
+    /// The cell of column `c`.
+    pub fn get(&self, c: usize) -> Option<&str> {
+        let end = *self.ends.get(c)?;
+        let start = c.checked_sub(1).map_or(0, |p| self.ends[p]);
+        self.text.get(start..end)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len()).filter_map(|c| self.get(c))
+    }
+
+    /// False when no cell holds a control character (then none needs cleaning).
+    pub fn may_hold_control(&self) -> bool {
+        self.control
+    }
+
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+        self.control = false;
+    }
+
+    pub fn push_field(&mut self, cell: &str) {
+        self.text.push_str(cell);
+        self.ends.push(self.text.len());
+        self.control |= crate::load::may_hold_control(cell);
+    }
+
+    /// The cells of a CSV row; an error when its bytes are not UTF-8 (never for what
+    /// `Decode` hands out).
+    fn set(&mut self, row: &csv::ByteRecord) -> Result<(), std::str::Utf8Error> {
+        self.clear();
+        let text = std::str::from_utf8(row.as_slice())?;
+        self.text.push_str(text);
+        self.ends
+            .extend((0..row.len()).map(|c| row.range(c).map_or(0, |r| r.end)));
+        self.control = crate::load::may_hold_control(text);
+        Ok(())
+    }
+}
+
 /// One row as the loader reads it.
 #[derive(Debug, Default)]
 pub struct Record {
-    pub cells: csv::StringRecord,
+    pub cells: Cells,
+    /// The CSV row as csv reads it (reused row after row).
+    bytes: csv::ByteRecord,
     /// Its line (CSV), sheet row (workbook) or case (.sav).
     pub at: u64,
     /// Its position among the records, counting from 0 (finds it again).
@@ -237,12 +292,19 @@ impl Source {
         match &mut self.rows {
             Rows::Csv(reader) => {
                 if !reader
-                    .read_record(&mut record.cells)
+                    .read_byte_record(&mut record.bytes)
                     .map_err(|e| csv_error(&self.file, &e))?
                 {
                     return Ok(false);
                 }
-                record.at = record.cells.position().map_or(0, |p| p.line());
+                record.at = record.bytes.position().map_or(0, |p| p.line());
+                if let Err(e) = record.cells.set(&record.bytes) {
+                    anyhow::bail!(
+                        "{}:{}: the row is not valid UTF-8 text ({e})",
+                        self.file,
+                        record.at
+                    );
+                }
             }
             Rows::Table(rows) => {
                 let Some(row) = rows.next() else {
