@@ -245,6 +245,35 @@ pub fn may_hold_control(text: &str) -> bool {
     })
 }
 
+/// `text.trim()`, answered from its first and last bytes when they show that neither end is
+/// white space (a cell such as `導入している` or `1.5`), as most cells are. White space
+/// (`char::is_whitespace`) outside ASCII begins with 0xC2, 0xE1, 0xE2 or 0xE3 (U+3000 is E3 80 80)
+/// and ends with a byte 0x80–0x8A, 0x9F, 0xA0, 0xA8, 0xA9 or 0xAF; anything else goes to `trim`.
+pub fn trim_cell(text: &str) -> &str {
+    let b = text.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return text;
+    };
+    let plain_start = match first {
+        0x21..=0x7E => true,
+        0xE3 => !(b.get(1) == Some(&0x80) && b.get(2) == Some(&0x80)),
+        0xC2 | 0xE1 | 0xE2 => false,
+        0xC3..=0xF4 => true,
+        _ => false,
+    };
+    let plain_end = match last {
+        0x21..=0x7E => true,
+        0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF => false,
+        0x8B..=0xBF => true,
+        _ => false,
+    };
+    if plain_start && plain_end {
+        text
+    } else {
+        text.trim()
+    }
+}
+
 /// Free text from respondents without control characters (line breaks and tabs are kept), so
 /// none reaches a page or a terminal raw.
 pub fn clean_text(text: &str) -> String {
@@ -372,6 +401,28 @@ pub fn is_slug(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_cell_is_trim() {
+        let mut buf = [0; 4];
+        let mut edges = vec![""];
+        let all: Vec<String> = (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .map(|c| c.encode_utf8(&mut buf).to_string())
+            .collect();
+        edges.extend(all.iter().map(String::as_str));
+        for c in &edges {
+            for text in [
+                c.to_string(),
+                format!("{c}x"),
+                format!("x{c}"),
+                format!("{c}導{c}"),
+                format!("{c}{c}"),
+            ] {
+                assert_eq!(trim_cell(&text), text.trim(), "{text:?}");
+            }
+        }
+    }
 
     #[test]
     fn every_control_character_is_seen_by_its_bytes() {

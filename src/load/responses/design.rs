@@ -57,7 +57,7 @@ impl Columns {
         line: u64,
         weighted: &mut Weighted,
     ) -> Result<RowDesign> {
-        let cell = |c: usize| record.get(c).unwrap_or("").trim();
+        let cell = |c: usize| crate::load::trim_cell(record.get(c).unwrap_or(""));
         let number = |c: usize, what: &str| -> Result<f64> {
             let text = cell(c);
             match text.parse::<f64>() {

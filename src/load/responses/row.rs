@@ -5,7 +5,7 @@ use anyhow::Result;
 
 use super::plan::{Plan, QuestionPlan, Source};
 use crate::aggregate::Respondent;
-use crate::load::{clean_text, closest, is_control, may_hold_control, quote_cell};
+use crate::load::{clean_text, closest, is_control, may_hold_control, quote_cell, trim_cell};
 use crate::model::{QuestionKind, Survey};
 
 /// The nearest of `known` to a cell's text: by edit distance, else the longest shared start.
@@ -324,7 +324,7 @@ impl Plan {
 /// A cell as the codebook's labels are read: trimmed, control characters removed (a label
 /// holding one was cleaned the same way, so they still match).
 fn cell(record: &super::source::Cells, c: usize) -> std::borrow::Cow<'_, str> {
-    let raw = record.get(c).unwrap_or("").trim();
+    let raw = trim_cell(record.get(c).unwrap_or(""));
     if record.may_hold_control()
         && may_hold_control(raw)
         && raw.chars().any(|c| c != '\n' && c != '\t' && is_control(c))
@@ -353,7 +353,7 @@ fn split<'a>(text: &'a str, sep: &str) -> Vec<&'a str> {
     };
     pieces
         .into_iter()
-        .map(str::trim)
+        .map(trim_cell)
         .filter(|p| !p.is_empty())
         .collect()
 }

@@ -218,7 +218,11 @@ pub struct Record {
 
 impl Record {
     pub fn is_blank(&self) -> bool {
-        self.bad.is_empty() && self.cells.iter().all(|c| c.trim().is_empty())
+        self.bad.is_empty()
+            && self
+                .cells
+                .iter()
+                .all(|c| crate::load::trim_cell(c).is_empty())
     }
 }
 
