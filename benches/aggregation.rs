@@ -84,10 +84,41 @@ fn weigh(dir: &Path) -> std::io::Result<()> {
     std::fs::write(dir.join("data/codebook.yaml"), codebook)
 }
 
+/// One benchmark project: 300 regions of `per_region` rows each.
+fn write(dir: &Path, per_region: usize, with_id: bool, weighted: bool) -> std::io::Result<()> {
+    synth::write_project(
+        dir,
+        &synth::Synth {
+            regions: 300,
+            per_region,
+            with_id,
+            other_text_rate: 0.0,
+        },
+    )?;
+    if weighted {
+        weigh(dir)?;
+    }
+    Ok(())
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--aggregate") {
         aggregate(Path::new(&args[i + 1]));
+        return;
+    }
+    // `--write DIR PER_REGION [weighted]`: leave one benchmark project in DIR, for a profiler
+    // (`perf record … aggregation-* --aggregate DIR`).
+    if let Some(i) = args.iter().position(|a| a == "--write") {
+        let dir = Path::new(&args[i + 1]);
+        let per_region = args[i + 2].parse().expect("PER_REGION: a number");
+        write(
+            dir,
+            per_region,
+            false,
+            args.get(i + 3).is_some_and(|a| a == "weighted"),
+        )
+        .expect("writing synthetic data");
         return;
     }
     println!("aggregation of SYNTHETIC respondent rows (300 regions, 4 questions, 1 cross-tab)");
@@ -102,19 +133,7 @@ fn main() {
     for (name, per_region, with_id, weighted) in runs {
         let tmp = tempfile::tempdir().expect("temp folder");
         let t = Instant::now();
-        synth::write_project(
-            tmp.path(),
-            &synth::Synth {
-                regions: 300,
-                per_region,
-                with_id,
-                other_text_rate: 0.0,
-            },
-        )
-        .expect("writing synthetic data");
-        if weighted {
-            weigh(tmp.path()).expect("adding a sample design");
-        }
+        write(tmp.path(), per_region, with_id, weighted).expect("writing synthetic data");
         let gen_s = t.elapsed().as_secs_f64();
         let out = Command::new(std::env::current_exe().expect("this binary"))
             .arg("--aggregate")

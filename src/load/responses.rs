@@ -2,6 +2,7 @@
 //! (Google Forms, Microsoft Forms, LimeSurvey, Excel, SPSS), declared under `responses:` in the
 //! codebook and read row by row into counts (src/aggregate/): only counts are kept, never the rows.
 
+mod ahead;
 mod cache;
 mod decode;
 mod design;
@@ -59,7 +60,17 @@ fn aggregate_file(
             )
         })?,
     };
-    let key = cache::key(root, &path, &root.join(codebook::FILE));
+    // The counts kept by an earlier build, if the file's digest is known without reading it (a
+    // memo of where the file was), or found by reading it when there are counts it could match;
+    // otherwise the digest is taken as the rows are read.
+    let codebook_file = root.join(codebook::FILE);
+    let before = cache::place(&path);
+    let digest = cache::remembered(root, &path, before).or_else(|| {
+        cache::has_entry(root, &shown)
+            .then(|| cache::digest(root, &path))
+            .flatten()
+    });
+    let key = digest.and_then(|d| cache::key(root, d, &codebook_file));
     if let Some(tally) = key
         .as_deref()
         .and_then(|k| cache::read(root, &shown, k))
@@ -76,7 +87,11 @@ fn aggregate_file(
             format!("`sheet:` is for an Excel workbook, and {shown} is not one (.xlsx)"),
         ));
     }
-    let mut source = Source::open(&path, &shown, encoding, sheet)?;
+    let source = if digest.is_none() {
+        Source::open_digesting(&path, &shown, encoding, sheet)?
+    } else {
+        Source::open(&path, &shown, encoding, sheet)?
+    };
     let headers = source.headers.clone();
     let plan = compile(raw, survey, headers, source.place.clone())?;
     let read = plan.columns_read();
@@ -111,59 +126,65 @@ fn aggregate_file(
     let mut ids: HashMap<u64, (u64, u64)> = HashMap::new();
     let mut problems = Problems::default();
     let mut n_problems = 0;
-    let mut record = Record::default();
     let mut respondent = Respondent::default();
     let mut rows = 0u64;
-    loop {
-        match source.next(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                problems.add(Err(e));
-                break;
-            }
-        }
-        let line = record.at;
-        if record.is_blank() {
-            continue;
-        }
-        rows += 1;
-        let mut result = match source.bad_cell(&record, |c| read.get(c).copied().unwrap_or(false)) {
-            Some(e) => Err(e),
-            None => plan.row(survey, &record.cells, line, &mut respondent),
-        };
-        if result.is_ok()
-            && let Some(c) = plan.id
-        {
-            let at = Reopen {
-                path: &path,
-                encoding,
-                sheet,
-            };
-            result = check_id(&plan, &at, &mut ids, &record, c);
-        }
-        if result.is_ok()
-            && let (Some(columns), Some(weighted)) = (&design, tally.weighted_mut())
-        {
-            match columns.read(&plan, &record.cells, line, weighted) {
-                Ok(d) => respondent.design = Some(d),
-                Err(e) => result = Err(e),
-            }
-        }
-        match result {
-            Ok(()) => tally.add(&mut respondent),
-            Err(e) => {
-                problems.add(Err(e));
-                n_problems += 1;
-                if n_problems >= MAX_PROBLEMS {
-                    problems.add(Err(anyhow::anyhow!(
-                        "{shown}: stopped after {MAX_PROBLEMS} problems"
-                    )));
+    // Rows are read, decoded and split on a second thread while this one counts them.
+    let ((), mut source) = ahead::read_ahead(source, |ahead| {
+        loop {
+            let record = match ahead.next() {
+                Ok(Some(record)) => record,
+                Ok(None) => break,
+                Err(e) => {
+                    problems.add(Err(e));
                     break;
+                }
+            };
+            let line = record.at;
+            if record.is_blank() {
+                continue;
+            }
+            rows += 1;
+            let unreadable = record
+                .bad
+                .iter()
+                .find(|(c, _)| read.get(*c).copied().unwrap_or(false));
+            let mut result = match unreadable {
+                Some((c, why)) => Err(plan.err(line, *c, why.clone())),
+                None => plan.row(survey, &record.cells, line, &mut respondent),
+            };
+            if result.is_ok()
+                && let Some(c) = plan.id
+            {
+                let at = Reopen {
+                    path: &path,
+                    encoding,
+                    sheet,
+                };
+                result = check_id(&plan, &at, &mut ids, record, c);
+            }
+            if result.is_ok()
+                && let (Some(columns), Some(weighted)) = (&design, tally.weighted_mut())
+            {
+                match columns.read(&plan, &record.cells, line, weighted) {
+                    Ok(d) => respondent.design = Some(d),
+                    Err(e) => result = Err(e),
+                }
+            }
+            match result {
+                Ok(()) => tally.add(&mut respondent),
+                Err(e) => {
+                    problems.add(Err(e));
+                    n_problems += 1;
+                    if n_problems >= MAX_PROBLEMS {
+                        problems.add(Err(anyhow::anyhow!(
+                            "{shown}: stopped after {MAX_PROBLEMS} problems"
+                        )));
+                        break;
+                    }
                 }
             }
         }
-    }
+    });
     problems.finish()?;
     if rows == 0 {
         anyhow::bail!("{shown}: no respondent rows below the header");
@@ -171,6 +192,17 @@ fn aggregate_file(
     if let Some(w) = tally.weighted_mut() {
         w.finish().map_err(|m| anyhow::anyhow!("{shown}: {m}"))?;
     }
+    let key = key.or_else(|| {
+        // A workbook or .sav file is read whole by its own reader: its digest is taken apart.
+        let digest = match source.digest() {
+            Some(d) => {
+                cache::remember(root, &path, before, d);
+                d
+            }
+            None => cache::digest(root, &path)?,
+        };
+        cache::key(root, digest, &codebook_file)
+    });
     if let Some(k) = &key {
         cache::write(root, &shown, k, &tally);
     }

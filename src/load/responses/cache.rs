@@ -20,44 +20,62 @@ fn dir(root: &Path) -> PathBuf {
     crate::cache::dir(root).join("rows")
 }
 
-/// The cache key of a respondent file: `None` when an input cannot be read (then nothing is
-/// cached, and the loader reports the problem as usual).
-pub fn key(root: &Path, rows_file: &Path, codebook: &Path) -> Option<String> {
-    let rows = digest(root, rows_file)?;
+/// The cache key of a respondent file whose bytes have digest `rows`: `None` when the codebook
+/// cannot be read (then nothing is cached, and the loader reports the problem as usual).
+pub fn key(root: &Path, rows: Digested, codebook: &Path) -> Option<String> {
     let codebook = std::fs::read(codebook).ok()?;
     let report = std::fs::read(root.join("report.yaml")).unwrap_or_default();
     crate::cache::key(&(FORMAT, &codebook, &report, rows))
 }
 
-/// The digest of a respondent file, read again only when the file is not where the last build
-/// found it (src/cache.rs `Place`: its inode, size, modification and status-change times): a
-/// warm build of a large export does not read it whole just to learn it is unchanged.
-fn digest(root: &Path, path: &Path) -> Option<(u64, u64, u64)> {
-    let place = || std::fs::metadata(path).ok().and_then(|m| Place::of(&m));
-    let before = place();
-    let memo = dir(root).join(format!("{:016x}.place", name_hash(&path.to_string_lossy())));
-    if let Some(before) = before {
-        if let Some(known) = read_memo(&memo, before) {
-            return Some(known);
-        }
-    }
-    let digest = digest_of_bytes(path)?;
-    // A file that changed while it was read, or so recently that a change could hide, is not
-    // remembered.
-    if let Some(before) = before.filter(|&b| b.settled() && place() == Some(b)) {
+/// A file's length and two differently seeded hashes of its bytes.
+pub type Digested = (u64, u64, u64);
+
+/// Where the file at `path` is now (`None`: it cannot be read, or the system gives no inode).
+pub fn place(path: &Path) -> Option<Place> {
+    std::fs::metadata(path).ok().and_then(|m| Place::of(&m))
+}
+
+/// The memo of the digest of the file at `path` (one per file name).
+fn memo(root: &Path, path: &Path) -> PathBuf {
+    dir(root).join(format!("{:016x}.place", name_hash(&path.to_string_lossy())))
+}
+
+/// The digest of a respondent file as remembered by the last build that read it, when the file
+/// is still where that build found it (src/cache.rs `Place`: its inode, size, modification and
+/// status-change times): a warm build of a large export does not read it whole just to learn
+/// it is unchanged.
+pub fn remembered(root: &Path, path: &Path, place: Option<Place>) -> Option<Digested> {
+    read_memo(&memo(root, path), place?)
+}
+
+/// Remembers the digest of the file at `path`, taken of the bytes read since it was at
+/// `before`: not when it changed while it was read, or so recently that a change could hide.
+pub fn remember(root: &Path, path: &Path, before: Option<Place>, digest: Digested) {
+    if let Some(before) = before.filter(|&b| b.settled() && place(path) == Some(b)) {
         let fields: Vec<String> = before
             .fields()
             .iter()
             .chain(&[digest.0, digest.1, digest.2])
             .map(|f| format!("{f:x}"))
             .collect();
-        crate::cache::write(&memo, fields.join(" ").as_bytes());
+        crate::cache::write(&memo(root, path), fields.join(" ").as_bytes());
     }
+}
+
+/// The digest of a respondent file: remembered, else read whole (and remembered).
+pub fn digest(root: &Path, path: &Path) -> Option<Digested> {
+    let before = place(path);
+    if let Some(known) = remembered(root, path, before) {
+        return Some(known);
+    }
+    let digest = digest_of_bytes(path)?;
+    remember(root, path, before, digest);
     Some(digest)
 }
 
 /// The digest remembered for the file at `place`, if the memo is of that very place.
-fn read_memo(memo: &Path, place: Place) -> Option<(u64, u64, u64)> {
+fn read_memo(memo: &Path, place: Place) -> Option<Digested> {
     let text = std::fs::read_to_string(memo).ok()?;
     let fields: Vec<u64> = text
         .split(' ')
@@ -69,27 +87,82 @@ fn read_memo(memo: &Path, place: Place) -> Option<(u64, u64, u64)> {
     (Place::from_fields(at.try_into().ok()?) == place).then_some((*len, *a, *b))
 }
 
-/// Two differently seeded hashes of a file's bytes, read in chunks: the file may be far larger
-/// than what loading it keeps in memory.
-fn digest_of_bytes(path: &Path) -> Option<(u64, u64, u64)> {
+/// The digest of a file's bytes, read in chunks: the file may be far larger than what loading
+/// it keeps in memory.
+fn digest_of_bytes(path: &Path) -> Option<Digested> {
     use std::io::Read;
     let mut file = std::fs::File::open(path).ok()?;
-    let (mut a, mut b) = (crate::cache::hasher(1), crate::cache::hasher(2));
-    let mut buf = vec![0; 1 << 20];
-    let mut len = 0u64;
+    let mut digest = Digest::default();
+    let mut buf = vec![0; BLOCK];
     loop {
         match file.read(&mut buf) {
             Ok(0) => break,
-            Ok(n) => {
-                a.write(&buf[..n]);
-                b.write(&buf[..n]);
-                len += n as u64;
-            }
+            Ok(n) => digest.update(&buf[..n]),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(_) => return None,
         }
     }
-    Some((len, a.finish(), b.finish()))
+    Some(digest.finish())
+}
+
+/// Bytes are hashed in blocks of this size.
+const BLOCK: usize = 1 << 20;
+
+/// A digest taken of bytes handed in pieces of any size (as a file is read): they are hashed
+/// in blocks of `BLOCK`, so the digest of a file does not depend on how it was read (whole
+/// here, or by the CSV reader as it parses: src/load/responses/decode.rs).
+pub struct Digest {
+    a: Box<dyn Hasher + Send>,
+    b: Box<dyn Hasher + Send>,
+    len: u64,
+    block: Vec<u8>,
+}
+
+impl Default for Digest {
+    fn default() -> Digest {
+        Digest {
+            a: Box::new(crate::cache::hasher(1)),
+            b: Box::new(crate::cache::hasher(2)),
+            len: 0,
+            block: Vec::new(),
+        }
+    }
+}
+
+impl Digest {
+    pub fn update(&mut self, mut bytes: &[u8]) {
+        self.len += bytes.len() as u64;
+        while !bytes.is_empty() {
+            if self.block.is_empty() && bytes.len() >= BLOCK {
+                self.a.write(&bytes[..BLOCK]);
+                self.b.write(&bytes[..BLOCK]);
+                bytes = &bytes[BLOCK..];
+                continue;
+            }
+            let take = (BLOCK - self.block.len()).min(bytes.len());
+            self.block.extend_from_slice(&bytes[..take]);
+            bytes = &bytes[take..];
+            if self.block.len() == BLOCK {
+                self.a.write(&self.block);
+                self.b.write(&self.block);
+                self.block.clear();
+            }
+        }
+    }
+
+    pub fn finish(mut self) -> Digested {
+        if !self.block.is_empty() {
+            self.a.write(&self.block);
+            self.b.write(&self.block);
+        }
+        (self.len, self.a.finish(), self.b.finish())
+    }
+}
+
+/// Is there a cache entry for the respondent file `shown` (of whatever key)? Only then can
+/// reading the file whole to learn its digest save counting its rows.
+pub fn has_entry(root: &Path, shown: &str) -> bool {
+    file(root, shown).is_file()
 }
 
 /// The file of a cache entry: one per respondent file (a new key replaces the old entry).
@@ -161,5 +234,43 @@ mod tests {
         // A damaged memo is not used either.
         std::fs::write(&memo, "1 2 zz").unwrap();
         assert_eq!(read_memo(&memo, place), None);
+    }
+
+    #[test]
+    fn a_digest_does_not_depend_on_how_the_bytes_were_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("rows.csv");
+        // Over two blocks, with a CRLF, a BOM and a quoted newline (which parsing changes).
+        let mut text = String::from("\u{feff}id,q1\r\n");
+        let mut i = 0;
+        while text.len() < 2 * BLOCK + 1000 {
+            text.push_str(&format!("{i},\"はい\n{i}\"\r\n"));
+            i += 1;
+        }
+        std::fs::write(&path, &text).unwrap();
+        let whole = digest_of_bytes(&path).unwrap();
+        assert_eq!(whole.0, text.len() as u64);
+
+        let mut pieces = Digest::default();
+        for (n, chunk) in text.as_bytes().chunks(7919).enumerate() {
+            let (a, b) = chunk.split_at(n % chunk.len().max(1));
+            pieces.update(a);
+            pieces.update(b);
+        }
+        assert_eq!(pieces.finish(), whole);
+
+        // As the CSV reader reads the file: known only once every row has been read.
+        let encoding = super::super::Encoding::Auto;
+        let mut source =
+            super::super::source::Source::open_digesting(&path, "rows.csv", encoding, None)
+                .unwrap();
+        let mut record = super::super::source::Record::default();
+        assert!(source.next(&mut record).unwrap());
+        assert_eq!(source.digest(), None, "known before the end");
+        while source.next(&mut record).unwrap() {}
+        assert_eq!(source.digest(), Some(whole));
+        // Another file's digest differs.
+        std::fs::write(&path, text.replace("はい", "いいえ")).unwrap();
+        assert_ne!(digest_of_bytes(&path), Some(whole));
     }
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use super::cache::{Digest, Digested};
 use crate::load::located;
 use crate::load::quotes::Quotes;
 
@@ -61,6 +62,9 @@ pub struct Decode<R> {
     /// A CR that ended the last chunk: dropped if the next one starts with LF.
     held_cr: bool,
     quotes: Quotes,
+    /// A digest of the bytes read, when asked for (`digesting`): the file's cache key
+    /// (src/load/responses/cache.rs), taken as it is parsed rather than by reading it twice.
+    digest: Option<Digest>,
 }
 
 impl<R: Read> Decode<R> {
@@ -79,7 +83,22 @@ impl<R: Read> Decode<R> {
             lines: 0,
             held_cr: false,
             quotes: Quotes::new(false),
+            digest: None,
         }
+    }
+
+    /// Takes a digest of every byte read from now on (call before reading).
+    pub fn digesting(mut self) -> Decode<R> {
+        self.digest = Some(Digest::default());
+        self
+    }
+
+    /// The digest of the bytes read, once the end of the input has been reached.
+    pub fn digest(&mut self) -> Option<Digested> {
+        if !self.done {
+            return None;
+        }
+        self.digest.take().map(Digest::finish)
     }
 
     /// The encoding in use (`Auto` until a byte outside ASCII has been seen).
@@ -96,6 +115,9 @@ impl<R: Read> Decode<R> {
         // The first read gathers at least 3 bytes, to see a BOM.
         loop {
             let got = self.inner.read(&mut self.raw[n..])?;
+            if let Some(d) = &mut self.digest {
+                d.update(&self.raw[n..n + got]);
+            }
             n += got;
             if got == 0 || self.started || n >= 3 {
                 break;
@@ -253,16 +275,22 @@ impl<R: Read> Read for Decode<R> {
 }
 
 /// A CSV reader over a respondent file, decoded, with its header.
+/// `digest`: take a digest of the file's bytes as they are read (`Decode::digest`).
 pub fn open(
     path: &Path,
     shown: &str,
     encoding: Encoding,
+    digest: bool,
 ) -> Result<csv::Reader<Decode<std::fs::File>>> {
     let file = std::fs::File::open(path).with_context(|| format!("reading {shown}"))?;
+    let mut decode = Decode::new(file, encoding, shown);
+    if digest {
+        decode = decode.digesting();
+    }
     Ok(csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
-        .from_reader(Decode::new(file, encoding, shown)))
+        .from_reader(decode))
 }
 
 /// A CSV error as `file:line: message`.

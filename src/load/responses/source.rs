@@ -244,6 +244,26 @@ impl Source {
         encoding: Encoding,
         sheet: Option<&str>,
     ) -> Result<Source> {
+        Source::open_with(path, shown, encoding, sheet, false)
+    }
+
+    /// `open`, taking a digest of a CSV's bytes as they are read (`digest`).
+    pub(super) fn open_digesting(
+        path: &Path,
+        shown: &str,
+        encoding: Encoding,
+        sheet: Option<&str>,
+    ) -> Result<Source> {
+        Source::open_with(path, shown, encoding, sheet, true)
+    }
+
+    fn open_with(
+        path: &Path,
+        shown: &str,
+        encoding: Encoding,
+        sheet: Option<&str>,
+        digest: bool,
+    ) -> Result<Source> {
         let kind = Kind::of(path);
         if sheet.is_some() && kind != Kind::Workbook {
             anyhow::bail!(
@@ -252,7 +272,7 @@ impl Source {
         }
         match kind {
             Kind::Csv => {
-                let mut reader = open(path, shown, encoding)?;
+                let mut reader = open(path, shown, encoding, digest)?;
                 let headers = header(&mut reader, shown)?;
                 Ok(Source {
                     file: shown.to_string(),
@@ -287,6 +307,15 @@ impl Source {
         match &self.rows {
             Rows::Csv(r) => r.get_ref().encoding(),
             Rows::Table(_) => Encoding::Utf8,
+        }
+    }
+
+    /// The digest of a CSV opened by `open_digesting`, once every row has been read (`None`
+    /// before, or for a workbook or .sav file).
+    pub(super) fn digest(&mut self) -> Option<super::cache::Digested> {
+        match &mut self.rows {
+            Rows::Csv(r) => r.get_mut().digest(),
+            Rows::Table(_) => None,
         }
     }
 
