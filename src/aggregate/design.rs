@@ -59,34 +59,69 @@ struct Part {
     a: Vec<f64>,
 }
 
-/// Rows that are each their own PSU (no clusters), of one domain in one stratum, in one block
-/// (a row adds to up to six of them: few places in memory to reach). Per question, from
+/// Rows that are each their own PSU (no clusters), by domain (slot) and stratum: one block of
+/// sums per slot × stratum that has rows, the blocks side by side in `sums`. Per question, from
 /// `Weighted::offsets[q]`: the rows of its base (counted in a double: exact below 2^53), Σ w and
 /// Σ w² of the base, then per option Σ w and Σ w² of those who chose it.
 #[derive(Debug, Clone, Default)]
-struct RowSums(Vec<f64>);
+struct RowSums {
+    /// Per slot: (stratum, where its block starts in `sums`), by stratum.
+    blocks: Vec<Vec<(u32, usize)>>,
+    sums: Vec<f64>,
+    /// A block's length (`Weighted::offsets`' last).
+    len: usize,
+}
 
 impl RowSums {
-    /// Question q's sums of the vectors (a, w, a, w) of these rows (a = w if chosen, else 0);
-    /// `at`: its offset, `n`: its options.
-    fn folded(&self, at: usize, n: usize) -> Folded {
-        let s = &self.0[at..at + 3 + 2 * n];
-        let (rows, w, w2) = (s[0] as u64, s[1], s[2]);
-        Folded {
-            psus: rows,
-            only: rows,
-            sums: s[3..]
-                .chunks_exact(2)
-                .map(|a| {
-                    let (a, a2) = (a[0], a[1]);
-                    Sums {
-                        sum: [a, w, a, w],
-                        // (0,0) (0,1) (0,2) (0,3) (1,1) (1,2) (1,3) (2,2) (2,3) (3,3)
-                        gram: [a2, a2, a2, a2, w2, a2, w2, a2, a2, w2],
-                    }
-                })
-                .collect(),
+    /// Where the block of `stratum` × `slot` starts in `sums`; made (zeros) when it has no row
+    /// yet.
+    fn start(&mut self, stratum: u32, slot: usize) -> usize {
+        if self.blocks.len() <= slot {
+            self.blocks.resize_with(slot + 1, Vec::new);
         }
+        let list = &mut self.blocks[slot];
+        match list.binary_search_by_key(&stratum, |&(h, _)| h) {
+            Ok(i) => list[i].1,
+            Err(i) => {
+                let start = self.sums.len();
+                self.sums.resize(start + self.len, 0.0);
+                list.insert(i, (stratum, start));
+                start
+            }
+        }
+    }
+
+    fn block(&mut self, stratum: u32, slot: usize) -> &mut [f64] {
+        let start = self.start(stratum, slot);
+        &mut self.sums[start..start + self.len]
+    }
+
+    /// Adds each block of slot `from` to the block of the same stratum of slot `to` (the sums
+    /// of a domain that holds the other).
+    fn add_into(&mut self, from: usize, to: usize) {
+        let n = self.blocks.get(from).map_or(0, Vec::len);
+        for i in 0..n {
+            let (stratum, start) = self.blocks[from][i];
+            let target = self.start(stratum, to);
+            for k in 0..self.len {
+                self.sums[target + k] += self.sums[start + k];
+            }
+        }
+    }
+}
+
+/// Question q's sums of the vectors (a, w, a, w) of a block's rows (a = w if chosen, else 0);
+/// `at`: its offset in the block, `n`: its options.
+fn folded(block: &[f64], at: usize, n: usize) -> Folded {
+    let s = &block[at..at + 3 + 2 * n];
+    let (rows, w, w2) = (s[0] as u64, s[1], s[2]);
+    Folded {
+        psus: rows,
+        only: rows,
+        sums: s[3..]
+            .chunks_exact(2)
+            .map(|a| Sums::of_rows(a[0], w, a[1], w2))
+            .collect(),
     }
 }
 
@@ -136,10 +171,13 @@ pub struct Weighted {
     /// Emptied by `finish` (which runs before a tally is cached).
     #[serde(skip)]
     clusters: Vec<Cluster>,
-    /// Rows that are their own PSU, by `key(stratum, slot)`: folded in by `finish`. A hash map
-    /// (foldhash): up to six look-ups a row, and each key's sums are the same in any order.
+    /// Rows that are their own PSU: folded in by `finish`.
     #[serde(skip)]
-    row_sums: foldhash::HashMap<u64, RowSums>,
+    row_sums: RowSums,
+    /// What one row adds to each block of its domains (position, value): to a region's or
+    /// everyone's, and to a cross-tab slot's (made anew for each row, kept for its memory).
+    #[serde(skip)]
+    adds: [Vec<(usize, f64)>; 2],
     /// Where each question's sums start in a `RowSums` block (one more: the block's length).
     #[serde(skip)]
     offsets: Vec<usize>,
@@ -172,6 +210,10 @@ impl Weighted {
             offsets.push(offsets[offsets.len() - 1] + 3 + 2 * n);
         }
         Weighted {
+            row_sums: RowSums {
+                len: offsets[options.len()],
+                ..RowSums::default()
+            },
             offsets,
             options: options.to_vec(),
             bases,
@@ -256,15 +298,27 @@ impl Weighted {
     pub fn add(&mut self, r: &Respondent, d: RowDesign, total: Option<usize>) {
         let everyone = self.regions;
         let own = (Some(r.region) != total).then_some(r.region);
+        let group = r.group.filter(|&g| g < self.groups);
         // (slot, whole): the slots of the row's domains; `whole`: a cross-tab slot.
         let mut slots = [None; 6];
-        slots[0] = own.map(|o| (o, false));
-        slots[1] = Some((everyone, false));
-        if self.crosstabbed() {
-            let group = r.group.filter(|&g| g < self.groups);
-            for (i, region) in own.into_iter().chain([everyone]).enumerate() {
-                slots[2 + 2 * i] = group.map(|g| (self.xslot(region, Some(g)), true));
-                slots[3 + 2 * i] = Some((self.xslot(region, None), true));
+        if d.psu.is_none() {
+            // A row that is its own PSU adds to its home domains only: its region's (everyone's
+            // for a row of the total region) and its group's there (the "any group" slot for a
+            // row with none). Everyone's sums, and each "any group" slot's, are the sums of the
+            // domains they hold: `RowSums::spread` adds them up once every row is read.
+            let home = own.unwrap_or(everyone);
+            slots[0] = Some((home, false));
+            if self.crosstabbed() {
+                slots[1] = Some((self.xslot(home, group), true));
+            }
+        } else {
+            slots[0] = own.map(|o| (o, false));
+            slots[1] = Some((everyone, false));
+            if self.crosstabbed() {
+                for (i, region) in own.into_iter().chain([everyone]).enumerate() {
+                    slots[2 + 2 * i] = group.map(|g| (self.xslot(region, Some(g)), true));
+                    slots[3 + 2 * i] = Some((self.xslot(region, None), true));
+                }
             }
         }
         let Weighted {
@@ -272,6 +326,7 @@ impl Weighted {
             bases,
             crosstab,
             row_sums,
+            adds,
             offsets,
             clusters,
             ..
@@ -291,53 +346,55 @@ impl Weighted {
                 }
         };
         let w = d.weight;
-        for (slot, whole) in slots.into_iter().flatten() {
-            match d.psu {
-                None => {
-                    // The row is its own PSU: its domains' totals are the row's own, so Σ w and
-                    // Σ w² (of the domain, and of those who chose each option) are all the sums
-                    // need; `finish` spreads them into the cross-products.
-                    let block = row_sums
-                        .entry(key(d.stratum, slot))
-                        .or_insert_with(|| RowSums(vec![0.0; offsets[options.len()]]));
-                    for (q, &n) in options.iter().enumerate() {
-                        if !asked(q, whole) {
-                            continue;
-                        }
-                        let f = &mut block.0[offsets[q]..offsets[q + 1]];
-                        f[0] += 1.0;
-                        f[1] += w;
-                        f[2] += w * w;
-                        for &o in Self::chosen(r, q) {
-                            if o < n {
-                                f[3 + 2 * o] += w;
-                                f[4 + 2 * o] += w * w;
-                            }
+        let Some(p) = d.psu else {
+            // The row is its own PSU: its domains' totals are the row's own, so Σ w and Σ w² (of
+            // the domain, and of those who chose each option) are all the sums need; `finish`
+            // spreads them into the cross-products. What the row adds is the same in every
+            // block of its domains (of one kind): listed once, then added to each.
+            let w2 = w * w;
+            for (whole, adds) in [false, true].into_iter().zip(adds.iter_mut()) {
+                adds.clear();
+                for (q, &n) in options.iter().enumerate() {
+                    if !asked(q, whole) {
+                        continue;
+                    }
+                    let at = offsets[q];
+                    adds.extend([(at, 1.0), (at + 1, w), (at + 2, w2)]);
+                    for &o in Self::chosen(r, q) {
+                        if o < n {
+                            adds.extend([(at + 3 + 2 * o, w), (at + 4 + 2 * o, w2)]);
                         }
                     }
                 }
-                Some(p) => {
-                    let acc = clusters[p as usize].slots.entry(slot).or_insert_with(|| {
-                        options
-                            .iter()
-                            .map(|&n| Part {
-                                rows: 0,
-                                b: 0.0,
-                                a: vec![0.0; n],
-                            })
-                            .collect()
-                    });
-                    for (q, part) in acc.iter_mut().enumerate() {
-                        if !asked(q, whole) {
-                            continue;
-                        }
-                        part.rows += 1;
-                        part.b += w;
-                        for &o in Self::chosen(r, q) {
-                            if let Some(a) = part.a.get_mut(o) {
-                                *a += w;
-                            }
-                        }
+            }
+            for (slot, whole) in slots.into_iter().flatten() {
+                let block = row_sums.block(d.stratum, slot);
+                for &(i, v) in &adds[usize::from(whole)] {
+                    block[i] += v;
+                }
+            }
+            return;
+        };
+        for (slot, whole) in slots.into_iter().flatten() {
+            let acc = clusters[p as usize].slots.entry(slot).or_insert_with(|| {
+                options
+                    .iter()
+                    .map(|&n| Part {
+                        rows: 0,
+                        b: 0.0,
+                        a: vec![0.0; n],
+                    })
+                    .collect()
+            });
+            for (q, part) in acc.iter_mut().enumerate() {
+                if !asked(q, whole) {
+                    continue;
+                }
+                part.rows += 1;
+                part.b += w;
+                for &o in Self::chosen(r, q) {
+                    if let Some(a) = part.a.get_mut(o) {
+                        *a += w;
                     }
                 }
             }
@@ -376,6 +433,29 @@ impl Weighted {
         }
     }
 
+    /// Rows that are their own PSU were added to their home domains only (`add`): adds each
+    /// region's sums to everyone's, in region order, then each group's to its "any group" slot,
+    /// in group order (the same additions in the same order, whatever order the rows came in).
+    fn spread(&self, rows: &mut RowSums) {
+        let everyone = self.regions;
+        let crosstabbed = self.crosstabbed();
+        for region in 0..self.regions {
+            rows.add_into(region, everyone);
+            if crosstabbed {
+                for g in (0..self.groups).map(Some).chain([None]) {
+                    rows.add_into(self.xslot(region, g), self.xslot(everyone, g));
+                }
+            }
+        }
+        if crosstabbed {
+            for region in 0..=self.regions {
+                for g in 0..self.groups {
+                    rows.add_into(self.xslot(region, Some(g)), self.xslot(region, None));
+                }
+            }
+        }
+    }
+
     /// Folds the clusters in (once every row is read), then checks the design: every stratum
     /// needs two PSUs, and an fpc no smaller than its sample. Messages name the stratum.
     pub fn finish(&mut self) -> Result<(), String> {
@@ -383,11 +463,16 @@ impl Weighted {
         for c in &clusters {
             self.fold(c.stratum, &c.slots);
         }
-        for (k, block) in std::mem::take(&mut self.row_sums) {
-            let folded = (self.options.iter().enumerate())
-                .map(|(q, &n)| block.folded(self.offsets[q], n))
-                .collect();
-            self.folded.insert(k, folded);
+        let mut rows = std::mem::take(&mut self.row_sums);
+        self.spread(&mut rows);
+        for (slot, blocks) in rows.blocks.iter().enumerate() {
+            for &(stratum, start) in blocks {
+                let block = &rows.sums[start..start + rows.len];
+                let folded = (self.options.iter().enumerate())
+                    .map(|(q, &n)| folded(block, self.offsets[q], n))
+                    .collect();
+                self.folded.insert(key(stratum, slot), folded);
+            }
         }
         self.clustered = false;
         for s in &self.strata {

@@ -14,7 +14,7 @@ use crate::model::{Estimate, Test};
 /// the vector (a, b, A, B) (a PSU with no row in the domain adds 0 to every entry but A·A, A·B,
 /// B·B, which are read from the whole-survey domain instead).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(from = "SumsBits", into = "SumsBits")]
+#[serde(try_from = "SumsBits", into = "SumsBits")]
 pub struct Sums {
     pub sum: [f64; 4],
     /// Upper triangle of the Gram matrix, row by row: (0,0) (0,1) (0,2) (0,3) (1,1) (1,2) (1,3)
@@ -23,32 +23,57 @@ pub struct Sums {
 }
 
 /// `Sums` as kept between builds: each figure's bits (JSON numbers read back are not always
-/// the same double, and a rebuild must print the same figures).
+/// the same double, and a rebuild must print the same figures). Sums of rows that are each their
+/// own PSU have the form `Sums::of_rows` gives: kept as its four figures, any other as all 14
+/// (sum, then gram).
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
-struct SumsBits {
-    sum: [u64; 4],
-    gram: [u64; 10],
-}
+#[serde(transparent)]
+struct SumsBits(Vec<u64>);
 
 impl From<Sums> for SumsBits {
     fn from(s: Sums) -> SumsBits {
-        SumsBits {
-            sum: s.sum.map(f64::to_bits),
-            gram: s.gram.map(f64::to_bits),
+        let (a, w, a2, w2) = (s.sum[0], s.sum[1], s.gram[0], s.gram[4]);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
+        if bits(&s.sum) == bits(&Sums::of_rows(a, w, a2, w2).sum)
+            && bits(&s.gram) == bits(&Sums::of_rows(a, w, a2, w2).gram)
+        {
+            SumsBits(bits(&[a, w, a2, w2]))
+        } else {
+            SumsBits(bits(&s.sum).into_iter().chain(bits(&s.gram)).collect())
         }
     }
 }
 
-impl From<SumsBits> for Sums {
-    fn from(s: SumsBits) -> Sums {
-        Sums {
-            sum: s.sum.map(f64::from_bits),
-            gram: s.gram.map(f64::from_bits),
+impl TryFrom<SumsBits> for Sums {
+    type Error = String;
+
+    fn try_from(s: SumsBits) -> Result<Sums, String> {
+        let v: Vec<f64> = s.0.into_iter().map(f64::from_bits).collect();
+        match v[..] {
+            [a, w, a2, w2] => Ok(Sums::of_rows(a, w, a2, w2)),
+            _ => {
+                let sum = v.get(..4).and_then(|x| x.try_into().ok());
+                let gram = v.get(4..).and_then(|x| x.try_into().ok());
+                match (sum, gram) {
+                    (Some(sum), Some(gram)) => Ok(Sums { sum, gram }),
+                    _ => Err(format!("{} figures, not 4 or 14", v.len())),
+                }
+            }
         }
     }
 }
 
 impl Sums {
+    /// The sums over rows that are each their own PSU of the vector (a, w, a, w) (a = w if the
+    /// row chose the option, else 0), from Σ a, Σ w, Σ a², Σ w² (src/aggregate/design.rs).
+    pub fn of_rows(a: f64, w: f64, a2: f64, w2: f64) -> Sums {
+        Sums {
+            sum: [a, w, a, w],
+            // (0,0) (0,1) (0,2) (0,3) (1,1) (1,2) (1,3) (2,2) (2,3) (3,3)
+            gram: [a2, a2, a2, a2, w2, a2, w2, a2, a2, w2],
+        }
+    }
+
     pub fn add(&mut self, v: [f64; 4]) {
         let mut k = 0;
         for i in 0..4 {
@@ -204,6 +229,28 @@ pub fn test<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sums_are_kept_as_their_very_bits_in_four_figures_when_they_can_be() {
+        let kept = |s: &Sums| serde_json::to_string(s).unwrap();
+        let back = |j: &str| serde_json::from_str::<Sums>(j);
+        // Of rows that are their own PSU: four figures, read back as the same sums.
+        let rows = Sums::of_rows(0.1 + 0.2, 1.0 / 3.0, 0.09, 1.0 / 9.0);
+        let j = kept(&rows);
+        assert_eq!(j.matches(',').count(), 3, "{j}");
+        assert_eq!(back(&j).unwrap(), rows);
+        assert_eq!(back(&j).unwrap().sum[0].to_bits(), (0.1f64 + 0.2).to_bits());
+        // Of clusters: all 14.
+        let mut clusters = Sums::default();
+        clusters.add([0.1, 2.0, 0.3, 5.0]);
+        clusters.add([0.0, 1.5, 0.7, 5.0]);
+        let j = kept(&clusters);
+        assert_eq!(j.matches(',').count(), 13, "{j}");
+        assert_eq!(back(&j).unwrap(), clusters);
+        // Anything else is not read back (the cache entry is then ignored).
+        assert!(back("[1,2,3]").is_err());
+        assert!(back("[]").is_err());
+    }
 
     #[test]
     fn gram_index_covers_the_upper_triangle() {

@@ -214,15 +214,14 @@ pub struct Record {
     /// Its position among the records, counting from 0 (finds it again).
     pub index: u64,
     pub bad: Vec<(usize, String)>,
+    /// Set by `Source::next` (on the thread that reads ahead, when there is one).
+    blank: bool,
 }
 
 impl Record {
+    /// Every cell is empty or white space (such a row is skipped, not counted).
     pub fn is_blank(&self) -> bool {
-        self.bad.is_empty()
-            && self
-                .cells
-                .iter()
-                .all(|c| crate::load::trim_cell(c).is_empty())
+        self.blank
     }
 }
 
@@ -351,6 +350,8 @@ impl Source {
                 record.bad = row.bad;
             }
         }
+        // The cells side by side are white space only when each is.
+        record.blank = record.bad.is_empty() && record.cells.text.trim_start().is_empty();
         record.index = self.next_index;
         self.next_index += 1;
         Ok(true)
