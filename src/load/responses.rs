@@ -128,30 +128,35 @@ fn aggregate_file(
     let mut n_problems = 0;
     let mut respondent = Respondent::default();
     let mut rows = 0u64;
-    // Rows are read, decoded and split on a second thread while this one counts them.
-    let ((), mut source) = ahead::read_ahead(source, |ahead| {
+    // Rows are read, decoded and split on a second thread while this one counts them; when
+    // that thread is ahead, it also reads what rows say (`Plan::row`, which changes nothing).
+    let shared: &Survey = survey;
+    let prepare = |record: &Record, p: &mut Prepared| {
+        p.outcome = what_it_says(&plan, shared, &read, record, &mut p.respondent);
+    };
+    let ((), mut source) = ahead::read_ahead(source, prepare, |ahead| {
         loop {
-            let record = match ahead.next() {
-                Ok(Some(record)) => record,
+            let (record, prepared) = match ahead.next() {
+                Ok(Some(row)) => row,
                 Ok(None) => break,
                 Err(e) => {
                     problems.add(Err(e));
                     break;
                 }
             };
-            let line = record.at;
-            if record.is_blank() {
-                continue;
-            }
-            rows += 1;
-            let unreadable = record
-                .bad
-                .iter()
-                .find(|(c, _)| read.get(*c).copied().unwrap_or(false));
-            let mut result = match unreadable {
-                Some((c, why)) => Err(plan.err(line, *c, why.clone())),
-                None => plan.row(survey, &record.cells, line, &mut respondent),
+            let outcome = match prepared {
+                Some(p) => {
+                    std::mem::swap(&mut respondent, &mut p.respondent);
+                    p.outcome.take()
+                }
+                None => what_it_says(&plan, shared, &read, record, &mut respondent),
             };
+            // A blank row is skipped.
+            let Some(mut result) = outcome else {
+                continue;
+            };
+            let line = record.at;
+            rows += 1;
             if result.is_ok()
                 && let Some(c) = plan.id
             {
@@ -207,6 +212,35 @@ fn aggregate_file(
         cache::write(root, &shown, k, &tally);
     }
     Ok(tally.write(survey, &shown))
+}
+
+/// What one row says, read into `r` (`None`: the row is blank, and skipped). Run on either
+/// thread (src/load/responses/ahead.rs): it depends on nothing but the row.
+fn what_it_says(
+    plan: &Plan,
+    survey: &Survey,
+    read: &[bool],
+    record: &Record,
+    r: &mut Respondent,
+) -> Option<Result<()>> {
+    if record.is_blank() {
+        return None;
+    }
+    let unreadable = record
+        .bad
+        .iter()
+        .find(|(c, _)| read.get(*c).copied().unwrap_or(false));
+    Some(match unreadable {
+        Some((c, why)) => Err(plan.err(record.at, *c, why.clone())),
+        None => plan.row(survey, &record.cells, record.at, r),
+    })
+}
+
+/// A row as the reading thread prepared it (`what_it_says`).
+#[derive(Default)]
+struct Prepared {
+    respondent: Respondent,
+    outcome: Option<Result<()>>,
 }
 
 /// Ids are remembered as hashes (a few bytes a row, not the text); a repeated hash is confirmed

@@ -192,9 +192,9 @@ impl Cells {
 
     /// The cells of a CSV row; an error when its bytes are not UTF-8 (never for what
     /// `Decode` hands out).
-    fn set(&mut self, row: &csv::ByteRecord) -> Result<(), std::str::Utf8Error> {
+    fn set(&mut self, row: &csv::ByteRecord) -> Result<(), simdutf8::compat::Utf8Error> {
         self.clear();
-        let text = std::str::from_utf8(row.as_slice())?;
+        let text = simdutf8::compat::from_utf8(row.as_slice())?;
         self.text.push_str(text);
         self.ends
             .extend((0..row.len()).map(|c| row.range(c).map_or(0, |r| r.end)));
