@@ -145,7 +145,7 @@ impl Tally {
     }
 
     /// Writes the counts into the survey: every region that has rows, and the total.
-    pub fn write(self, survey: &mut Survey, file: &str) -> FromRows {
+    pub fn write(&self, survey: &mut Survey, file: &str) -> FromRows {
         let mut from = FromRows {
             file: file.to_string(),
             total: self.total.map(|t| survey.regions[t].id.clone()),

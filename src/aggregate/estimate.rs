@@ -13,8 +13,8 @@ use crate::model::{Estimate, Test};
 /// What one stratum holds for one domain × option: the sums and cross-products over its PSUs of
 /// the vector (a, b, A, B) (a PSU with no row in the domain adds 0 to every entry but A·A, A·B,
 /// B·B, which are read from the whole-survey domain instead).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(try_from = "SumsBits", into = "SumsBits")]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(try_from = "SumsBits")]
 pub struct Sums {
     pub sum: [f64; 4],
     /// Upper triangle of the Gram matrix, row by row: (0,0) (0,1) (0,2) (0,3) (1,1) (1,2) (1,3)
@@ -26,21 +26,31 @@ pub struct Sums {
 /// the same double, and a rebuild must print the same figures). Sums of rows that are each their
 /// own PSU have the form `Sums::of_rows` gives: kept as its four figures, any other as all 14
 /// (sum, then gram).
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, serde::Deserialize)]
 #[serde(transparent)]
 struct SumsBits(Vec<u64>);
 
-impl From<Sums> for SumsBits {
-    fn from(s: Sums) -> SumsBits {
-        let (a, w, a2, w2) = (s.sum[0], s.sum[1], s.gram[0], s.gram[4]);
-        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
-        if bits(&s.sum) == bits(&Sums::of_rows(a, w, a2, w2).sum)
-            && bits(&s.gram) == bits(&Sums::of_rows(a, w, a2, w2).gram)
-        {
-            SumsBits(bits(&[a, w, a2, w2]))
+impl serde::Serialize for Sums {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let (a, w, a2, w2) = (self.sum[0], self.sum[1], self.gram[0], self.gram[4]);
+        let of_rows = Sums::of_rows(a, w, a2, w2);
+        let same = |x: &[f64], y: &[f64]| x.iter().zip(y).all(|(x, y)| x.to_bits() == y.to_bits());
+        let short = [a, w, a2, w2];
+        let all: [f64; 14] = std::array::from_fn(|i| match i {
+            0..4 => self.sum[i],
+            _ => self.gram[i - 4],
+        });
+        let figures: &[f64] = if same(&self.sum, &of_rows.sum) && same(&self.gram, &of_rows.gram) {
+            &short
         } else {
-            SumsBits(bits(&s.sum).into_iter().chain(bits(&s.gram)).collect())
+            &all
+        };
+        let mut seq = s.serialize_seq(Some(figures.len()))?;
+        for x in figures {
+            seq.serialize_element(&x.to_bits())?;
         }
+        seq.end()
     }
 }
 
@@ -147,6 +157,21 @@ impl Quadratic<'_> {
     }
 }
 
+/// The 97.5% quantile of Student's t on `df` degrees of freedom, worked out once per df: it is
+/// asked for every estimate, and a survey's domains share a few df (statrs finds it by search).
+fn t975(df: u64) -> Option<f64> {
+    thread_local! {
+        static KNOWN: std::cell::RefCell<std::collections::HashMap<u64, Option<f64>>> =
+            Default::default();
+    }
+    KNOWN.with_borrow_mut(|known| {
+        *known.entry(df).or_insert_with(|| {
+            let t = StudentsT::new(0.0, 1.0, df as f64).ok()?;
+            Some(t.inverse_cdf(0.975))
+        })
+    })
+}
+
 /// `svyciprop(~y, domain, method = "logit")`: expit(logit(p) ± t·SE/(p(1 − p))) with t the
 /// 97.5% quantile of Student's t on the domain's degrees of freedom. `None` for an estimate of 0
 /// or 1 (the logit is infinite; R's fit does not converge) and below 2 degrees of freedom (R's
@@ -155,7 +180,7 @@ pub fn logit_ci(p: f64, se: f64, df: u64) -> Option<(f64, f64)> {
     if !(p > 0.0 && p < 1.0) || df < 2 || !se.is_finite() {
         return None;
     }
-    let t = StudentsT::new(0.0, 1.0, df as f64).ok()?.inverse_cdf(0.975);
+    let t = t975(df)?;
     let eta = (p / (1.0 - p)).ln();
     let half = t * se / (p * (1.0 - p));
     let expit = |x: f64| x.exp() / (1.0 + x.exp());

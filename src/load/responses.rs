@@ -208,10 +208,14 @@ fn aggregate_file(
         };
         cache::key(root, digest, &codebook_file)
     });
-    if let Some(k) = &key {
-        cache::write(root, &shown, k, &tally);
-    }
-    Ok(tally.write(survey, &shown))
+    // The counts are kept for the next build on a second thread while this one works out the
+    // figures (both only read the tally).
+    Ok(std::thread::scope(|scope| {
+        if let Some(k) = &key {
+            scope.spawn(|| cache::write(root, &shown, k, &tally));
+        }
+        tally.write(survey, &shown)
+    }))
 }
 
 /// What one row says, read into `r` (`None`: the row is blank, and skipped). Run on either
