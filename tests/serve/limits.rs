@@ -129,8 +129,11 @@ fn idle_connections_cost_no_thread_and_are_closed() {
     // Every socket is accepted by now: a page is answered after all of them.
     assert_eq!(server.get("/regions/tokyo/").status, 200);
     let during = server.threads();
+    // A thread per connection would be 301 more. A few come and go on their own (a rebuild's
+    // render workers, one per core, when the watcher sees the project just written), so the
+    // bound is well above them and far below 301.
     assert!(
-        during <= before + 4,
+        during <= before + 32,
         "301 open connections took the server from {before} to {during} threads"
     );
 
@@ -146,7 +149,7 @@ fn idle_connections_cost_no_thread_and_are_closed() {
     assert_eq!(server.get("/").status, 200);
     let after = server.threads();
     assert!(
-        after <= before + 4,
+        after <= before + 32,
         "threads went from {before} to {after} after the connections closed"
     );
 }
