@@ -305,7 +305,7 @@ impl Weighted {
             // A row that is its own PSU adds to its home domains only: its region's (everyone's
             // for a row of the total region) and its group's there (the "any group" slot for a
             // row with none). Everyone's sums, and each "any group" slot's, are the sums of the
-            // domains they hold: `RowSums::spread` adds them up once every row is read.
+            // domains they hold: `Weighted::spread` adds them up once every row is read.
             let home = own.unwrap_or(everyone);
             slots[0] = Some((home, false));
             if self.crosstabbed() {
