@@ -1,8 +1,9 @@
 //! Weighted rows → the per-stratum sums that design-based estimates need (src/aggregate/
 //! estimate.rs turns them into estimates, intervals and tests). Memory follows strata × regions ×
 //! options, plus the PSUs when the design has clusters (a cluster's rows may come in any order,
-//! so its totals are kept until the end); without clusters each row is its own PSU and is folded
-//! in at once: memory stays flat in the number of rows.
+//! so its totals are kept until the end); without clusters each row is its own PSU and is added
+//! to its domains' Σ w and Σ w² at once: memory stays flat in the number of rows. Once every row
+//! is read, `Weighted::finish` leaves one `Table` that the estimates read by index.
 //!
 //! Domains: a region's respondents in a question's base (who was asked), and the same for every
 //! respondent (slot `everyone`), which gives the total region's figures (or, without a total
@@ -110,22 +111,7 @@ impl RowSums {
     }
 }
 
-/// Question q's sums of the vectors (a, w, a, w) of a block's rows (a = w if chosen, else 0);
-/// `at`: its offset in the block, `n`: its options.
-fn folded(block: &[f64], at: usize, n: usize) -> Folded {
-    let s = &block[at..at + 3 + 2 * n];
-    let (rows, w, w2) = (s[0] as u64, s[1], s[2]);
-    Folded {
-        psus: rows,
-        only: rows,
-        sums: s[3..]
-            .chunks_exact(2)
-            .map(|a| Sums::of_rows(a[0], w, a[1], w2))
-            .collect(),
-    }
-}
-
-/// One domain × question in one stratum.
+/// One domain × question in one stratum, from clusters.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct Folded {
     /// PSUs with a respondent of the domain (for the degrees of freedom).
@@ -136,16 +122,101 @@ struct Folded {
     sums: Vec<Sums>,
 }
 
+/// Every stratum × domain's sums once the rows are read (`Weighted::finish`), found by index.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+struct Table {
+    strata: usize,
+    /// Per slot × stratum (`slot * strata + stratum`): its block, `NONE` when no PSU of the
+    /// stratum has a respondent of the slot's domain.
+    index: Vec<u32>,
+    blocks: Blocks,
+}
+
+const NONE: u32 = u32::MAX;
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+enum Blocks {
+    /// Rows that are each their own PSU: `RowSums` blocks side by side, question q's sums from
+    /// `offsets[q]` (the last offset: a block's length).
+    Rows {
+        offsets: Vec<usize>,
+        #[serde(with = "many_bits")]
+        sums: Vec<f64>,
+    },
+    /// Clusters: per block, per question.
+    Clusters(Vec<Vec<Folded>>),
+}
+
+impl Default for Blocks {
+    fn default() -> Blocks {
+        Blocks::Clusters(Vec::new())
+    }
+}
+
+/// A `Vec<f64>` kept between builds as its bits.
+mod many_bits {
+    use serde::ser::SerializeSeq;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(v.len()))?;
+        for x in v {
+            seq.serialize_element(&x.to_bits())?;
+        }
+        seq.end()
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+        Ok(Vec::<u64>::deserialize(d)?
+            .into_iter()
+            .map(f64::from_bits)
+            .collect())
+    }
+}
+
+/// One domain × question in one stratum, as `Table` holds it.
+#[derive(Clone, Copy)]
+enum Cell<'a> {
+    /// The question's part of a `RowSums` block: rows, Σ w, Σ w², then per option Σ a, Σ a².
+    Rows(&'a [f64]),
+    Clusters(&'a Folded),
+}
+
+impl Cell<'_> {
+    /// PSUs with a respondent of the domain (for the degrees of freedom).
+    fn psus(self) -> u64 {
+        match self {
+            Cell::Rows(s) => s[0] as u64,
+            Cell::Clusters(f) => f.psus,
+        }
+    }
+
+    /// PSUs whose base respondents are all of the domain (a row that is its own PSU is).
+    fn only(self) -> u64 {
+        match self {
+            Cell::Rows(s) => s[0] as u64,
+            Cell::Clusters(f) => f.only,
+        }
+    }
+
+    /// Option o's sums of the vector (a, b, A, B) over the stratum's PSUs (for rows that are
+    /// their own PSU, (a, w, a, w)).
+    fn sums(self, o: usize) -> Option<Sums> {
+        match self {
+            Cell::Rows(s) => {
+                let a = s.get(3 + 2 * o..5 + 2 * o)?;
+                Some(Sums::of_rows(a[0], s[1], a[1], s[2]))
+            }
+            Cell::Clusters(f) => f.sums.get(o).cloned(),
+        }
+    }
+}
+
 /// A cluster's totals until every row is read: slot → per question.
 #[derive(Debug, Clone, Default)]
 struct Cluster {
     stratum: u32,
     slots: BTreeMap<usize, Vec<Part>>,
-}
-
-/// The `folded` key of a stratum × slot (a JSON map key must be one number or string).
-fn key(stratum: u32, slot: usize) -> u64 {
-    (u64::from(stratum) << 32) | slot as u64
 }
 
 /// The weighted side of a tally.
@@ -171,19 +242,15 @@ pub struct Weighted {
     /// Emptied by `finish` (which runs before a tally is cached).
     #[serde(skip)]
     clusters: Vec<Cluster>,
-    /// Rows that are their own PSU: folded in by `finish`.
+    /// Rows that are their own PSU: taken into the table by `finish`.
     #[serde(skip)]
     row_sums: RowSums,
-    /// What one row adds to each block of its domains (position, value): to a region's or
-    /// everyone's, and to a cross-tab slot's (made anew for each row, kept for its memory).
-    #[serde(skip)]
-    adds: [Vec<(usize, f64)>; 2],
     /// Where each question's sums start in a `RowSums` block (one more: the block's length).
     #[serde(skip)]
     offsets: Vec<usize>,
-    /// `key(stratum, slot)` → per question.
-    folded: BTreeMap<u64, Vec<Folded>>,
-    /// Rows folded so far are complete (no clusters pending).
+    /// The sums, once `finish` has run.
+    table: Table,
+    /// The design has clusters (else every row is its own PSU).
     clustered: bool,
 }
 
@@ -326,7 +393,6 @@ impl Weighted {
             bases,
             crosstab,
             row_sums,
-            adds,
             offsets,
             clusters,
             ..
@@ -348,29 +414,25 @@ impl Weighted {
         let w = d.weight;
         let Some(p) = d.psu else {
             // The row is its own PSU: its domains' totals are the row's own, so Σ w and Σ w² (of
-            // the domain, and of those who chose each option) are all the sums need; `finish`
-            // spreads them into the cross-products. What the row adds is the same in every
-            // block of its domains (of one kind): listed once, then added to each.
+            // the domain, and of those who chose each option) are all the sums need; `Cell::sums`
+            // spreads them into the cross-products.
             let w2 = w * w;
-            for (whole, adds) in [false, true].into_iter().zip(adds.iter_mut()) {
-                adds.clear();
+            for (slot, whole) in slots.into_iter().flatten() {
+                let block = row_sums.block(d.stratum, slot);
                 for (q, &n) in options.iter().enumerate() {
                     if !asked(q, whole) {
                         continue;
                     }
-                    let at = offsets[q];
-                    adds.extend([(at, 1.0), (at + 1, w), (at + 2, w2)]);
+                    let s = &mut block[offsets[q]..offsets[q + 1]];
+                    s[0] += 1.0;
+                    s[1] += w;
+                    s[2] += w2;
                     for &o in Self::chosen(r, q) {
                         if o < n {
-                            adds.extend([(at + 3 + 2 * o, w), (at + 4 + 2 * o, w2)]);
+                            s[3 + 2 * o] += w;
+                            s[4 + 2 * o] += w2;
                         }
                     }
-                }
-            }
-            for (slot, whole) in slots.into_iter().flatten() {
-                let block = row_sums.block(d.stratum, slot);
-                for &(i, v) in &adds[usize::from(whole)] {
-                    block[i] += v;
                 }
             }
             return;
@@ -401,14 +463,20 @@ impl Weighted {
         }
     }
 
-    /// Folds one PSU's totals into its stratum's sums.
-    fn fold(&mut self, stratum: u32, slots: &BTreeMap<usize, Vec<Part>>) {
+    /// Folds one PSU's totals into its stratum's sums (`folded`: `(slot, stratum)` → per
+    /// question).
+    fn fold(
+        &self,
+        folded: &mut BTreeMap<(usize, u32), Vec<Folded>>,
+        stratum: u32,
+        slots: &BTreeMap<usize, Vec<Part>>,
+    ) {
         let everyone = self.regions;
         let Some(all) = slots.get(&everyone) else {
             return;
         };
         for (&slot, parts) in slots {
-            let folded = self.folded.entry(key(stratum, slot)).or_insert_with(|| {
+            let folded = folded.entry((slot, stratum)).or_insert_with(|| {
                 parts
                     .iter()
                     .map(|p| Folded {
@@ -430,6 +498,16 @@ impl Weighted {
                     s.add([*a, p.b, *ea, e.b]);
                 }
             }
+        }
+    }
+
+    /// Slots: each region's and everyone's, then the cross-tab's (`xslot`) when kept.
+    fn slots(&self) -> usize {
+        let domains = self.regions + 1;
+        if self.crosstabbed() {
+            domains * (self.groups + 2)
+        } else {
+            domains
         }
     }
 
@@ -456,25 +534,46 @@ impl Weighted {
         }
     }
 
-    /// Folds the clusters in (once every row is read), then checks the design: every stratum
-    /// needs two PSUs, and an fpc no smaller than its sample. Messages name the stratum.
+    /// Folds the clusters in (once every row is read), or adds up the sums of rows that are
+    /// their own PSU (`spread`), into the table the estimates read. Then checks the design:
+    /// every stratum needs two PSUs, and an fpc no smaller than its sample. Messages name the
+    /// stratum.
     pub fn finish(&mut self) -> Result<(), String> {
-        let clusters = std::mem::take(&mut self.clusters);
-        for c in &clusters {
-            self.fold(c.stratum, &c.slots);
-        }
-        let mut rows = std::mem::take(&mut self.row_sums);
-        self.spread(&mut rows);
-        for (slot, blocks) in rows.blocks.iter().enumerate() {
-            for &(stratum, start) in blocks {
-                let block = &rows.sums[start..start + rows.len];
-                let folded = (self.options.iter().enumerate())
-                    .map(|(q, &n)| folded(block, self.offsets[q], n))
-                    .collect();
-                self.folded.insert(key(stratum, slot), folded);
+        let strata = self.strata.len();
+        let mut index = vec![NONE; self.slots() * strata];
+        let blocks = if self.clustered {
+            let mut folded = BTreeMap::new();
+            for c in std::mem::take(&mut self.clusters) {
+                self.fold(&mut folded, c.stratum, &c.slots);
             }
-        }
-        self.clustered = false;
+            let mut blocks = Vec::with_capacity(folded.len());
+            for ((slot, stratum), f) in folded {
+                if let Some(i) = index.get_mut(slot * strata + stratum as usize) {
+                    *i = blocks.len() as u32;
+                    blocks.push(f);
+                }
+            }
+            Blocks::Clusters(blocks)
+        } else {
+            let mut rows = std::mem::take(&mut self.row_sums);
+            self.spread(&mut rows);
+            for (slot, list) in rows.blocks.iter().enumerate() {
+                for &(stratum, start) in list {
+                    if let Some(i) = index.get_mut(slot * strata + stratum as usize) {
+                        *i = (start / rows.len.max(1)) as u32;
+                    }
+                }
+            }
+            Blocks::Rows {
+                offsets: self.offsets.clone(),
+                sums: rows.sums,
+            }
+        };
+        self.table = Table {
+            strata,
+            index,
+            blocks,
+        };
         for s in &self.strata {
             if s.psus < 2 {
                 return Err(format!(
@@ -501,6 +600,11 @@ impl Weighted {
         Ok(())
     }
 
+    /// Each stratum's part in a variance, by index.
+    fn strata(&self) -> Vec<Stratum> {
+        (0..self.strata.len()).map(|h| self.stratum(h)).collect()
+    }
+
     fn stratum(&self, h: usize) -> Stratum {
         let s = &self.strata[h];
         let n = s.psus as f64;
@@ -519,41 +623,68 @@ impl Weighted {
         }
     }
 
-    /// A domain's folded figures per stratum.
-    fn domain(&self, slot: usize, q: usize) -> impl Iterator<Item = &Folded> {
+    /// Question q's sums of a domain (slot) in stratum h; `None` when no PSU of the stratum has
+    /// a respondent of the domain.
+    fn cell(&self, h: usize, slot: usize, q: usize) -> Option<Cell<'_>> {
+        let t = &self.table;
+        let b = *t.index.get(slot * t.strata + h)?;
+        if b == NONE {
+            return None;
+        }
+        match &t.blocks {
+            Blocks::Rows { offsets, sums } => {
+                let start = b as usize * offsets.last()?;
+                let s = sums.get(start + offsets.get(q)?..start + offsets.get(q + 1)?)?;
+                Some(Cell::Rows(s))
+            }
+            Blocks::Clusters(blocks) => blocks.get(b as usize)?.get(q).map(Cell::Clusters),
+        }
+    }
+
+    /// A domain's cells per stratum, those with a PSU.
+    fn domain(&self, slot: usize, q: usize) -> impl Iterator<Item = Cell<'_>> {
         (0..self.strata.len())
-            .filter_map(move |h| self.folded.get(&key(h as u32, slot)).and_then(|v| v.get(q)))
-            .filter(|f| f.psus > 0)
+            .filter_map(move |h| self.cell(h, slot, q))
+            .filter(|c| c.psus() > 0)
     }
 
     /// Degrees of freedom of a domain: its PSUs less its strata (R's `degf` of the subset).
     fn df(&self, slot: usize, q: usize) -> u64 {
         let (psus, strata) = self
             .domain(slot, q)
-            .fold((0u64, 0u64), |(p, s), f| (p + f.psus, s + 1));
+            .fold((0u64, 0u64), |(p, s), c| (p + c.psus(), s + 1));
         psus.saturating_sub(strata)
     }
 
     fn psus(&self, slot: usize, q: usize) -> u64 {
-        self.domain(slot, q).map(|f| f.psus).sum()
+        self.domain(slot, q).map(Cell::psus).sum()
     }
 
     /// PSUs whose respondents in the base are all of the domain.
     fn only(&self, slot: usize, q: usize) -> u64 {
-        self.domain(slot, q).map(|f| f.only).sum()
+        self.domain(slot, q).map(Cell::only).sum()
+    }
+
+    /// Option o's sums of a domain (slot) × question in each stratum.
+    fn sums(&self, slot: usize, q: usize, o: usize) -> Vec<Option<Sums>> {
+        (0..self.strata.len())
+            .map(|h| self.cell(h, slot, q).and_then(|c| c.sums(o)))
+            .collect()
     }
 
     /// The estimate of one domain (slot) × question × option, with no test.
-    fn domain_estimate(&self, slot: usize, q: usize, o: usize) -> Option<Estimate> {
-        let strata = (0..self.strata.len()).map(move |h| {
-            let sums = self
-                .folded
-                .get(&key(h as u32, slot))
-                .and_then(|v| v.get(q))
-                .and_then(|f| f.sums.get(o));
-            (self.stratum(h), sums)
-        });
-        estimate::estimate(strata, self.df(slot, q))
+    fn domain_estimate(
+        &self,
+        strata: &[Stratum],
+        slot: usize,
+        q: usize,
+        o: usize,
+    ) -> Option<Estimate> {
+        let sums = self.sums(slot, q, o);
+        estimate::estimate(
+            strata.iter().copied().zip(sums.iter().map(Option::as_ref)),
+            self.df(slot, q),
+        )
     }
 
     /// The cross-tab's estimates of every region with rows (`with_rows`) and of the total
@@ -569,6 +700,7 @@ impl Weighted {
         if !self.crosstabbed() {
             return out;
         }
+        let strata = self.strata();
         for (q, &n) in self.options.iter().enumerate() {
             if n == 0 || !self.crosstab.get(q).copied().unwrap_or(false) {
                 continue;
@@ -580,7 +712,7 @@ impl Weighted {
                 for g in (0..self.groups).map(Some).chain([None]) {
                     let slot = self.xslot(from, g);
                     for o in 0..n {
-                        if let Some(e) = self.domain_estimate(slot, q, o) {
+                        if let Some(e) = self.domain_estimate(&strata, slot, q, o) {
                             out.push((r, q, g, o, e));
                         }
                     }
@@ -594,9 +726,10 @@ impl Weighted {
     /// index → estimate. The pooled figure of the ranked chart, when there is no total region.
     pub fn pooled_estimates(&self) -> Vec<(usize, usize, Estimate)> {
         let mut out = Vec::new();
+        let strata = self.strata();
         for (q, &n) in self.options.iter().enumerate() {
             for o in 0..n {
-                if let Some(e) = self.domain_estimate(self.regions, q, o) {
+                if let Some(e) = self.domain_estimate(&strata, self.regions, q, o) {
                     out.push((q, o, e));
                 }
             }
@@ -612,49 +745,42 @@ impl Weighted {
         total: Option<usize>,
     ) -> Vec<(usize, usize, usize, Estimate)> {
         let everyone = self.regions;
+        let strata = self.strata();
         let mut out = Vec::new();
-        let sums = |h: usize, slot: usize, q: usize, o: usize| {
-            self.folded
-                .get(&key(h as u32, slot))
-                .and_then(|v| v.get(q))
-                .and_then(|f| f.sums.get(o))
-        };
         for (q, &n) in self.options.iter().enumerate() {
             if n == 0 {
                 continue;
             }
             let df_all = self.df(everyone, q);
             let psus_all = self.psus(everyone, q);
+            let regions: Vec<_> = (with_rows.iter().copied())
+                .filter(|&r| Some(r) != total)
+                .map(|r| (r, self.df(r, q), self.psus(r, q), self.only(r, q)))
+                .collect();
             for o in 0..n {
-                let strata = |slot: usize| {
-                    (0..self.strata.len()).map(move |h| (self.stratum(h), sums(h, slot, q, o)))
-                };
-                for &r in with_rows {
-                    if Some(r) == total {
-                        continue;
-                    }
-                    let Some(mut e) = estimate::estimate(strata(r), self.df(r, q)) else {
+                let all = self.sums(everyone, q, o);
+                for &(r, df, psus_r, only) in &regions {
+                    let own = self.sums(r, q, o);
+                    let by_stratum = strata.iter().copied().zip(own.iter().map(Option::as_ref));
+                    let Some(mut e) = estimate::estimate(by_stratum, df) else {
                         continue;
                     };
-                    let psus_r = self.psus(r, q);
                     // The rest's PSUs: everyone's less those wholly of the region.
-                    let psus_rest = psus_all.saturating_sub(self.only(r, q));
+                    let psus_rest = psus_all.saturating_sub(only);
                     if psus_r >= 2 && psus_rest >= 2 && df_all >= 2 {
-                        let quads = (0..self.strata.len()).map(|h| {
-                            (
-                                self.stratum(h),
-                                Quadratic {
-                                    own: sums(h, r, q, o),
-                                    all: sums(h, everyone, q, o),
-                                },
-                            )
-                        });
+                        let quads = (strata.iter().copied().zip(own.iter().zip(&all))).map(
+                            |(s, (own, all))| {
+                                let (own, all) = (own.as_ref(), all.as_ref());
+                                (s, Quadratic { own, all })
+                            },
+                        );
                         e.test = estimate::test(quads, df_all - 1);
                     }
                     out.push((r, q, o, e));
                 }
                 if let Some(t) = total {
-                    if let Some(e) = estimate::estimate(strata(everyone), df_all) {
+                    let by_stratum = strata.iter().copied().zip(all.iter().map(Option::as_ref));
+                    if let Some(e) = estimate::estimate(by_stratum, df_all) {
                         out.push((t, q, o, e));
                     }
                 }

@@ -13,7 +13,7 @@ use crate::aggregate::Tally;
 use crate::cache::Place;
 
 /// Bump when the cached form of `Tally` changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// Where the counts of respondent files are kept (beside the project's other caches).
 fn dir(root: &Path) -> PathBuf {
