@@ -4,6 +4,9 @@
 //! was written (the codebook's text, the copied export). Fixtures: tests/fixtures/new-edition/
 //! (made-up rows).
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -505,4 +508,179 @@ fn the_project_with_an_added_edition_builds() {
     assert!(old.contains("2025年度調査"));
     // q3 was not asked in 2026: its 2025 page stays, with its numbers.
     assert!(page("2025/regions/r2/q3").contains("満足"));
+}
+
+/// A weighted project with a dimension (tests/fixtures/weighted: strata, clusters, fpc, the
+/// cross-tab by 病床規模) in `report/`, and its export beside it as `2026.csv`, edited by `edit`
+/// (the rows as text).
+fn weighted_project(edit: impl Fn(&str) -> String) -> TempDir {
+    let tmp = tempfile::Builder::new()
+        .prefix("surveysite-edition-weighted-")
+        .tempdir()
+        .expect("temp dir");
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/weighted");
+    for rel in ["report.yaml", "data/codebook.yaml", "data/responses.csv"] {
+        let to = tmp.path().join("report").join(rel);
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
+        fs::copy(from.join(rel), &to).expect(rel);
+    }
+    let rows = fs::read_to_string(from.join("data/responses.csv")).unwrap();
+    fs::write(tmp.path().join("2026.csv"), edit(&rows)).unwrap();
+    tmp
+}
+
+/// `new . --from ../2026.csv --edition 2026`, inside the project, its data becoming 2025.
+fn add_weighted_2026(tmp: &TempDir) -> Output {
+    surveysite(
+        &tmp.path().join("report"),
+        &[
+            "new",
+            ".",
+            "--from",
+            "../2026.csv",
+            "--edition",
+            "2026",
+            "--date",
+            "2026-10-01",
+            "--previous-edition",
+            "2025",
+            "--previous-date",
+            "2025-10-01",
+        ],
+    )
+}
+
+/// Drops the column headed `header` from CSV text whose cells hold no quoted commas.
+fn drop_column(rows: &str, header: &str) -> String {
+    let at = rows
+        .lines()
+        .next()
+        .and_then(|h| h.split(',').position(|c| c == header))
+        .expect(header);
+    rows.lines()
+        .map(|l| {
+            let mut cells: Vec<&str> = l.split(',').collect();
+            cells.remove(at);
+            cells.join(",") + "\n"
+        })
+        .collect()
+}
+
+/// The codebook's `responses: dimension:` limited to q1 and q2.
+fn limit_dimension(codebook: &Path) {
+    let text = fs::read_to_string(codebook).unwrap();
+    let limited = text.replace(
+        "  dimension:\n    column: 規模\n",
+        "  dimension:\n    column: 規模\n    questions: [q1, q2]\n",
+    );
+    assert_ne!(limited, text);
+    fs::write(codebook, limited).unwrap();
+}
+
+#[test]
+fn a_weighted_projects_edition_keeps_the_design_and_the_cross_tab() {
+    // The same hospitals surveyed again: every number of 2026 equals 2025's.
+    let tmp = weighted_project(str::to_string);
+    let out = add_weighted_2026(&tmp);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(said.contains("  dimension: column \"規模\"\n"), "{said}");
+    // The design's columns and the dimension's are no unreported questions; q2's cells
+    // ("情報共有;検査削減") are split at the codebook's ";".
+    assert!(!said.contains("not in the codebook"), "{said}");
+    assert!(!said.contains("q2: chosen by no one"), "{said}");
+    assert!(
+        said.contains("q1: chosen by no one in 2026: \"検討中\""),
+        "{said}"
+    );
+    let report = tmp.path().join("report");
+    let codebook = fs::read_to_string(report.join("data/codebook.yaml")).unwrap();
+    assert!(
+        codebook.contains("      dimension: { column: \"規模\" }\n      questions:\n"),
+        "{codebook}"
+    );
+
+    let out = surveysite(&report, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = |rel: &str| fs::read_to_string(report.join("site").join(rel).join("index.html"));
+    let crosstab = |rel: &str| {
+        let html = page(rel).expect(rel);
+        common::table_captioned(&html, "東部: 病床規模別の")
+    };
+    // The latest edition's cross-tab, with its estimates and intervals, equals 2025's.
+    let (latest, first) = (
+        crosstab("regions/east/q1"),
+        crosstab("2025/regions/east/q1"),
+    );
+    for group in ["大規模", "中規模", "小規模"] {
+        let cells = &latest.row(group).td;
+        assert!(cells.iter().any(|c| c.contains('%')), "{group}: {cells:?}");
+        assert!(cells.iter().any(|c| c.contains('〜')), "{group}: {cells:?}");
+        assert_eq!(cells, &first.row(group).td, "{group}");
+    }
+}
+
+#[test]
+fn a_weighted_projects_edition_needs_the_design_columns() {
+    let tmp = weighted_project(|rows| drop_column(rows, "重み"));
+    let report = tmp.path().join("report");
+    let codebook = fs::read_to_string(report.join("data/codebook.yaml")).unwrap();
+    let out = add_weighted_2026(&tmp);
+    assert!(!out.status.success(), "{}", stdout(&out));
+    assert_eq!(
+        stderr(&out),
+        "error: ../2026.csv: no column \"重み\": the project is a weighted sample (data/codebook.yaml:43: `design: weight:`), and every edition is read with that design: each edition's export needs the column, under the same name\n"
+    );
+    // Nothing written.
+    assert_eq!(
+        fs::read_to_string(report.join("data/codebook.yaml")).unwrap(),
+        codebook
+    );
+    assert!(!report.join("data/editions").exists());
+}
+
+#[test]
+fn an_edition_without_the_dimension_column_says_it_is_not_split() {
+    let tmp = weighted_project(|rows| drop_column(rows, "規模"));
+    // The dimension limited to questions, one of which 2026 did not ask.
+    let report = tmp.path().join("report");
+    let path = report.join("data/codebook.yaml");
+    limit_dimension(&path);
+    let out = add_weighted_2026(&tmp);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(
+        said.contains(
+            "  dimension: no column \"規模\" in this export: 2026's tables are not split by it\n"
+        ),
+        "{said}"
+    );
+    let codebook = fs::read_to_string(&path).unwrap();
+    assert!(!codebook.contains("dimension: {"), "{codebook}");
+    let out = surveysite(&report, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let latest = fs::read_to_string(report.join("site/regions/east/q1/index.html")).unwrap();
+    assert!(!latest.contains("病床規模別の"));
+    let first = fs::read_to_string(report.join("site/2025/regions/east/q1/index.html")).unwrap();
+    assert!(first.contains("病床規模別の"));
+}
+
+#[test]
+fn an_edition_keeps_the_dimensions_questions_it_asked() {
+    // 2026 did not ask q2: the cross-tab's list keeps q1 only.
+    let tmp = weighted_project(|rows| drop_column(rows, "Q2"));
+    let report = tmp.path().join("report");
+    let path = report.join("data/codebook.yaml");
+    limit_dimension(&path);
+    let out = add_weighted_2026(&tmp);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let codebook = fs::read_to_string(&path).unwrap();
+    assert!(
+        codebook.contains("      dimension: { column: \"規模\", questions: [\"q1\"] }\n"),
+        "{codebook}"
+    );
+    let out = surveysite(&report, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let latest = fs::read_to_string(report.join("site/regions/east/q1/index.html")).unwrap();
+    assert!(latest.contains("東部: 病床規模別の"));
 }

@@ -47,6 +47,21 @@ struct Codebook {
     questions: Vec<Question>,
     #[serde(default)]
     responses: Option<Responses>,
+    #[serde(default)]
+    design: Option<Design>,
+}
+
+/// A weighted sample's `design:`: every edition is read with it, so every edition's export needs
+/// its columns.
+#[derive(Deserialize)]
+struct Design {
+    weight: Spanned<String>,
+    #[serde(default)]
+    strata: Option<Spanned<String>>,
+    #[serde(default)]
+    cluster: Option<Spanned<String>>,
+    #[serde(default)]
+    fpc: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -98,6 +113,8 @@ struct Responses {
     #[serde(default)]
     region: Option<Lookup>,
     #[serde(default)]
+    dimension: Option<Lookup>,
+    #[serde(default)]
     questions: BTreeMap<String, Spec>,
 }
 
@@ -106,6 +123,22 @@ struct Lookup {
     column: String,
     #[serde(default)]
     values: BTreeMap<String, String>,
+    /// The dimension's: the questions cross-tabbed by it (`None`: every choice question).
+    #[serde(default)]
+    questions: Option<Vec<String>>,
+}
+
+impl Lookup {
+    /// `, values: { … }` for an entry's `{ column: … }` (empty without values).
+    fn values_text(&self) -> String {
+        if self.values.is_empty() {
+            return String::new();
+        }
+        let v: Vec<String> = (self.values.iter())
+            .map(|(k, v)| format!("{}: {v}", y(k)))
+            .collect();
+        format!(", values: {{ {} }}", v.join(", "))
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -308,6 +341,39 @@ pub fn run(
         .map(|c| c.stats.header.as_str())
         .collect();
     let mut used: HashSet<&str> = HashSet::new();
+    if let Some(d) = &cb.design {
+        let columns = [
+            ("weight", Some(&d.weight)),
+            ("strata", d.strata.as_ref()),
+            ("cluster", d.cluster.as_ref()),
+            ("fpc", d.fpc.as_ref()),
+        ];
+        for (what, column) in columns {
+            let Some(column) = column else {
+                continue;
+            };
+            let name = column.value.trim();
+            if !headers.contains(&name) {
+                let hint = closest(name, headers.iter().copied())
+                    .map(|h| format!(" (did you mean {}?)", shown(h)))
+                    .unwrap_or_default();
+                anyhow::bail!(
+                    "{}: no column {}{hint}: the project is a weighted sample ({file}:{}: `design: {what}:`), and every edition is read with that design: each edition's export needs the column, under the same name",
+                    export.display(),
+                    shown(name),
+                    column.referenced.line(),
+                );
+            }
+            used.insert(name);
+        }
+    }
+    // The dimension's column, when this export has it under the same name: its groups split
+    // this edition's tables as they split the earlier ones'.
+    let old_dimension = old.and_then(|r| r.dimension.as_ref());
+    let dimension = old_dimension.filter(|d| headers.contains(&d.column.trim()));
+    if let Some(d) = dimension {
+        used.insert(d.column.trim());
+    }
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -378,6 +444,19 @@ pub fn run(
         );
     }
     let _ = writeln!(out, "{region_line}");
+    match (old_dimension, dimension) {
+        (_, Some(d)) => {
+            let _ = writeln!(out, "  dimension: column {}", shown(d.column.trim()));
+        }
+        (Some(d), None) => {
+            let _ = writeln!(
+                out,
+                "  dimension: no column {} in this export: {id}'s tables are not split by it",
+                shown(d.column.trim())
+            );
+        }
+        (None, None) => {}
+    }
     let mut checks: Vec<String> = Vec::new();
     if inferred.rows_without_region > 0 {
         let mut at: Vec<String> = inferred
@@ -410,6 +489,7 @@ pub fn run(
     let mut inserts: Vec<Insert> = Vec::new();
     let mut spec_lines: Vec<String> = Vec::new();
     let mut missing: Vec<String> = Vec::new();
+    let mut matched: Vec<String> = Vec::new();
     for q in &cb.questions {
         let qid = q.id.value.as_str();
         let spec = old.and_then(|r| r.questions.get(qid));
@@ -521,6 +601,7 @@ pub fn run(
         };
         match m {
             Match::Found { spec, how, notes } => {
+                matched.push(qid.to_string());
                 let _ = writeln!(out, "  {qid}: {how}");
                 for n in notes {
                     let _ = writeln!(out, "{n}");
@@ -601,21 +682,31 @@ pub fn run(
         let _ = writeln!(entry, "      id: {}", y(c));
     }
     if let Some(rc) = region_col {
-        let values = old_region
-            .filter(|r| !r.values.is_empty())
-            .map(|r| {
-                let v: Vec<String> = r
-                    .values
-                    .iter()
-                    .map(|(k, v)| format!("{}: {v}", y(k)))
-                    .collect();
-                format!(", values: {{ {} }}", v.join(", "))
-            })
-            .unwrap_or_default();
+        let values = old_region.map(Lookup::values_text).unwrap_or_default();
         let _ = writeln!(
             entry,
             "      region: {{ column: {}{values} }}",
             y(&rc.stats.header)
+        );
+    }
+    if let Some(d) = dimension {
+        // Cross-tabbed questions this edition does not have are left out.
+        let questions = d
+            .questions
+            .as_ref()
+            .map(|list| {
+                let kept: Vec<String> = (list.iter())
+                    .filter(|q| matched.contains(q))
+                    .map(|q| y(q))
+                    .collect();
+                format!(", questions: [{}]", kept.join(", "))
+            })
+            .unwrap_or_default();
+        let _ = writeln!(
+            entry,
+            "      dimension: {{ column: {}{}{questions} }}",
+            y(d.column.trim()),
+            d.values_text()
         );
     }
     entry.push_str("      questions:\n");
@@ -838,7 +929,9 @@ fn answer_texts(col: &infer::Column, q: &Question, spec: Option<&Spec>) -> Vec<(
             .iter()
             .map(|v| (v.clone(), s.pieces[v]))
             .collect(),
-        ";" => s
+        // Microsoft Forms' cells, each ending in ";" (`A;B;`): pieces counted as read. Cells
+        // joined by ";" without the trailing one are split below.
+        ";" if s.semi > 0 && s.semi == s.nonempty => s
             .semi_order
             .iter()
             .map(|v| (v.clone(), s.semi_pieces[v]))
