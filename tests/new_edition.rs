@@ -612,11 +612,14 @@ fn a_weighted_projects_edition_keeps_the_design_and_the_cross_tab() {
         crosstab("regions/east/q1"),
         crosstab("2025/regions/east/q1"),
     );
-    for group in ["大規模", "中規模", "小規模"] {
-        let cells = &latest.row(group).td;
-        assert!(cells.iter().any(|c| c.contains('%')), "{group}: {cells:?}");
-        assert!(cells.iter().any(|c| c.contains('〜')), "{group}: {cells:?}");
-        assert_eq!(cells, &first.row(group).td, "{group}");
+    for group in ["大規模", "中規模", "小規模", "計"] {
+        assert_eq!(latest.row(group).td, first.row(group).td, "{group}");
+    }
+    // 中規模's counts are all shown: each with its estimate and interval.
+    let cells = &latest.row("中規模").td;
+    assert_eq!(cells.len(), 5, "{cells:?}");
+    for c in &cells[1..4] {
+        assert!(c.contains("%)") && c.contains('〜'), "{cells:?}");
     }
 }
 
@@ -642,10 +645,8 @@ fn a_weighted_projects_edition_needs_the_design_columns() {
 #[test]
 fn an_edition_without_the_dimension_column_says_it_is_not_split() {
     let tmp = weighted_project(|rows| drop_column(rows, "規模"));
-    // The dimension limited to questions, one of which 2026 did not ask.
     let report = tmp.path().join("report");
     let path = report.join("data/codebook.yaml");
-    limit_dimension(&path);
     let out = add_weighted_2026(&tmp);
     assert!(out.status.success(), "{}", stderr(&out));
     let said = stdout(&out);

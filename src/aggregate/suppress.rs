@@ -1,6 +1,8 @@
 //! Small-cell suppression: counts under the threshold are shown as `x`, then enough other cells
 //! that no hidden count can be worked out from a published total.
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 
 use super::FromRows;
@@ -19,7 +21,7 @@ pub struct Suppression {
 }
 
 /// A cell whose value is or can be hidden.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Cell {
     Count(String, String, String),
     Crosstab(String, String, String, String),
@@ -28,8 +30,13 @@ enum Cell {
 /// A published figure that a set of cells adds up to.
 #[derive(Debug, Clone)]
 enum Total {
-    /// Always shown (respondents of a region or group).
+    /// Always shown (respondents of a region).
     Shown,
+    /// A group's respondents in a region: always shown.
+    Group {
+        region: String,
+        group: String,
+    },
     /// A question's base made from other counts: hidden when any of them is.
     Base {
         region: String,
@@ -102,12 +109,13 @@ pub fn suppress_small_cells_in(
     survey.data.crosstab.values_mut().for_each(small);
 
     let constraints = constraints(survey, rows);
+    let zeros = Zeros::of(survey, &constraints);
     // Hiding a cell can leave another constraint with one hidden cell: repeat until stable.
     // Each round hides at least one more cell, so this ends.
     loop {
         let mut changed = false;
         for c in &constraints {
-            if let Some(cell) = secondary(survey, c) {
+            if let Some(cell) = secondary(survey, c, &zeros) {
                 hide(survey, &cell);
                 changed = true;
             }
@@ -120,10 +128,53 @@ pub fn suppress_small_cells_in(
     withhold_text(survey, s.min_respondents_for_text, rows, t);
 }
 
+/// The figure a constraint's cells add up to (`None`: a shown total, respondents).
+fn total(survey: &Survey, c: &Constraint) -> Option<Count> {
+    match &c.total {
+        Total::Shown => None,
+        Total::Group { region, group } => Some(survey.group_respondents(region, group)),
+        Total::Base { region, question } => {
+            let q = survey.question(question)?;
+            Some(survey.base_count(region, q))
+        }
+        Total::Cell(cell) => Some(get(survey, cell)),
+    }
+}
+
+/// The cells that are 0, each with the constraints it is a part of: while one of those totals
+/// is shown as 0, the cell is known to be 0 whether shown or not (counts are never negative),
+/// and hiding it protects nothing.
+struct Zeros<'a> {
+    constraints: &'a [Constraint],
+    parts: HashMap<&'a Cell, Vec<usize>>,
+}
+
+impl<'a> Zeros<'a> {
+    fn of(survey: &Survey, constraints: &'a [Constraint]) -> Zeros<'a> {
+        let mut parts: HashMap<&Cell, Vec<usize>> = HashMap::new();
+        for (i, c) in constraints.iter().enumerate() {
+            for cell in &c.cells {
+                if get(survey, cell) == Count::Value(0) {
+                    parts.entry(cell).or_default().push(i);
+                }
+            }
+        }
+        Zeros { constraints, parts }
+    }
+
+    fn known(&self, survey: &Survey, cell: &Cell) -> bool {
+        self.parts.get(cell).is_some_and(|list| {
+            list.iter()
+                .any(|&i| total(survey, &self.constraints[i]) == Some(Count::Value(0)))
+        })
+    }
+}
+
 /// The cell to hide so that the constraint's one hidden cell cannot be worked out, if any.
 /// Only suppressed figures are hidden: a not-reported one (`…`, or a cell the data does not
 /// give) is unknown to everyone, so a sum with such a part reveals nothing and is skipped.
-fn secondary(survey: &Survey, c: &Constraint) -> Option<Cell> {
+/// A cell known to be 0 (`Zeros`) is chosen only when no other can be.
+fn secondary(survey: &Survey, c: &Constraint, zeros: &Zeros) -> Option<Cell> {
     // Every figure of the sum, and the cell that holds it (none for a base or a shown total).
     let mut figures: Vec<(Count, Option<&Cell>)> = c
         .cells
@@ -131,11 +182,8 @@ fn secondary(survey: &Survey, c: &Constraint) -> Option<Cell> {
         .map(|cell| (get(survey, cell), Some(cell)))
         .collect();
     match &c.total {
-        Total::Shown => {}
-        Total::Base { region, question } => {
-            let q = survey.question(question)?;
-            figures.push((survey.base_count(region, q), None));
-        }
+        Total::Shown | Total::Group { .. } => {}
+        Total::Base { .. } => figures.push((total(survey, c)?, None)),
         Total::Cell(cell) => figures.push((get(survey, cell), Some(cell))),
     }
     let mut hidden = 0;
@@ -143,6 +191,8 @@ fn secondary(survey: &Survey, c: &Constraint) -> Option<Cell> {
     for (count, cell) in figures {
         match count {
             Count::Value(v) => candidates.extend(cell.map(|cell| (v, cell))),
+            // A hidden cell known to be 0 tells as much as a shown 0.
+            Count::Suppressed if cell.is_some_and(|cell| zeros.known(survey, cell)) => {}
             Count::Suppressed => hidden += 1,
             Count::NotReported => return None,
         }
@@ -150,10 +200,10 @@ fn secondary(survey: &Survey, c: &Constraint) -> Option<Cell> {
     if hidden != 1 {
         return None;
     }
-    // The smallest other figure: the least information lost.
+    // The smallest other figure: the least information lost; not one known to be 0.
     candidates
         .into_iter()
-        .min_by_key(|(v, _)| *v)
+        .min_by_key(|(v, cell)| (*v == 0 && zeros.known(survey, cell), *v))
         .map(|(_, cell)| cell.clone())
 }
 
@@ -198,7 +248,10 @@ fn constraints(survey: &Survey, rows: Option<&FromRows>) -> Vec<Constraint> {
                     for g in &groups {
                         out.push(Constraint {
                             cells: q.options.iter().map(|o| cross(g, &o.id)).collect(),
-                            total: Total::Shown,
+                            total: Total::Group {
+                                region: r.id.clone(),
+                                group: g.clone(),
+                            },
                         });
                     }
                 }

@@ -247,6 +247,58 @@ fn cross_tab_options_missing_from_the_data_are_not_hidden_ones() {
 }
 
 #[test]
+fn a_zero_known_from_a_total_is_not_hidden_to_protect_a_small_cell() {
+    // Region a: yes 26, no 10, maybe 0 (36). Group g: 17, 4 (< 5), 0; group h: 9, 6, 0.
+    // a's "maybe" is shown as 0, so every group's "maybe" is 0 whether shown or not: hiding g's
+    // beside its 4 would leave 21 - 17 - 0 = 4 to read. g's 17 is hidden instead, then h's 9
+    // (g's and h's "yes" add up to a's 26) and h's 6 (h's row): four hidden cells, one unknown.
+    let mut s = survey();
+    s.questions[0] = question("q1", QuestionKind::Single, "all", &["yes", "no", "maybe"]);
+    s.dimension = Some(crate::model::Dimension {
+        id: "d".into(),
+        title: "区分".into(),
+        groups: ["g", "h"]
+            .iter()
+            .map(|g| crate::model::Group {
+                id: g.to_string(),
+                label: g.to_string(),
+            })
+            .collect(),
+    });
+    s.data.respondents.insert("a".into(), 36);
+    for (o, n) in [("yes", 26), ("no", 10), ("maybe", 0)] {
+        s.data
+            .counts
+            .insert(("a".into(), "q1".into(), o.into()), Count::Value(n));
+    }
+    for (g, counts) in [("g", [17, 4, 0]), ("h", [9, 6, 0])] {
+        s.data
+            .group_respondents
+            .insert(("a".into(), g.into()), counts.iter().sum());
+        for (o, n) in ["yes", "no", "maybe"].into_iter().zip(counts) {
+            s.data.crosstab.insert(
+                ("a".into(), "q1".into(), g.into(), o.into()),
+                Count::Value(n),
+            );
+        }
+    }
+    suppress(&mut s, 5, None);
+    let cross = |g: &str, o: &str| s.data.crosstab[&("a".into(), "q1".into(), g.into(), o.into())];
+    let x = Count::Suppressed;
+    assert_eq!(
+        [cross("g", "yes"), cross("g", "no"), cross("g", "maybe")],
+        [x, x, Count::Value(0)]
+    );
+    assert_eq!(
+        [cross("h", "yes"), cross("h", "no"), cross("h", "maybe")],
+        [x, x, Count::Value(0)]
+    );
+    for (o, n) in [("yes", 26), ("no", 10), ("maybe", 0)] {
+        assert_eq!(count(&s, "a", "q1", o), Count::Value(n), "{o}");
+    }
+}
+
+#[test]
 fn text_typed_into_a_hidden_other_option_is_withheld() {
     // q2's z is その他. a: 5 chose x, 1 chose z and typed "aの工夫". b: 2 chose x, 4 chose
     // z, one of whom typed "bの工夫". t: x 7, z 5.
