@@ -46,17 +46,18 @@ struct RawCodebook {
     editions: Option<serde::de::IgnoredAny>,
 }
 
-/// `design:` names columns of the respondent export (checked against its header when it is read).
+/// `design:` names columns of the respondent export (checked against its header when it is read;
+/// `new --edition` reads it too, src/cmd/new/edition.rs).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawDesign {
-    weight: Spanned<String>,
+pub(crate) struct RawDesign {
+    pub(crate) weight: Spanned<String>,
     #[serde(default)]
-    strata: Option<Spanned<String>>,
+    pub(crate) strata: Option<Spanned<String>>,
     #[serde(default)]
-    cluster: Option<Spanned<String>>,
+    pub(crate) cluster: Option<Spanned<String>>,
     #[serde(default)]
-    fpc: Option<Spanned<String>>,
+    pub(crate) fpc: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]

@@ -18,6 +18,7 @@ use serde_saphyr::Spanned;
 
 use super::infer::{self, Inferred, Role, listed, question_title};
 use super::text::{plural, shown, yaml as y};
+use crate::load::codebook::RawDesign;
 use crate::load::responses::Encoding;
 use crate::load::responses::source::{Kind, Place, Source};
 use crate::load::{closest, is_slug, parse_yaml};
@@ -48,20 +49,9 @@ struct Codebook {
     #[serde(default)]
     responses: Option<Responses>,
     #[serde(default)]
-    design: Option<Design>,
-}
-
-/// A weighted sample's `design:`: every edition is read with it, so every edition's export needs
-/// its columns.
-#[derive(Deserialize)]
-struct Design {
-    weight: Spanned<String>,
-    #[serde(default)]
-    strata: Option<Spanned<String>>,
-    #[serde(default)]
-    cluster: Option<Spanned<String>>,
-    #[serde(default)]
-    fpc: Option<Spanned<String>>,
+    /// A weighted sample's design: every edition is read with it, so every edition's export
+    /// needs its columns.
+    design: Option<RawDesign>,
 }
 
 #[derive(Deserialize)]
