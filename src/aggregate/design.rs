@@ -11,7 +11,7 @@
 //! dimension, a region's (or everyone's) respondents in one group, or in any group (its 計 row),
 //! whether asked the question or not (as the census cross-tab divides by the group's size).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use super::count::Respondent;
 use super::estimate::{self, Quadratic, Stratum, Sums};
@@ -237,8 +237,9 @@ pub struct Weighted {
     strata: Vec<StratumInfo>,
     #[serde(skip)]
     stratum_index: foldhash::HashMap<String, u32>,
+    /// Per stratum: its clusters' PSU numbers by name.
     #[serde(skip)]
-    cluster_index: HashMap<(u32, String), u32>,
+    cluster_index: Vec<foldhash::HashMap<String, u32>>,
     /// Emptied by `finish` (which runs before a tally is cached).
     #[serde(skip)]
     clusters: Vec<Cluster>,
@@ -312,6 +313,7 @@ impl Weighted {
                     psus: 0,
                 });
                 self.stratum_index.insert(stratum.to_string(), h);
+                self.cluster_index.push(foldhash::HashMap::default());
                 h
             }
         };
@@ -326,11 +328,15 @@ impl Weighted {
             ));
         }
         let psu = cluster.map(|c| {
-            let next = self.clusters.len() as u32;
-            *self
-                .cluster_index
-                .entry((h, c.to_string()))
-                .or_insert_with(|| next)
+            let index = &mut self.cluster_index[h as usize];
+            match index.get(c) {
+                Some(&p) => p,
+                None => {
+                    let next = self.clusters.len() as u32;
+                    index.insert(c.to_string(), next);
+                    next
+                }
+            }
         });
         if let Some(p) = psu
             && p as usize == self.clusters.len()
@@ -580,7 +586,7 @@ impl Weighted {
                     "stratum \"{}\" (first row on line {}) has only one {}: its variance cannot be estimated; merge it with a similar stratum in the export (R's survey package fails here too)",
                     s.name,
                     s.line,
-                    if self.cluster_index.is_empty() {
+                    if !self.clustered {
                         "respondent"
                     } else {
                         "cluster (PSU)"

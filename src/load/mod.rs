@@ -245,32 +245,33 @@ pub fn may_hold_control(text: &str) -> bool {
     })
 }
 
-/// `text.trim()`, answered from its first and last bytes when they show that neither end is
-/// white space (a cell such as `導入している` or `1.5`), as most cells are. White space
-/// (`char::is_whitespace`) outside ASCII begins with 0xC2, 0xE1, 0xE2 or 0xE3 (U+3000 is E3 80 80)
-/// and ends with a byte 0x80–0x8A, 0x9F, 0xA0, 0xA8, 0xA9 or 0xAF; anything else goes to `trim`.
+/// `text.trim()`, answered from the bytes at its ends when they show that neither end is white
+/// space (a cell such as `導入している` or `1.5`), as most cells are. White space
+/// (`char::is_whitespace`) is U+0009–U+000D, U+0020, U+0085, U+00A0, U+1680, U+2000–U+200A,
+/// U+2028, U+2029, U+202F, U+205F and U+3000: their UTF-8 bytes are matched whole at each end.
 pub fn trim_cell(text: &str) -> &str {
-    let b = text.as_bytes();
-    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
-        return text;
-    };
-    let plain_start = match first {
-        0x21..=0x7E => true,
-        0xE3 => !(b.get(1) == Some(&0x80) && b.get(2) == Some(&0x80)),
-        0xC2 | 0xE1 | 0xE2 => false,
-        0xC3..=0xF4 => true,
-        _ => false,
-    };
-    let plain_end = match last {
-        0x21..=0x7E => true,
-        0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF => false,
-        0x8B..=0xBF => true,
-        _ => false,
-    };
-    if plain_start && plain_end {
-        text
-    } else {
+    let space_first = matches!(
+        text.as_bytes(),
+        [0x09..=0x0D | 0x20, ..]
+            | [0xC2, 0x85 | 0xA0, ..]
+            | [0xE1, 0x9A, 0x80, ..]
+            | [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..]
+            | [0xE2, 0x81, 0x9F, ..]
+            | [0xE3, 0x80, 0x80, ..]
+    );
+    let space_last = matches!(
+        text.as_bytes(),
+        [.., 0x09..=0x0D | 0x20]
+            | [.., 0xC2, 0x85 | 0xA0]
+            | [.., 0xE1, 0x9A, 0x80]
+            | [.., 0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF]
+            | [.., 0xE2, 0x81, 0x9F]
+            | [.., 0xE3, 0x80, 0x80]
+    );
+    if space_first || space_last {
         text.trim()
+    } else {
+        text
     }
 }
 

@@ -85,17 +85,15 @@ impl Quotes {
                     self.step(rest[0])?;
                     i += 1;
                 }
-                State::Quoted => match memchr::memchr2(b'"', b'\n', rest) {
-                    None => i = bytes.len(),
-                    Some(k) => {
-                        if rest[k] == b'"' {
-                            self.state = State::QuoteInQuoted;
-                        } else {
-                            self.line += 1;
-                        }
-                        i += k + 1;
+                // Inside a quoted cell only its closing quote changes the state.
+                State::Quoted => {
+                    let k = memchr::memchr(b'"', rest).unwrap_or(rest.len());
+                    self.line += newlines(&rest[..k]);
+                    if k < rest.len() {
+                        self.state = State::QuoteInQuoted;
                     }
-                },
+                    i += k + 1;
+                }
                 State::Comment => match memchr::memchr(b'\n', rest) {
                     None => i = bytes.len(),
                     Some(k) => {
@@ -104,13 +102,24 @@ impl Quotes {
                         i += k + 1;
                     }
                 },
+                State::RowStart | State::FieldStart | State::Unquoted if !self.comments => {
+                    // Without comments, only a quote matters: line ends between are counted.
+                    let k = memchr::memchr(b'"', rest).unwrap_or(rest.len());
+                    if k > 0 {
+                        self.line += newlines(&rest[..k]);
+                        self.state = match rest[k - 1] {
+                            b',' => State::FieldStart,
+                            b'\n' => State::RowStart,
+                            _ => State::Unquoted,
+                        };
+                    }
+                    if k < rest.len() {
+                        self.step(rest[k])?;
+                    }
+                    i += k + 1;
+                }
                 State::RowStart | State::FieldStart | State::Unquoted => {
-                    let found = if self.comments {
-                        memchr::memchr3(b'"', b'\n', b'#', rest)
-                    } else {
-                        memchr::memchr2(b'"', b'\n', rest)
-                    };
-                    let k = found.unwrap_or(rest.len());
+                    let k = memchr::memchr3(b'"', b'\n', b'#', rest).unwrap_or(rest.len());
                     if k > 0 {
                         // Bytes that are neither a quote, a line end nor `#`: only a comma
                         // changes the state (a cell starts after it).
@@ -196,6 +205,11 @@ impl Quotes {
     pub fn multiline(&self) -> &[(u64, u64)] {
         &self.multiline
     }
+}
+
+/// Line ends in `bytes` (memchr counts them many bytes at a time).
+pub fn newlines(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
 /// Follows a whole text.

@@ -4,6 +4,7 @@
 
 mod ahead;
 mod cache;
+mod csv_rows;
 mod decode;
 mod design;
 mod plan;
@@ -23,7 +24,7 @@ use super::tables;
 use super::{codebook, is_control, parse_yaml, quote_cell, read_text};
 use crate::aggregate::{FromRows, Respondent, Tally};
 use crate::model::Survey;
-pub use decode::{Decode, Encoding, csv_error, header, open};
+pub use decode::{Decode, Encoding};
 use plan::{CodebookFile, Plan, RawResponses, at, compile};
 use source::{Record, Source};
 

@@ -1,13 +1,12 @@
 //! Encodings of respondent files: UTF-8, UTF-8 with BOM and CP932 (Shift_JIS, what Excel in
 //! Japan writes), detected or declared, decoded as the file streams by.
 
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 use std::path::Path;
 
 use anyhow::{Context, Result};
 
 use super::cache::{Digest, Digested};
-use crate::load::located;
 use crate::load::quotes::Quotes;
 
 /// How the responses file is encoded.
@@ -61,6 +60,8 @@ pub struct Decode<R> {
     lines: u64,
     /// A CR that ended the last chunk: dropped if the next one starts with LF.
     held_cr: bool,
+    /// The bytes of a UTF-8 character cut at the end of the last chunk.
+    cut: Vec<u8>,
     quotes: Quotes,
     /// A digest of the bytes read, when asked for (`digesting`): the file's cache key
     /// (src/load/responses/cache.rs), taken as it is parsed rather than by reading it twice.
@@ -82,6 +83,7 @@ impl<R: Read> Decode<R> {
             done: false,
             lines: 0,
             held_cr: false,
+            cut: Vec::new(),
             quotes: Quotes::new(false),
             digest: None,
         }
@@ -161,6 +163,27 @@ impl<R: Read> Decode<R> {
         let Some(decoder) = self.decoder.as_mut() else {
             return Ok(());
         };
+        if decoder.encoding() == encoding_rs::UTF_8 {
+            // UTF-8 is only checked, not transcoded: a chunk at a time, copied once.
+            let out = &mut self.out;
+            out.clear();
+            out.append(&mut self.cut);
+            out.extend_from_slice(src);
+            let malformed = match simdutf8::compat::from_utf8(out) {
+                Ok(_) => false,
+                // A character cut at the end of the chunk: its bytes begin the next one.
+                Err(e) if e.error_len().is_none() && !last => {
+                    self.cut.extend_from_slice(&out[e.valid_up_to()..]);
+                    out.truncate(e.valid_up_to());
+                    false
+                }
+                Err(e) => {
+                    out.truncate(e.valid_up_to());
+                    true
+                }
+            };
+            return self.decoded(malformed, Encoding::Utf8, last);
+        }
         let room = decoder
             .max_utf8_buffer_length_without_replacement(src.len())
             .unwrap_or(src.len() * 3 + 16);
@@ -168,16 +191,23 @@ impl<R: Read> Decode<R> {
         self.out.resize(room, 0);
         let (result, _, written) =
             decoder.decode_to_utf8_without_replacement(src, &mut self.out, last);
+        let malformed = matches!(result, encoding_rs::DecoderResult::Malformed(..));
+        self.out.truncate(written);
         let name = if decoder.encoding() == encoding_rs::SHIFT_JIS {
             Encoding::Cp932
         } else {
             Encoding::Utf8
         };
-        self.out.truncate(written);
+        self.decoded(malformed, name, last)
+    }
+
+    /// After a chunk is decoded into `out` (up to a byte that is not valid text, if `malformed`):
+    /// its line ends made LF, its lines counted and its quotes followed, or the error.
+    fn decoded(&mut self, malformed: bool, name: Encoding, last: bool) -> io::Result<()> {
         self.pos = 0;
         self.done = last;
         self.crlf_to_lf();
-        if let encoding_rs::DecoderResult::Malformed(..) = result {
+        if malformed {
             self.count_lines();
             let hint = match (self.want, name) {
                 (Encoding::Cp932, _) => {
@@ -255,72 +285,48 @@ impl<R: Read> Decode<R> {
     }
 
     fn count_lines(&mut self) {
-        self.lines += memchr::memchr_iter(b'\n', &self.out).count() as u64;
+        self.lines += crate::load::quotes::newlines(&self.out);
     }
 }
 
 impl<R: Read> Read for Decode<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.pos >= self.out.len() {
-            if self.done {
-                return Ok(0);
-            }
-            self.fill()?;
-        }
-        let n = buf.len().min(self.out.len() - self.pos);
-        buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
-        self.pos += n;
+        let text = self.fill_buf()?;
+        let n = buf.len().min(text.len());
+        buf[..n].copy_from_slice(&text[..n]);
+        self.consume(n);
         Ok(n)
     }
 }
 
-/// A CSV reader over a respondent file, decoded, with its header.
+/// The decoded text is read where it lies (src/load/responses/csv_rows.rs), without a copy.
+impl<R: Read> io::BufRead for Decode<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        while self.pos >= self.out.len() {
+            if self.done {
+                return Ok(&[]);
+            }
+            self.fill()?;
+        }
+        Ok(&self.out[self.pos..])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.out.len());
+    }
+}
+
+/// A respondent file opened to be decoded as it is read.
 /// `digest`: take a digest of the file's bytes as they are read (`Decode::digest`).
 pub fn open(
     path: &Path,
     shown: &str,
     encoding: Encoding,
     digest: bool,
-) -> Result<csv::Reader<Decode<std::fs::File>>> {
+) -> Result<Decode<std::fs::File>> {
     let file = std::fs::File::open(path).with_context(|| format!("reading {shown}"))?;
-    let mut decode = Decode::new(file, encoding, shown);
-    if digest {
-        decode = decode.digesting();
-    }
-    Ok(csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(decode))
-}
-
-/// A CSV error as `file:line: message`.
-pub fn csv_error(file: &str, e: &csv::Error) -> anyhow::Error {
-    match e.kind() {
-        // Decode's own errors already say where.
-        csv::ErrorKind::Io(io) => anyhow::anyhow!("{io}"),
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => located(
-            file,
-            e.position().map_or(1, |p| p.line()),
-            None,
-            format!(
-                "this row has {len} fields, expected {expected_len} like the header (is a quote left open?)"
-            ),
-        ),
-        _ => located(file, e.position().map_or(1, |p| p.line()), None, e),
-    }
-}
-
-/// Reads the header: the column names, trimmed. An empty file is an error.
-pub fn header<R: Read>(reader: &mut csv::Reader<R>, file: &str) -> Result<Vec<String>> {
-    let header = reader.headers().map_err(|e| csv_error(file, &e))?;
-    if header.iter().all(|h| h.trim().is_empty()) {
-        anyhow::bail!(
-            "{file}: the file is empty (expected a header row naming the columns, then one row per respondent)"
-        );
-    }
-    Ok(header.iter().map(|h| h.trim().to_string()).collect())
+    let decode = Decode::new(file, encoding, shown);
+    Ok(if digest { decode.digesting() } else { decode })
 }
 
 #[cfg(test)]
@@ -505,5 +511,26 @@ mod tests {
             "{e}"
         );
         assert!(e.contains("encoding: cp932"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_or_cut_utf8_character_names_its_line_at_every_read_boundary() {
+        // "導" is E5 B0 8E: cut at the end of the file, or followed by a byte that cannot follow
+        // (after a whole one, which tells `auto` the file is UTF-8, not CP932).
+        let cut = b"a,b\n\xE5\xB0\x8E,x\n2,\xE5\xB0".as_slice();
+        let bad = b"a,b\n\xE5\xB0\x8E,2\n3,\xE5\xB0A\n".as_slice();
+        for (bytes, line) in [(cut, 3), (bad, 3)] {
+            for size in 1..=bytes.len() + 1 {
+                for encoding in [Encoding::Auto, Encoding::Utf8] {
+                    let e = decode_in(bytes, &[size], encoding).unwrap_err().to_string();
+                    assert!(
+                        e.starts_with(&format!(
+                            "data/r.csv:{line}: the file is not valid UTF-8 text"
+                        )),
+                        "reads of {size}: {e}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -192,19 +192,18 @@ impl Plan {
                             Some(None) => {}
                             None => unknown.push(text),
                         },
-                        Some(sep) => {
+                        // Labels may hold the separator: then runs of pieces are tried too.
+                        Some(sep) if *joined_values => {
                             let pieces: Vec<&str> = split(text, sep);
                             let mut i = 0;
                             while i < pieces.len() {
-                                // Labels may hold the separator: try the longest run first.
+                                // The longest run first.
                                 let mut matched = None;
-                                if *joined_values {
-                                    for j in (i + 2..=pieces.len().min(i + 8)).rev() {
-                                        let joined = pieces[i..j].join(sep);
-                                        if let Some(o) = values.get(joined.trim()) {
-                                            matched = Some((j, *o));
-                                            break;
-                                        }
+                                for j in (i + 2..=pieces.len().min(i + 8)).rev() {
+                                    let joined = pieces[i..j].join(sep);
+                                    if let Some(o) = values.get(joined.trim()) {
+                                        matched = Some((j, *o));
+                                        break;
                                     }
                                 }
                                 if matched.is_none()
@@ -226,6 +225,11 @@ impl Plan {
                                 }
                             }
                         }
+                        Some(sep) => each_piece(text, sep, |piece| match values.get(piece) {
+                            Some(Some(o)) => choose(*o, r),
+                            Some(None) => {}
+                            None => unknown.push(piece),
+                        }),
                     }
                     if !unknown.is_empty() {
                         match p.other {
@@ -337,25 +341,34 @@ fn cell(record: &super::source::Cells, c: usize) -> std::borrow::Cow<'_, str> {
 
 /// Splits a multiple-choice cell; a newline separator also splits CRLF.
 fn split<'a>(text: &'a str, sep: &str) -> Vec<&'a str> {
-    let pieces: Vec<&str> = if sep == "\n" {
-        text.lines().collect()
+    let mut pieces = Vec::new();
+    each_piece(text, sep, |p| pieces.push(p));
+    pieces
+}
+
+/// Calls `f` with each piece of a multiple-choice cell, trimmed, skipping empty ones (as
+/// `split` gives them, without gathering them: most cells are split once and looked up).
+fn each_piece<'a>(text: &'a str, sep: &str, mut f: impl FnMut(&'a str)) {
+    let each = |p: &'a str| {
+        let p = trim_cell(p);
+        if !p.is_empty() {
+            f(p)
+        }
+    };
+    if sep == "\n" {
+        text.lines().for_each(each)
     } else if sep.trim().is_empty() {
-        text.split(sep).collect()
+        text.split(sep).for_each(each)
     } else {
         // ", " also splits "," and ",  ": match the separator's visible part, then trim.
         let visible = sep.trim();
         let mut chars = visible.chars();
         match (chars.next(), chars.next()) {
             // One character (",", ";", "、"): split by the char, which memchr finds.
-            (Some(c), None) => text.split(c).collect(),
-            _ => text.split(visible).collect(),
+            (Some(c), None) => text.split(c).for_each(each),
+            _ => text.split(visible).for_each(each),
         }
-    };
-    pieces
-        .into_iter()
-        .map(trim_cell)
-        .filter(|p| !p.is_empty())
-        .collect()
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::decode::{Decode, Encoding, csv_error, header, open};
+use super::csv_rows::{CsvRows, RawRow};
+use super::decode::{Encoding, open};
 use crate::load::quote_cell;
 
 /// What kind of file the rows are in, from its extension.
@@ -146,13 +147,13 @@ pub struct Table {
 }
 
 enum Rows {
-    Csv(Box<csv::Reader<Decode<std::fs::File>>>),
+    Csv(Box<CsvRows>),
     Table(std::vec::IntoIter<TableRow>),
 }
 
-/// One row's cells as text. A CSV row is read as csv's bytes and checked as UTF-8 once, whole
-/// (csv's own `StringRecord` checks it cell by cell, which cost more than the check itself), then
-/// kept as one string and where each cell ends.
+/// One row's cells as text. A CSV row is read as csv_core's bytes and checked as UTF-8 once,
+/// whole (csv's own `StringRecord` checks it cell by cell, which cost more than the check
+/// itself), then kept as one string and where each cell ends.
 #[derive(Debug, Default)]
 pub struct Cells {
     text: String,
@@ -192,12 +193,11 @@ impl Cells {
 
     /// The cells of a CSV row; an error when its bytes are not UTF-8 (never for what
     /// `Decode` hands out).
-    fn set(&mut self, row: &csv::ByteRecord) -> Result<(), simdutf8::compat::Utf8Error> {
+    fn set(&mut self, row: &RawRow) -> Result<(), simdutf8::compat::Utf8Error> {
         self.clear();
-        let text = simdutf8::compat::from_utf8(row.as_slice())?;
+        let text = simdutf8::compat::from_utf8(row.bytes())?;
         self.text.push_str(text);
-        self.ends
-            .extend((0..row.len()).map(|c| row.range(c).map_or(0, |r| r.end)));
+        self.ends.extend_from_slice(row.ends());
         self.control = crate::load::may_hold_control(text);
         Ok(())
     }
@@ -207,8 +207,8 @@ impl Cells {
 #[derive(Debug, Default)]
 pub struct Record {
     pub cells: Cells,
-    /// The CSV row as csv reads it (reused row after row).
-    bytes: csv::ByteRecord,
+    /// The CSV row as csv_core reads it (reused row after row).
+    raw: RawRow,
     /// Its line (CSV), sheet row (workbook) or case (.sav).
     pub at: u64,
     /// Its position among the records, counting from 0 (finds it again).
@@ -271,8 +271,7 @@ impl Source {
         }
         match kind {
             Kind::Csv => {
-                let mut reader = open(path, shown, encoding, digest)?;
-                let headers = header(&mut reader, shown)?;
+                let (reader, headers) = CsvRows::open(open(path, shown, encoding, digest)?, shown)?;
                 Ok(Source {
                     file: shown.to_string(),
                     headers,
@@ -304,7 +303,7 @@ impl Source {
     /// The CSV's encoding as detected so far (UTF-8 for other kinds).
     pub fn encoding(&self) -> Encoding {
         match &self.rows {
-            Rows::Csv(r) => r.get_ref().encoding(),
+            Rows::Csv(r) => r.decode().encoding(),
             Rows::Table(_) => Encoding::Utf8,
         }
     }
@@ -313,7 +312,7 @@ impl Source {
     /// before, or for a workbook or .sav file).
     pub(super) fn digest(&mut self) -> Option<super::cache::Digested> {
         match &mut self.rows {
-            Rows::Csv(r) => r.get_mut().digest(),
+            Rows::Csv(r) => r.decode_mut().digest(),
             Rows::Table(_) => None,
         }
     }
@@ -323,14 +322,11 @@ impl Source {
         record.bad.clear();
         match &mut self.rows {
             Rows::Csv(reader) => {
-                if !reader
-                    .read_byte_record(&mut record.bytes)
-                    .map_err(|e| csv_error(&self.file, &e))?
-                {
+                if !reader.next(&mut record.raw)? {
                     return Ok(false);
                 }
-                record.at = record.bytes.position().map_or(0, |p| p.line());
-                if let Err(e) = record.cells.set(&record.bytes) {
+                record.at = record.raw.line;
+                if let Err(e) = record.cells.set(&record.raw) {
                     anyhow::bail!(
                         "{}:{}: the row is not valid UTF-8 text ({e})",
                         self.file,
