@@ -248,26 +248,40 @@ pub fn may_hold_control(text: &str) -> bool {
 /// `text.trim()`, answered from the bytes at its ends when they show that neither end is white
 /// space (a cell such as `導入している` or `1.5`), as most cells are. White space
 /// (`char::is_whitespace`) is U+0009–U+000D, U+0020, U+0085, U+00A0, U+1680, U+2000–U+200A,
-/// U+2028, U+2029, U+202F, U+205F and U+3000: their UTF-8 bytes are matched whole at each end.
+/// U+2028, U+2029, U+202F, U+205F and U+3000: outside ASCII, they begin with 0xC2 or 0xE1–0xE3
+/// and end with 0x80–0x8A, 0x9F, 0xA0, 0xA8, 0xA9 or 0xAF; an end byte that may be one of them
+/// is matched with the character's whole bytes (た, E3 81 9F, is not U+205F, E2 81 9F).
 pub fn trim_cell(text: &str) -> &str {
-    let space_first = matches!(
-        text.as_bytes(),
-        [0x09..=0x0D | 0x20, ..]
-            | [0xC2, 0x85 | 0xA0, ..]
-            | [0xE1, 0x9A, 0x80, ..]
-            | [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..]
-            | [0xE2, 0x81, 0x9F, ..]
-            | [0xE3, 0x80, 0x80, ..]
-    );
-    let space_last = matches!(
-        text.as_bytes(),
-        [.., 0x09..=0x0D | 0x20]
-            | [.., 0xC2, 0x85 | 0xA0]
-            | [.., 0xE1, 0x9A, 0x80]
-            | [.., 0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF]
-            | [.., 0xE2, 0x81, 0x9F]
-            | [.., 0xE3, 0x80, 0x80]
-    );
+    let b = text.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return text;
+    };
+    let space_first = match first {
+        0x21..=0x7E | 0xC3..=0xE0 | 0xE4..=0xF4 => false,
+        0xC2 | 0xE1..=0xE3 => matches!(
+            b,
+            [0xC2, 0x85 | 0xA0, ..]
+                | [0xE1, 0x9A, 0x80, ..]
+                | [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..]
+                | [0xE2, 0x81, 0x9F, ..]
+                | [0xE3, 0x80, 0x80, ..]
+        ),
+        // ASCII white space and control characters: `trim` tells.
+        _ => true,
+    };
+    let space_last = match last {
+        0x21..=0x7E => false,
+        0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF => matches!(
+            b,
+            [.., 0xC2, 0x85 | 0xA0]
+                | [.., 0xE1, 0x9A, 0x80]
+                | [.., 0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF]
+                | [.., 0xE2, 0x81, 0x9F]
+                | [.., 0xE3, 0x80, 0x80]
+        ),
+        0x8B..=0xBF => false,
+        _ => true,
+    };
     if space_first || space_last {
         text.trim()
     } else {
