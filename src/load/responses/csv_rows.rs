@@ -115,9 +115,11 @@ impl CsvRows {
         if self.done {
             return Ok(false);
         }
+        // Small to begin with (thousands of rows are in flight, src/load/responses/ahead.rs),
+        // doubled when a row needs more.
         if row.bytes.is_empty() {
-            row.bytes.resize(4096, 0);
-            row.ends.resize(64, 0);
+            row.bytes.resize(128, 0);
+            row.ends.resize(16, 0);
         }
         loop {
             // Decode's own errors already say where.
