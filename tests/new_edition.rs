@@ -643,6 +643,25 @@ fn a_weighted_projects_edition_needs_the_design_columns() {
 }
 
 #[test]
+fn a_misspelt_design_key_is_named_at_its_line() {
+    let tmp = weighted_project(|rows| rows.to_string());
+    let report = tmp.path().join("report");
+    let path = report.join("data/codebook.yaml");
+    let codebook = fs::read_to_string(&path)
+        .unwrap()
+        .replace("  weight: 重み", "  weigth: 重み");
+    fs::write(&path, &codebook).unwrap();
+    let out = add_weighted_2026(&tmp);
+    assert!(!out.status.success(), "{}", stdout(&out));
+    assert_eq!(
+        stderr(&out),
+        "error: data/codebook.yaml:43:3: unknown field `weigth`, expected one of weight, strata, cluster, fpc\n"
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), codebook);
+    assert!(!report.join("data/editions").exists());
+}
+
+#[test]
 fn an_edition_without_the_dimension_column_says_it_is_not_split() {
     let tmp = weighted_project(|rows| drop_column(rows, "規模"));
     let report = tmp.path().join("report");
