@@ -427,6 +427,15 @@ fn bars_carry_error_bars_at_rs_bounds() {
     // The question page's grouped bars (Q2, few regions): every shown bar with an interval.
     let page = site.page("questions/q2/");
     assert!(!common::error_bars(&page).is_empty());
+    // Interactive charts are on (the default), but ECharts would draw these bars without their
+    // intervals: with JavaScript too, the reader sees the SVG. A chart without intervals (Q1's
+    // 100% bar) still gets its interactive option.
+    let east = site.page("regions/east/q2/");
+    assert!(east.contains(r#"id="rq-east--q2""#), "{east}");
+    assert!(!east.contains(r#"id="rq-east--q2-option""#), "{east}");
+    assert!(!page.contains(r#"id="q-q2-option""#), "{page}");
+    let q1 = site.page("regions/all/q1/");
+    assert!(q1.contains(r#"id="rq-all--q1-option""#), "{q1}");
 }
 
 #[test]

@@ -101,6 +101,25 @@ pub struct Ranking {
     pub total: Option<(String, Point)>,
 }
 
+impl Plot {
+    /// Whether some bar has a confidence interval (a weighted sample). The interactive layer
+    /// draws no error bars, so such a chart keeps its SVG, which does.
+    pub fn has_intervals(&self) -> bool {
+        match self {
+            Plot::Bars { series, .. } | Plot::Stacked { series, .. } => series
+                .iter()
+                .flat_map(|s| s.points.iter().flatten())
+                .any(|p| p.interval.is_some()),
+            Plot::Ranked(r) => r
+                .rows
+                .iter()
+                .map(|(_, p)| p)
+                .chain(r.total.as_ref().map(|(_, p)| p))
+                .any(|p| p.interval.is_some()),
+        }
+    }
+}
+
 impl ChartSpec {
     /// The ECharts option of the interactive chart (JSON).
     pub fn option_json(&self) -> String {

@@ -1047,8 +1047,10 @@ fn chart_fields<'a>(charts: &'a Charts, id: &str, interactive: bool) -> Option<C
         omitted: &spec.omitted,
         width: spec.width,
         height: spec.height,
-        // Inside <script type="application/json">: no "</script>" can end it early.
-        option_json: interactive.then(|| charts.option_json(spec).replace('<', "\\u003c")),
+        // Inside <script type="application/json">: no "</script>" can end it early. A chart
+        // with error bars stays an SVG: the interactive layer would drop them.
+        option_json: (interactive && !spec.plot.has_intervals())
+            .then(|| charts.option_json(spec).replace('<', "\\u003c")),
     })
 }
 
