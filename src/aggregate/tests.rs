@@ -208,22 +208,27 @@ fn a_not_reported_part_is_not_a_hidden_one() {
     assert_eq!(count(&s, "a", "q4", "z"), Count::Value(10));
 }
 
-#[test]
-fn cross_tab_options_missing_from_the_data_are_not_hidden_ones() {
-    // crosstab.csv gives only "yes" of q1: each group's "no" is absent, not hidden, so the
-    // groups' "yes" (8 and 9, nothing small) stay.
-    let mut s = survey();
-    s.dimension = Some(crate::model::Dimension {
+/// A dimension "d" whose groups are named by their ids.
+fn dimension(groups: &[&str]) -> crate::model::Dimension {
+    crate::model::Dimension {
         id: "d".into(),
         title: "区分".into(),
-        groups: ["g1", "g2"]
+        groups: groups
             .iter()
             .map(|g| crate::model::Group {
                 id: g.to_string(),
                 label: g.to_string(),
             })
             .collect(),
-    });
+    }
+}
+
+#[test]
+fn cross_tab_options_missing_from_the_data_are_not_hidden_ones() {
+    // crosstab.csv gives only "yes" of q1: each group's "no" is absent, not hidden, so the
+    // groups' "yes" (8 and 9, nothing small) stay.
+    let mut s = survey();
+    s.dimension = Some(dimension(&["g1", "g2"]));
     s.data.respondents.insert("a".into(), 30);
     s.data
         .counts
@@ -254,17 +259,7 @@ fn a_zero_known_from_a_total_is_not_hidden_to_protect_a_small_cell() {
     // (g's and h's "yes" add up to a's 26) and h's 6 (h's row): four hidden cells, one unknown.
     let mut s = survey();
     s.questions[0] = question("q1", QuestionKind::Single, "all", &["yes", "no", "maybe"]);
-    s.dimension = Some(crate::model::Dimension {
-        id: "d".into(),
-        title: "区分".into(),
-        groups: ["g", "h"]
-            .iter()
-            .map(|g| crate::model::Group {
-                id: g.to_string(),
-                label: g.to_string(),
-            })
-            .collect(),
-    });
+    s.dimension = Some(dimension(&["g", "h"]));
     s.data.respondents.insert("a".into(), 36);
     for (o, n) in [("yes", 26), ("no", 10), ("maybe", 0)] {
         s.data
