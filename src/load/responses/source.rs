@@ -151,13 +151,16 @@ enum Rows {
     Table(std::vec::IntoIter<TableRow>),
 }
 
-/// One row's cells as text. A CSV row is read as csv_core's bytes and checked as UTF-8 once,
-/// whole (csv's own `StringRecord` checks it cell by cell, which cost more than the check
-/// itself), then kept as one string and where each cell ends.
+/// One row's cells as text: one string and where each cell lies in it. A CSV row is checked
+/// as UTF-8 once, whole (csv's own `StringRecord` checks it cell by cell, which cost more than
+/// the check itself). The text is either the cells side by side (csv_core's bytes, a
+/// workbook's cells) or a CSV line as it was written (`CsvRows::quick`): then the commas and
+/// the quotes around a cell lie between the cells.
 #[derive(Debug, Default)]
 pub struct Cells {
     text: String,
-    ends: Vec<usize>,
+    /// Each cell's start and end in `text`.
+    spans: Vec<(usize, usize)>,
     /// Whether some cell may hold a control character (`crate::load::may_hold_control`).
     control: bool,
 }
@@ -165,13 +168,22 @@ pub struct Cells {
 impl Cells {
     /// The cell of column `c`.
     pub fn get(&self, c: usize) -> Option<&str> {
-        let end = *self.ends.get(c)?;
-        let start = c.checked_sub(1).map_or(0, |p| self.ends[p]);
+        let &(start, end) = self.spans.get(c)?;
         self.text.get(start..end)
     }
 
+    /// The number of cells.
+    pub(super) fn width(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Every cell is empty or white space.
+    pub(super) fn is_blank(&self) -> bool {
+        self.iter().all(|c| c.trim_start().is_empty())
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..self.ends.len()).filter_map(|c| self.get(c))
+        (0..self.spans.len()).filter_map(|c| self.get(c))
     }
 
     /// False when no cell holds a control character (then none needs cleaning).
@@ -181,23 +193,41 @@ impl Cells {
 
     pub fn clear(&mut self) {
         self.text.clear();
-        self.ends.clear();
+        self.spans.clear();
         self.control = false;
     }
 
     pub fn push_field(&mut self, cell: &str) {
+        let start = self.text.len();
         self.text.push_str(cell);
-        self.ends.push(self.text.len());
+        self.spans.push((start, self.text.len()));
         self.control |= crate::load::may_hold_control(cell);
     }
 
-    /// The cells of a CSV row; an error when its bytes are not UTF-8 (never for what
-    /// `Decode` hands out).
-    fn set(&mut self, row: &RawRow) -> Result<(), simdutf8::compat::Utf8Error> {
+    /// Where the cells lie in the text, for a CSV line as it was written (`CsvRows::quick`,
+    /// after `clear`; the text follows with `set_text`).
+    pub(super) fn spans_mut(&mut self) -> &mut Vec<(usize, usize)> {
+        &mut self.spans
+    }
+
+    /// The CSV line whose cells `spans_mut` placed.
+    pub(super) fn set_text(&mut self, text: &str) {
+        self.text.push_str(text);
+        self.control = crate::load::may_hold_control(text);
+    }
+
+    /// The cells of a CSV row as csv_core reads it; an error when its bytes are not UTF-8
+    /// (never for what `Decode` hands out).
+    pub(super) fn set(&mut self, row: &RawRow) -> Result<(), simdutf8::compat::Utf8Error> {
         self.clear();
         let text = simdutf8::compat::from_utf8(row.bytes())?;
         self.text.push_str(text);
-        self.ends.extend_from_slice(row.ends());
+        let mut start = 0;
+        self.spans.extend(row.ends().iter().map(|&end| {
+            let span = (start, end);
+            start = end;
+            span
+        }));
         self.control = crate::load::may_hold_control(text);
         Ok(())
     }
@@ -207,8 +237,6 @@ impl Cells {
 #[derive(Debug, Default)]
 pub struct Record {
     pub cells: Cells,
-    /// The CSV row as csv_core reads it (reused row after row).
-    raw: RawRow,
     /// Its line (CSV), sheet row (workbook) or case (.sav).
     pub at: u64,
     /// Its position among the records, counting from 0 (finds it again).
@@ -322,17 +350,10 @@ impl Source {
         record.bad.clear();
         match &mut self.rows {
             Rows::Csv(reader) => {
-                if !reader.next(&mut record.raw)? {
+                let Some(line) = reader.next(&mut record.cells)? else {
                     return Ok(false);
-                }
-                record.at = record.raw.line;
-                if let Err(e) = record.cells.set(&record.raw) {
-                    anyhow::bail!(
-                        "{}:{}: the row is not valid UTF-8 text ({e})",
-                        self.file,
-                        record.at
-                    );
-                }
+                };
+                record.at = line;
             }
             Rows::Table(rows) => {
                 let Some(row) = rows.next() else {
@@ -346,8 +367,7 @@ impl Source {
                 record.bad = row.bad;
             }
         }
-        // The cells side by side are white space only when each is.
-        record.blank = record.bad.is_empty() && record.cells.text.trim_start().is_empty();
+        record.blank = record.bad.is_empty() && record.cells.is_blank();
         record.index = self.next_index;
         self.next_index += 1;
         Ok(true)
