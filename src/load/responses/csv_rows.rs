@@ -243,34 +243,21 @@ fn not_utf8(file: &str, line: u64, e: simdutf8::compat::Utf8Error) -> anyhow::Er
 /// csv_core, when a cell needs more than that: a quote inside a cell (`a"b`, `"a""b"`,
 /// `"a"b`) or a quoted cell that goes on past the line's end.
 ///
-/// The line is read 8 bytes at a time: each word's commas and quotes are found at once
-/// (`zeros`), and only they are looked at, in order.
+/// The line is read 64 bytes at a time: where its commas and quotes are is worked out for
+/// all of them at once (`marks`), then only those bytes are looked at, in order.
 fn split_line(text: &[u8], spans: &mut Vec<(usize, usize)>) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    // The top bit of each byte of `x` that is 0, and no other bit.
-    let zeros = |x: u64| !(((x & LOW7) + LOW7) | x | LOW7);
     // Where the cell being read starts (its opening quote, if it has one).
     let mut start = 0;
     let mut quoted = false;
     // The closing quote of the quoted cell being read: a comma must follow it at once.
     let mut close = None;
-    for i in 0..text.len().div_ceil(8) {
-        let word = match text.get(i * 8..i * 8 + 8).map(<[u8; 8]>::try_from) {
-            Some(Ok(word)) => u64::from_le_bytes(word),
-            // The last bytes, fewer than 8 (zeros are neither commas nor quotes).
-            _ => text[i * 8..]
-                .iter()
-                .enumerate()
-                .fold(0, |word, (k, &b)| word | u64::from(b) << (8 * k)),
-        };
-        let commas = zeros(word ^ (ONES * u64::from(b',')));
-        let quotes = zeros(word ^ (ONES * u64::from(b'"')));
+    for (block, bytes) in text.chunks(64).enumerate() {
+        let (commas, quotes) = marks(bytes);
         let mut hits = commas | quotes;
         while hits != 0 {
             let bit = hits.trailing_zeros();
             hits &= hits - 1;
-            let at = i * 8 + bit as usize / 8;
+            let at = block * 64 + bit as usize;
             let quote = quotes >> bit & 1 == 1;
             if let Some(c) = close {
                 if quote || at != c + 1 {
@@ -307,6 +294,31 @@ fn split_line(text: &[u8], spans: &mut Vec<(usize, usize)>) -> bool {
             true
         }
     }
+}
+
+/// Which of (up to) 64 bytes are commas and which are quotes, as bit masks (bit i: byte i),
+/// worked out 8 bytes at a time without a branch per byte.
+fn marks(bytes: &[u8]) -> (u64, u64) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // The top bit of each byte of `x` that is 0, and no other bit.
+    let zeros = |x: u64| !(((x & LOW7) + LOW7) | x | LOW7);
+    // Those top bits gathered into 8 bits (bit k: byte k).
+    let gather = |x: u64| (x >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+    let (mut commas, mut quotes) = (0, 0);
+    for (k, chunk) in bytes.chunks(8).enumerate() {
+        let word = match <[u8; 8]>::try_from(chunk) {
+            Ok(word) => u64::from_le_bytes(word),
+            // The last bytes, fewer than 8 (zeros are neither commas nor quotes).
+            Err(_) => chunk
+                .iter()
+                .enumerate()
+                .fold(0, |word, (j, &b)| word | u64::from(b) << (8 * j)),
+        };
+        commas |= gather(zeros(word ^ (ONES * u64::from(b',')))) << (8 * k);
+        quotes |= gather(zeros(word ^ (ONES * u64::from(b'"')))) << (8 * k);
+    }
+    (commas, quotes)
 }
 
 #[cfg(test)]
@@ -380,6 +392,21 @@ mod tests {
         let (seen, quick_rows) = read_all(text, 0, true);
         assert_eq!(seen, reference, "{:?}", String::from_utf8_lossy(text));
         quick_rows
+    }
+
+    #[test]
+    fn commas_and_quotes_are_marked_at_every_place() {
+        for len in 0..=64 {
+            for at in 0..len {
+                for (b, comma, quote) in [(b',', 1, 0), (b'"', 0, 1), (0xE3, 0, 0), (0, 0, 0)] {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    assert_eq!(marks(&bytes), (comma << at, quote << at), "{len} {at} {b}");
+                }
+            }
+        }
+        let line = b"\",\",,\x2c\x22\xff\xac\xa2,";
+        assert_eq!(marks(line), (0b100_0011_1010, 0b100_0101));
     }
 
     #[test]
