@@ -16,6 +16,10 @@ use std::time::Instant;
 use surveysite::aggregate::{Suppression, suppress_small_cells};
 use surveysite::load::{codebook, responses};
 
+/// The allocator the `surveysite` binary uses (src/main.rs), so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Peak resident memory of this process so far, in MiB (Linux).
 fn vmhwm_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
