@@ -245,6 +245,17 @@ pub fn may_hold_control(text: &str) -> bool {
     })
 }
 
+/// Made-up numbers for tests that try many texts (xorshift from `seed`): `next(n)` is below `n`.
+#[cfg(test)]
+pub(crate) fn made_up(mut seed: u64) -> impl FnMut(u64) -> usize {
+    move |n| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n) as usize
+    }
+}
+
 /// `text.trim()`, answered from the bytes at its ends when they show that neither end is white
 /// space (a cell such as `導入している` or `1.5`), as most cells are. White space
 /// (`char::is_whitespace`) is U+0009–U+000D, U+0020, U+0085, U+00A0, U+1680, U+2000–U+200A,

@@ -328,13 +328,7 @@ mod tests {
         }
         // Made-up texts of the bytes that matter, fed in pieces of 1 to 8 bytes.
         let alphabet = [b'"', b',', b'\n', b'\r', b'#', b'a', b' ', 0xC3, 0xA9];
-        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n) as usize
-        };
+        let mut next = crate::load::made_up(0x9E37_79B9_7F4A_7C15_u64);
         for _ in 0..20_000 {
             let len = next(40);
             let text: Vec<u8> = (0..len).map(|_| alphabet[next(9)]).collect();

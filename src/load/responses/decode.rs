@@ -458,13 +458,7 @@ mod tests {
     #[test]
     fn made_up_texts_decode_as_the_plain_replacement() {
         let alphabet = ["\r", "\n", "\"", ",", "a", "é", "導"];
-        let mut seed = 0x2545_F491_4F6C_DD1D_u64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n) as usize
-        };
+        let mut next = crate::load::made_up(0x2545_F491_4F6C_DD1D_u64);
         for _ in 0..5_000 {
             let len = next(30);
             let text: String = (0..len).map(|_| alphabet[next(7)]).collect();
