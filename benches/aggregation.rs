@@ -4,7 +4,8 @@
 //! Two runs are of a weighted sample (a weight and strata on every row: design-based sums too).
 //! `cargo bench --bench aggregation`
 //!
-//! Figures, not assertions: timing targets live here, never in tests.
+//! Figures, not assertions: timing targets live here, never in tests. Each size is run 3 times
+//! (`SURVEYSITE_BENCH_RUNS=N` for another number) and the median run is shown with the range.
 
 #[path = "support/synth.rs"]
 mod synth;
@@ -50,6 +51,8 @@ fn aggregate(dir: &Path) {
     suppress_small_cells(&mut survey, &s, Some(&from));
     let suppress_ms = t.elapsed().as_secs_f64() * 1000.0;
     let bytes = std::fs::metadata(dir.join("data/responses.csv")).map_or(0, |m| m.len());
+    // First the time alone, for the parent to order the runs; then the figures.
+    println!("{secs}");
     println!(
         "{:>9} rows ({:>5.1} MB): {:>6.2} s, {:>9.0} rows/s, peak memory {} (after the codebook: {}), suppression {:.0} ms, {} counts",
         from.rows,
@@ -136,24 +139,44 @@ fn main() {
         ("300 × 1,000, weighted", 1000, false, true),
         ("300 × 10,000, weighted", 10_000, false, true),
     ];
+    // This machine's speed moves by up to 2× from one run to the next: each size is aggregated
+    // several times (cold each time: the rows cache is deleted) and the median run is shown.
+    let repeats: usize = std::env::var("SURVEYSITE_BENCH_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(3);
     for (name, per_region, with_id, weighted) in runs {
         let tmp = tempfile::tempdir().expect("temp folder");
         let t = Instant::now();
         write(tmp.path(), per_region, with_id, weighted).expect("writing synthetic data");
         let gen_s = t.elapsed().as_secs_f64();
-        let out = Command::new(std::env::current_exe().expect("this binary"))
-            .arg("--aggregate")
-            .arg(tmp.path())
-            .output()
-            .expect("running the aggregation");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        print!(
-            "{name:<24} (generated in {gen_s:.1} s) {}",
-            String::from_utf8_lossy(&out.stdout)
+        let mut results: Vec<(f64, String)> = (0..repeats)
+            .map(|_| {
+                let _ = std::fs::remove_dir_all(tmp.path().join(".surveysite-cache"));
+                let out = Command::new(std::env::current_exe().expect("this binary"))
+                    .arg("--aggregate")
+                    .arg(tmp.path())
+                    .output()
+                    .expect("running the aggregation");
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let out = String::from_utf8_lossy(&out.stdout).into_owned();
+                let (secs, figures) = out.split_once('\n').expect("two lines");
+                (
+                    secs.parse().expect("seconds"),
+                    figures.trim_end().to_string(),
+                )
+            })
+            .collect();
+        results.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (fastest, slowest) = (results[0].0, results[results.len() - 1].0);
+        let (_, median) = &results[results.len() / 2];
+        println!(
+            "{name:<24} (generated in {gen_s:.1} s) {median}; median of {repeats} runs, {fastest:.2}–{slowest:.2} s"
         );
     }
 }
